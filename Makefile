@@ -1,0 +1,114 @@
+# perfeval — the commands people type. `make run` and `make test` do all the set-up on a fresh Debian 12 machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+# Packages the project needs from Debian: CJK fonts and HarfBuzz subsetting for PDFs, poppler for PDF checks.
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+TEST_SYSTEM_PACKAGES := chromium
+
+# A Python >= 3.12: python3.13, python3.12, a new-enough python3, or a pyenv build.
+FIND_PYTHON := for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13.*/bin/python3 \
+	$$HOME/.pyenv/versions/3.12.*/bin/python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    command -v $$p; exit 0; fi; done; exit 1
+
+.PHONY: help
+help:
+	@echo "make run    — set up everything, load the demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test   — set up everything and run ruff, the migrations check and the whole test suite"
+	@echo "make lint / make format / make lock / make clean"
+
+.PHONY: system-deps
+system-deps:
+	@$(call apt_install,$(SYSTEM_PACKAGES))
+
+.PHONY: system-test-deps
+system-test-deps: system-deps
+	@$(call apt_install,$(TEST_SYSTEM_PACKAGES))
+
+# Install missing Debian packages when we can (root, apt present); otherwise say what is missing and go on.
+define apt_install
+	missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "WARNING: missing system packages:$$missing — install them with apt-get as root."; fi; \
+	fi
+endef
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@python=$$($(FIND_PYTHON)) || { echo "ERROR: perfeval needs Python >= 3.12 (python3.13, python3.12, or a pyenv build such as ~/.pyenv/versions/3.12.*/bin/python3). None was found."; exit 1; }; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	  echo "Creating $(VENV) with $$python"; rm -rf $(VENV); $$python -m venv $(VENV); fi
+	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+.PHONY: venv
+venv: $(VENV)/.installed
+
+# Bootstrap from the npm registry into the git-ignored static/vendor/: nothing is fetched from a CDN at run time.
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap/css static/vendor/bootstrap/js
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/css/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/js/
+	@touch $@
+
+.PHONY: vendor
+vendor: static/vendor/.installed
+
+.PHONY: setup
+setup: system-deps venv vendor
+
+.PHONY: migrate
+migrate: setup
+	$(PY) manage.py migrate --noinput -v 0
+
+.PHONY: demo
+demo: migrate
+	$(PY) manage.py load_demo
+
+.PHONY: run
+run: demo
+	@echo ""
+	@echo "perfeval 绩效自评 — http://$(HOST):$(PORT)/  (Ctrl-C 停止)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+.PHONY: lint
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: format
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: migrations-check
+migrations-check: setup
+	$(PY) manage.py makemigrations --check --dry-run
+
+# PYTEST_ARGS narrows the run, e.g. make test PYTEST_ARGS='-m "not e2e"'.
+PYTEST_ARGS ?=
+.PHONY: test
+test: system-test-deps setup lint migrations-check
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: lock
+lock: venv
+	{ echo "# Full lock of every Python package perfeval installs (runtime and development)."; \
+	  echo "# Regenerate after changing pyproject.toml: make lock"; $(PIP) freeze --exclude-editable; } > requirements.txt
+
+.PHONY: clean
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles artifacts

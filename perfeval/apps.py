@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PerfevalConfig(AppConfig):
+    name = "perfeval"
+    verbose_name = "绩效自评"

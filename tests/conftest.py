@@ -1,0 +1,61 @@
+"""Shared fixtures. Personas, as in the rest of the suite:
+alice — preparer (填表人) of 甲单位; bob — group leader (评价组组长, read-only) of 甲单位;
+dave — supervising-department reviewer, member of 甲单位's 主管部门; charlie — preparer of 乙单位, a stranger to 甲单位."""
+
+import pytest
+
+from units.models import Membership, Region, Role, Staffing, Unit
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def region(db):
+    province = Region.objects.create(code="430000", name="湖南省", level=Region.Level.PROVINCE)
+    return Region.objects.create(code="430200", name="株洲市", level=Region.Level.CITY, parent=province)
+
+
+@pytest.fixture
+def department(region):
+    return Unit.objects.create(code="D-001", name="甲主管部门", kind=Unit.Kind.DEPARTMENT, region=region)
+
+
+@pytest.fixture
+def unit(region, department):
+    unit = Unit.objects.create(code="U-001", name="甲单位", parent=department, region=region, contact_phone="0731-1234")
+    Staffing.objects.create(unit=unit, year=2022, staff_quota=26, staff_actual=25)
+    return unit
+
+
+@pytest.fixture
+def other_unit(region):
+    return Unit.objects.create(code="U-002", name="乙单位", region=region, contact_phone="0731-9999")
+
+
+def _member(django_user_model, username, unit, role):
+    user = django_user_model.objects.create_user(username=username, password="secret-pass-123")
+    Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def alice(django_user_model, unit):
+    return _member(django_user_model, "alice", unit, Role.PREPARER)
+
+
+@pytest.fixture
+def bob(django_user_model, unit):
+    return _member(django_user_model, "bob", unit, Role.GROUP_LEADER)
+
+
+@pytest.fixture
+def dave(django_user_model, department):
+    return _member(django_user_model, "dave", department, Role.SUPERVISOR)
+
+
+@pytest.fixture
+def charlie(django_user_model, other_unit):
+    return _member(django_user_model, "charlie", other_unit, Role.PREPARER)

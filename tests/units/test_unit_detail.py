@@ -1,0 +1,40 @@
+from django.urls import reverse
+
+
+def test_member_sees_the_unit_with_its_staffing_and_control_rate(client, alice, unit):
+    client.force_login(alice)
+    response = client.get(reverse("units:detail", args=[unit.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "甲单位" in html
+    assert "96.15%" in html  # 25 ÷ 26
+
+
+def test_read_only_member_may_view_the_unit(client, bob, unit):
+    client.force_login(bob)
+    assert client.get(reverse("units:detail", args=[unit.pk])).status_code == 200
+
+
+def test_stranger_gets_404_and_none_of_the_units_data(client, charlie, unit):
+    client.force_login(charlie)
+    response = client.get(reverse("units:detail", args=[unit.pk]))
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "甲单位" not in html
+    assert "0731-1234" not in html
+
+
+def test_missing_unit_gives_a_chinese_404(client, alice, unit):
+    client.force_login(alice)
+    response = client.get(reverse("units:detail", args=[99999]))
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_supervisor_reaches_a_unit_of_their_department(client, dave, unit):
+    client.force_login(dave)
+    assert client.get(reverse("units:detail", args=[unit.pk])).status_code == 200
+
+
+def test_superuser_sees_every_unit(admin_client, unit, other_unit):
+    assert admin_client.get(reverse("units:detail", args=[other_unit.pk])).status_code == 200

@@ -1,0 +1,43 @@
+"""Who may see and change which unit. Every view that loads a unit goes through these helpers:
+a stranger gets 404 (the unit's existence is not revealed), a member without a write role gets 403."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from units.models import WRITE_ROLES, Membership, Unit
+
+# 主管部门 → 单位 → 二级机构: a membership reaches at most two levels down.
+_REACH = ("memberships__user", "parent__memberships__user", "parent__parent__memberships__user")
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    if user.is_superuser:
+        return Unit.objects.all()
+    reach = Q()
+    for path in _REACH:
+        reach |= Q(**{path: user})
+    return Unit.objects.filter(pk__in=Unit.objects.filter(reach).values("pk"))
+
+
+def roles_in_unit(user, unit: Unit) -> set[str]:
+    """The roles the user holds in the unit itself or in a unit above it."""
+    unit_ids = [unit.pk, *(u.pk for u in unit.ancestors())]
+    return set(Membership.objects.filter(user=user, unit_id__in=unit_ids).values_list("role", flat=True))
+
+
+def can_write(user, unit: Unit) -> bool:
+    return user.is_superuser or bool(roles_in_unit(user, unit) & WRITE_ROLES)
+
+
+def get_unit_for_user(user, pk) -> tuple[Unit, bool]:
+    """The unit and whether the user may change it; 404 when the user may not see it."""
+    unit = get_object_or_404(visible_units(user).select_related("parent", "region__parent__parent"), pk=pk)
+    return unit, can_write(user, unit)
+
+
+def get_rw_unit_for_user(user, pk) -> Unit:
+    unit, writable = get_unit_for_user(user, pk)
+    if not writable:
+        raise PermissionDenied("您在该单位没有修改权限。")
+    return unit
