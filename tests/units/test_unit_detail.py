@@ -38,3 +38,12 @@ def test_supervisor_reaches_a_unit_of_their_department(client, dave, unit):
 
 def test_superuser_sees_every_unit(admin_client, unit, other_unit):
     assert admin_client.get(reverse("units:detail", args=[other_unit.pk])).status_code == 200
+
+
+def test_units_are_managed_in_a_chinese_admin(admin_client, unit):
+    html = admin_client.get("/admin/units/unit/").content.decode()
+    assert "perfeval 绩效自评 · 管理后台" in html
+    assert "预算单位" in html
+    assert "甲单位" in html
+    change = admin_client.get(f"/admin/units/unit/{unit.pk}/change/").content.decode()
+    assert "人员编制情况" in change and "单位成员" in change
