@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -15,9 +17,8 @@ def _page_urls():
                     continue
                 yield from walk(p.url_patterns, prefix + str(p.pattern))
             elif isinstance(p, URLPattern):
-                route = prefix + str(p.pattern)
-                for name in p.pattern.converters:
-                    route = route.replace(f"<int:{name}>", "1").replace(f"<{name}>", "1")
+                route = re.sub(r"<int:\w+>", "1", prefix + str(p.pattern))
+                route = re.sub(r"<(?:\w+:)?\w+>", "basic", route)
                 yield p.name, "/" + route
 
     return list(walk(get_resolver().url_patterns))

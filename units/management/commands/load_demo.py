@@ -3,6 +3,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         data = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+        call_command("load_frameworks", stdout=self.stdout)
         with transaction.atomic():
             logins = load_demo(data)
         self.stdout.write(

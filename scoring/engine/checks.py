@@ -1,0 +1,416 @@
+"""Consistency checks (domain.md §4) over an assessment's facts, entries and score sheet.
+
+Each check returns findings that quote the numbers. Severity: an ``error`` blocks submission (the tables contradict
+themselves); a ``warning`` must be explained by the unit (spending above budget, a score below its weight…).
+Blank cells inside a group that has figures count as 0, as they do in the printed tables.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import vocabulary
+from .inputs import IndicatorEntry
+from .numbers import HUNDRED, ZERO, fmt, fmt_percent, is_percent_text, parse_number, quantize, to_decimal
+from .sheet import ScoreSheet
+
+TOLERANCE = Decimal("0.01")
+ERROR = "error"
+WARNING = "warning"
+_DONE_WORDS = ("完成", "达成", "按计划", "达到")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: str  # "error" | "warning"
+    fields: tuple[str, ...]
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "severity": self.severity, "fields": list(self.fields), "message": self.message}
+
+
+def run_checks(
+    facts: Mapping[str, Decimal],
+    *,
+    entries: Iterable[IndicatorEntry] = (),
+    institutions: Iterable[tuple[str, Mapping[str, Decimal]]] = (),
+    stated_rates: Mapping[str, object] | None = None,
+    sheet: ScoreSheet | None = None,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    findings += check_sums(facts)
+    findings += check_balance(facts)
+    findings += check_over_budget(facts)
+    findings += check_staff(facts)
+    findings += check_satisfaction_counts(facts)
+    findings += check_institutions(facts, list(institutions))
+    findings += check_stated_rates(facts, stated_rates or {})
+    if sheet is not None:
+        findings += check_sheet(sheet, list(entries))
+    return findings
+
+
+# --- parent = Σ children -------------------------------------------------------------------------------------------
+
+_COLUMN_LABELS = {"budget": "预算数", "actual": "决算数", "prior": "上年决算数"}
+
+
+def _sum_groups() -> list[tuple[str, str, tuple[str, ...], bool]]:
+    """(code, parent fact, children, exhaustive). 其中 rows (公用经费) need only stay within their parent."""
+    groups = []
+    sangong_parent = {"budget": "sangong_budget", "actual": "sangong_actual", "prior": "sangong_actual_prior"}
+    for column in vocabulary.COLUMNS:
+        groups.append(
+            ("sangong_sum", sangong_parent[column], tuple(f"{p}_{column}" for p in vocabulary.SANGONG_PARTS), True)
+        )
+        groups.append(
+            ("vehicle_sum", f"vehicle_{column}", tuple(f"{p}_{column}" for p in vocabulary.VEHICLE_PARTS), True)
+        )
+        groups.append(
+            ("project_sum", f"project_funds_{column}", tuple(f"{p}_{column}" for p in vocabulary.PROJECT_PARTS), True)
+        )
+        groups.append(
+            (
+                "public_funds_parts",
+                f"public_funds_{column}",
+                tuple(f"{p}_{column}" for p in vocabulary.PUBLIC_PARTS),
+                False,
+            )
+        )
+    groups.append(("basic_spending_sum", "spending_basic", ("spending_personnel", "spending_public"), True))
+    groups.append(("spending_nature_sum", "spending_actual", ("spending_basic", "spending_project"), True))
+    groups.append(("income_sum", "income_total", ("carryover_start", *vocabulary.INCOME_SOURCES), True))
+    return groups
+
+
+def _children_values(facts: Mapping[str, Decimal], parent: str, children: tuple[str, ...]) -> dict[str, Decimal]:
+    present = {name: facts[name] for name in children if name in facts}
+    if parent.startswith("sangong") and not any(name.startswith("vehicle_") for name in present):
+        # The 公务用车 subtotal may be left blank when its two rows are filled in.
+        column = children[0].rsplit("_", 1)[1]
+        for part in vocabulary.VEHICLE_PARTS:
+            if f"{part}_{column}" in facts:
+                present[f"{part}_{column}"] = facts[f"{part}_{column}"]
+    return present
+
+
+def check_sums(facts: Mapping[str, Decimal]) -> list[Finding]:
+    findings = []
+    for code, parent, children, exhaustive in _sum_groups():
+        if parent not in facts:
+            continue
+        present = _children_values(facts, parent, children)
+        if not present or (code == "income_sum" and set(present) == {"carryover_start"}):
+            continue
+        total = sum(present.values(), ZERO)
+        value = facts[parent]
+        shown = " + ".join(f"{vocabulary.label(name)} {fmt(amount)}" for name, amount in present.items())
+        fields = (parent, *present)
+        if exhaustive and abs(value - total) > TOLERANCE:
+            findings.append(
+                Finding(
+                    code, ERROR, fields, f"{vocabulary.label(parent)} {fmt(value)} ≠ 各项之和 {fmt(total)}（{shown}）"
+                )
+            )
+        elif not exhaustive and total - value > TOLERANCE:
+            findings.append(
+                Finding(
+                    code,
+                    ERROR,
+                    fields,
+                    f"{vocabulary.label(parent)} {fmt(value)} 小于其中各项之和 {fmt(total)}（{shown}）",
+                )
+            )
+    if "income_total" not in facts and "budget_full_year" in facts:
+        findings += _income_nature(facts)
+    return findings
+
+
+def _income_nature(facts: Mapping[str, Decimal]) -> list[Finding]:
+    """In a 10号 funds block the breakdown by income nature should add up to the full-year budget."""
+    present = {name: facts[name] for name in vocabulary.INCOME_SOURCES if name in facts}
+    if not present:
+        return []
+    total = sum(present.values(), ZERO)
+    budget = facts["budget_full_year"]
+    if abs(total - budget) <= TOLERANCE:
+        return []
+    message = f"按收入性质分合计 {fmt(total)} ≠ 全年预算数 {fmt(budget)}"
+    if "spending_actual" in facts and abs(total - facts["spending_actual"]) <= TOLERANCE:
+        message += f"（等于全年执行数 {fmt(facts['spending_actual'])}）"
+    return [Finding("income_nature_sum", WARNING, ("budget_full_year", *present), message)]
+
+
+def check_balance(facts: Mapping[str, Decimal]) -> list[Finding]:
+    findings = []
+    if {"income_total", "spending_actual", "carryover_end"} <= facts.keys():
+        income, spending, balance = facts["income_total"], facts["spending_actual"], facts["carryover_end"]
+        if abs(income - spending - balance) > TOLERANCE:
+            findings.append(
+                Finding(
+                    "balance_mismatch",
+                    ERROR,
+                    ("income_total", "spending_actual", "carryover_end"),
+                    f"收入合计 {fmt(income)} − 支出合计 {fmt(spending)} = {fmt(income - spending)}，"
+                    f"≠ 年末结转和结余 {fmt(balance)}",
+                )
+            )
+    if {"income_total", "carryover_start", "spending_actual", "balance_year"} <= facts.keys():
+        year_income = facts["income_total"] - facts["carryover_start"]
+        expected = year_income - facts["spending_actual"]
+        if abs(expected - facts["balance_year"]) > TOLERANCE:
+            findings.append(
+                Finding(
+                    "year_balance_mismatch",
+                    ERROR,
+                    ("income_total", "carryover_start", "spending_actual", "balance_year"),
+                    f"本年收入 {fmt(year_income)} − 支出合计 {fmt(facts['spending_actual'])} = {fmt(expected)}，"
+                    f"≠ 当年结余 {fmt(facts['balance_year'])}",
+                )
+            )
+    return findings
+
+
+# --- spending above budget, staffing, surveys --------------------------------------------------------------------
+
+_BUDGET_PAIRS = (
+    ("procurement_over_budget", "procurement_actual", "procurement_budget", "政府采购"),
+    ("public_funds_over_budget", "public_funds_actual", "public_funds_budget", "公用经费"),
+    ("sangong_over_budget", "sangong_actual", "sangong_budget", "三公经费"),
+)
+
+
+def check_over_budget(facts: Mapping[str, Decimal]) -> list[Finding]:
+    findings = []
+    for code, actual, budget, label in _BUDGET_PAIRS:
+        if actual in facts and budget in facts and facts[actual] > facts[budget]:
+            findings.append(
+                Finding(
+                    code,
+                    WARNING,
+                    (actual, budget),
+                    f"{label}决算数 {fmt(facts[actual])} 超过预算数 {fmt(facts[budget])}，需说明原因",
+                )
+            )
+    return findings
+
+
+def check_staff(facts: Mapping[str, Decimal]) -> list[Finding]:
+    if not {"staff_actual", "staff_quota"} <= facts.keys() or facts["staff_quota"] == ZERO:
+        return []
+    rate = facts["staff_actual"] / facts["staff_quota"]
+    if rate <= 1:
+        return []
+    return [
+        Finding(
+            "staff_over_quota",
+            WARNING,
+            ("staff_actual", "staff_quota"),
+            f"实际在职人数 {facts['staff_actual']:f} 超过编制数 {facts['staff_quota']:f}（控制率 {fmt_percent(rate)}）",
+        )
+    ]
+
+
+def check_satisfaction_counts(facts: Mapping[str, Decimal]) -> list[Finding]:
+    findings = []
+    for who in ("recipients", "public", "staff"):
+        name = f"satisfaction_{who}"
+        if name not in facts:
+            continue
+        responses, satisfied = f"{name}_responses", f"{name}_satisfied"
+        label = vocabulary.label(name)
+        if responses not in facts or satisfied not in facts:
+            findings.append(
+                Finding(
+                    "satisfaction_without_survey",
+                    WARNING,
+                    (name, responses, satisfied),
+                    f"{label} {fmt_percent(facts[name])} 缺少调查数据（有效问卷数、满意问卷数）",
+                )
+            )
+            continue
+        if facts[responses] == ZERO:
+            continue
+        computed = facts[satisfied] / facts[responses]
+        if quantize(computed * HUNDRED) != quantize(facts[name] * HUNDRED):
+            findings.append(
+                Finding(
+                    "satisfaction_mismatch",
+                    ERROR,
+                    (name, responses, satisfied),
+                    f"{label} {fmt_percent(facts[name])} ≠ 满意 {facts[satisfied]:f} ÷ 有效 {facts[responses]:f} "
+                    f"= {fmt_percent(computed)}",
+                )
+            )
+    return findings
+
+
+def check_institutions(
+    facts: Mapping[str, Decimal], institutions: list[tuple[str, Mapping[str, Decimal]]]
+) -> list[Finding]:
+    """The 汇总 row of the per-institution tables must be the sum of the institutions."""
+    if not institutions:
+        return []
+    findings = []
+    names = dict.fromkeys(name for _, values in institutions for name in values)
+    for name in names:
+        fact = vocabulary.FACTS[name]
+        if fact.is_rate or name not in facts:
+            continue
+        total = sum((values.get(name, ZERO) for _, values in institutions), ZERO)
+        if abs(total - facts[name]) > TOLERANCE:
+            shown = " + ".join(f"{label} {fmt(values.get(name, ZERO))}" for label, values in institutions)
+            findings.append(
+                Finding(
+                    "institution_sum_mismatch",
+                    ERROR,
+                    (name,),
+                    f"{fact.label}汇总 {fmt(facts[name])} ≠ 各机构之和 {fmt(total)}（{shown}）",
+                )
+            )
+    return findings
+
+
+# --- stated figures recomputed -----------------------------------------------------------------------------------
+
+_RATES = {
+    "execution_rate": ("预算执行率", "spending_actual", "budget_full_year"),
+    "staff_control_rate": ("财政供养人员控制率", "staff_actual", "staff_quota"),
+    "building_area_control_rate": ("规模控制率", "building_area_actual", "building_area_approved"),
+    "building_investment_control_rate": ("投资概算控制率", "building_investment_actual", "building_investment_budget"),
+    "procurement_rate": ("政府采购执行率", "procurement_actual", "procurement_budget"),
+    "public_funds_control_rate": ("公用经费控制率", "public_funds_actual", "public_funds_budget"),
+    "sangong_control_rate": ("三公经费控制率", "sangong_actual", "sangong_budget"),
+    "fixed_asset_utilisation_rate": ("固定资产利用率", "fixed_assets_in_use", "fixed_assets_total"),
+}
+
+
+def _percent_places(text: str) -> int:
+    digits = str(text).strip().rstrip("%％")
+    return len(digits.split(".", 1)[1]) if "." in digits else 0
+
+
+def check_stated_rates(facts: Mapping[str, Decimal], stated: Mapping[str, object]) -> list[Finding]:
+    """A rate printed in a report must be what its own inputs give, at the precision it was printed with."""
+    findings = []
+    for key, raw in stated.items():
+        if key not in _RATES:
+            findings.append(Finding("unknown_stated_rate", WARNING, (key,), f"无法核对的比率“{key}”"))
+            continue
+        label, top, base = _RATES[key]
+        if top not in facts or base not in facts or facts[base] == ZERO:
+            continue
+        text = str(raw)
+        if not is_percent_text(text):
+            stated_percent = to_decimal(raw) * HUNDRED
+            places = 2
+        else:
+            stated_percent = parse_number(text)
+            places = _percent_places(text)
+        computed = facts[top] / facts[base] * HUNDRED
+        if quantize(computed, places) != quantize(stated_percent, places):
+            findings.append(
+                Finding(
+                    "stated_rate_mismatch",
+                    ERROR,
+                    (key, top, base),
+                    f"{label}填报为 {stated_percent:f}%，按 {fmt(facts[top])} ÷ {fmt(facts[base])} 计算为 "
+                    f"{fmt(computed)}%",
+                )
+            )
+        elif places < 2 and quantize(computed) != quantize(stated_percent):
+            findings.append(
+                Finding(
+                    "stated_rate_imprecise",
+                    WARNING,
+                    (key,),
+                    f"{label}填报为 {stated_percent:f}%，应保留两位小数：{fmt(computed)}%",
+                )
+            )
+    return findings
+
+
+def check_sheet(sheet: ScoreSheet, entries: list[IndicatorEntry]) -> list[Finding]:
+    findings = []
+    for line in sheet.lines:
+        if not line.is_leaf:
+            continue
+        if line.stated_score is not None and line.weight is not None and line.stated_score > line.weight:
+            findings.append(
+                Finding(
+                    "score_exceeds_weight",
+                    ERROR,
+                    (line.code,),
+                    f"{line.name}：报告所列得分 {fmt(line.stated_score)} 超过分值 {fmt(line.weight)}",
+                )
+            )
+        if line.difference:
+            findings.append(_stated_difference(line))
+        findings += _completion_wording(line)
+        if line.unit_row and line.parent and "satisf" in line.parent:
+            findings += _row_survey(line, entries)
+    for warning in sheet.warnings:
+        if "各三级指标分值之和" in warning:
+            findings.append(Finding("weights_mismatch", WARNING, (), warning))
+    if sheet.stated_total is not None:
+        if sheet.stated_items_total is not None and sheet.stated_items_total != sheet.stated_total:
+            findings.append(
+                Finding(
+                    "stated_total_not_backed",
+                    ERROR,
+                    ("total",),
+                    f"报告所列总分 {fmt(sheet.stated_total)} ≠ 所列各项得分之和 {fmt(sheet.stated_items_total)}",
+                )
+            )
+        if sheet.total_difference:
+            findings.append(
+                Finding(
+                    "stated_total_mismatch",
+                    WARNING,
+                    ("total",),
+                    f"报告所列总分 {fmt(sheet.stated_total)}，按规则计算 {fmt(sheet.total)}，"
+                    f"相差 {fmt(sheet.total_difference)}",
+                )
+            )
+    return findings
+
+
+def _stated_difference(line) -> Finding:
+    message = f"{line.name}：报告所列 {fmt(line.stated_score)} 分，按规则 {fmt(line.points)} 分"
+    if line.weight is not None and line.stated_score == line.weight and line.points < line.weight:
+        message += "（报告给了满分，但未达到指标值，需说明偏差原因或调整得分）"
+    return Finding("stated_score_mismatch", WARNING, (line.code,), message)
+
+
+def _completion_wording(line) -> list[Finding]:
+    """'完成' written as the result while the rule gives less than full marks needs a deviation reason."""
+    text = line.actual_value or ""
+    if line.points is None or line.weight is None or line.points >= line.weight:
+        return []
+    if any(word in text for word in _DONE_WORDS) and not (line.reason and line.reason.strip()):
+        return [
+            Finding(
+                "done_without_full_marks",
+                WARNING,
+                (line.code,),
+                f"{line.name}：实际完成值写作“{text}”，但得分 {fmt(line.points)} 低于分值 {fmt(line.weight)}，需说明偏差原因",
+            )
+        ]
+    return []
+
+
+def _row_survey(line, entries: list[IndicatorEntry]) -> list[Finding]:
+    for entry in entries:
+        same_row = entry.parent == line.parent and (entry.name or entry.code) == line.name
+        if same_row and (entry.survey_responses is None or entry.survey_satisfied is None):
+            return [
+                Finding(
+                    "satisfaction_without_survey",
+                    WARNING,
+                    (line.code,),
+                    f"{line.name}：满意度 {line.actual_value or ''} 缺少调查数据（有效问卷数、满意问卷数）",
+                )
+            ]
+    return []

@@ -1,0 +1,275 @@
+"""Frameworks (指标体系) as data: ``framework_from_dict`` turns a parsed YAML/JSON file into frozen specs.
+
+Loading is where mistakes are caught — weights that do not add up, bands with gaps, facts not in the vocabulary —
+so that scoring itself never meets a malformed framework. Rules are built here once, not on every score.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import pairwise
+
+from .errors import ScoringError
+from .numbers import HUNDRED, ZERO, to_decimal
+from .rules import Rule, Settings, build_rule, parse_bound, show_points
+
+ROUNDING_MODES = {"half_up"}
+LOWER_IS_BETTER_FORMULAS = {"a", "b"}
+EQUAL_TO_FORMULAS = {"deviation", "all_or_nothing"}
+
+
+@dataclass(frozen=True, slots=True)
+class GradeBand:
+    label: str
+    min: Decimal
+    max: Decimal | None
+    max_inclusive: bool
+
+    def contains(self, total: Decimal) -> bool:
+        if total < self.min:
+            return False
+        return self.max is None or total < self.max or (self.max_inclusive and total == self.max)
+
+
+@dataclass(frozen=True, slots=True)
+class Rounding:
+    places: int = 2
+    mode: str = "half_up"
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorSpec:
+    code: str
+    name: str
+    level: int
+    weight: Decimal | None  # None: a 10号 level-2 group whose rows (and weights) are written by the unit
+    rule: Rule | None = None
+    children: tuple["IndicatorSpec", ...] = ()
+    aliases: tuple[str, ...] = ()
+    unit_rows: bool = False
+    source: str = ""
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children and not self.unit_rows
+
+    @property
+    def kind(self) -> str | None:
+        return self.rule.kind if self.rule else None
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkSpec:
+    code: str
+    name: str
+    region: str
+    year_from: int
+    year_to: int | None
+    version: int
+    grades: tuple[GradeBand, ...]
+    rounding: Rounding
+    settings: Settings
+    indicators: tuple[IndicatorSpec, ...]
+    total: Decimal = HUNDRED
+    source: str = ""
+    by_code: Mapping[str, IndicatorSpec] = field(default_factory=dict, compare=False, repr=False)
+    by_alias: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def walk(self):
+        for indicator in self.indicators:
+            yield from indicator.walk()
+
+    def resolve(self, key: str) -> IndicatorSpec:
+        """An indicator by code, Chinese name or alias."""
+        code = key if key in self.by_code else self.by_alias.get(key.strip())
+        if code is None:
+            raise ScoringError(f"指标体系 {self.code} 中没有指标“{key}”", field=key)
+        return self.by_code[code]
+
+    def grade(self, total: Decimal) -> str | None:
+        for band in self.grades:
+            if band.contains(total):
+                return band.label
+        return None
+
+
+def framework_from_dict(data: Mapping) -> FrameworkSpec:
+    if not isinstance(data, Mapping):
+        raise ScoringError("指标体系文件应为一个对象（键值表）")
+    code = _required(data, "code", "指标体系")
+    try:
+        years = data.get("years") or {}
+        rounding = _rounding(data.get("rounding") or {})
+        settings = _settings(data.get("settings") or {})
+        total = to_decimal(data.get("total", 100), field="total")
+        indicators = tuple(
+            _indicator(raw, level=1, parent_code="", places=rounding.places) for raw in data.get("indicators") or []
+        )
+        if not indicators:
+            raise ScoringError("指标体系没有任何指标", field="indicators")
+        _check_weights(indicators, total)
+        framework = FrameworkSpec(
+            code=code,
+            name=_required(data, "name", code),
+            region=data.get("region", ""),
+            year_from=int(years.get("from", 0)),
+            year_to=int(years["to"]) if years.get("to") is not None else None,
+            version=int(data.get("version", 1)),
+            grades=_grades(data.get("grades")),
+            rounding=rounding,
+            settings=settings,
+            indicators=indicators,
+            total=total,
+            source=data.get("source", ""),
+        )
+    except ScoringError as error:
+        error.code = error.code or code
+        raise
+    by_code: dict[str, IndicatorSpec] = {}
+    by_alias: dict[str, str] = {}
+    for indicator in framework.walk():
+        if indicator.code in by_code:
+            raise ScoringError(f"指标代码“{indicator.code}”重复", code=code, field=indicator.code)
+        by_code[indicator.code] = indicator
+        for alias in (indicator.name, *indicator.aliases):
+            # Names repeat across branches in some tables; an ambiguous alias is simply not offered.
+            by_alias[alias] = indicator.code if alias not in by_alias else ""
+    by_alias = {alias: target for alias, target in by_alias.items() if target}
+    object.__setattr__(framework, "by_code", by_code)
+    object.__setattr__(framework, "by_alias", by_alias)
+    return framework
+
+
+def _required(data: Mapping, key: str, where: str) -> str:
+    value = data.get(key)
+    if value in (None, ""):
+        raise ScoringError(f"缺少必填项“{key}”", field=where)
+    return str(value)
+
+
+def _rounding(raw: Mapping) -> Rounding:
+    places = int(raw.get("places", 2))
+    mode = raw.get("mode", "half_up")
+    if places not in (0, 1, 2, 3, 4) or mode not in ROUNDING_MODES:
+        raise ScoringError("保留位数应为 0–4 位，舍入方式只支持四舍五入（half_up）", field="rounding")
+    return Rounding(places, mode)
+
+
+def _settings(raw: Mapping) -> Settings:
+    settings = Settings()
+    values = {}
+    formula = str(raw.get("lower_is_better_formula", settings.lower_is_better_formula))
+    if formula not in LOWER_IS_BETTER_FORMULAS:
+        raise ScoringError("越低越好指标的计分公式应为 a 或 b", field="settings.lower_is_better_formula")
+    values["lower_is_better_formula"] = formula
+    equal = str(raw.get("equal_to_formula", settings.equal_to_formula))
+    if equal not in EQUAL_TO_FORMULAS:
+        raise ScoringError("等于型指标的计分方式应为 deviation 或 all_or_nothing", field="settings.equal_to_formula")
+    values["equal_to_formula"] = equal
+    for flag in ("quarterly_cap", "execution_caps", "deviation_deduction"):
+        if flag in raw:
+            if not isinstance(raw[flag], bool):
+                raise ScoringError("应为 true 或 false", field=f"settings.{flag}")
+            values[flag] = raw[flag]
+    for name in ("deviation_threshold", "over_completion_warning", "execution_reason_below"):
+        if name in raw:
+            values[name] = _rate(raw[name], f"settings.{name}")
+    if "deviation_points" in raw:
+        values["deviation_points"] = to_decimal(raw["deviation_points"], field="settings.deviation_points")
+    if "execution_cap_table" in raw:
+        values["execution_cap_table"] = tuple(
+            (_rate(row["below"], "settings.execution_cap_table"), to_decimal(row["cap"], field="settings"))
+            for row in raw["execution_cap_table"]
+        )
+    return Settings(**values)
+
+
+def _rate(value: object, where: str) -> Decimal:
+    return parse_bound(value, where)
+
+
+def _grades(raw: object) -> tuple[GradeBand, ...]:
+    if not raw:
+        raw = [
+            {"label": "优", "min": 90, "max": 100, "max_inclusive": True},
+            {"label": "良", "min": 80, "max": 90},
+            {"label": "中", "min": 60, "max": 80},
+            {"label": "差", "min": 0, "max": 60},
+        ]
+    grades = []
+    for item in raw:
+        high = item.get("max")
+        grades.append(
+            GradeBand(
+                label=item["label"],
+                min=to_decimal(item.get("min", 0), field="grades"),
+                max=to_decimal(high, field="grades") if high is not None else None,
+                max_inclusive=bool(item.get("max_inclusive", False)),
+            )
+        )
+    grades.sort(key=lambda band: band.min)
+    if grades[0].min != ZERO:
+        raise ScoringError("等次应从 0 分开始", field="grades")
+    for lower, upper in pairwise(grades):
+        if lower.max != upper.min or lower.max_inclusive:
+            raise ScoringError(f"等次“{lower.label}”与“{upper.label}”之间有空缺或重叠", field="grades")
+    if grades[-1].max is not None and not grades[-1].max_inclusive:
+        raise ScoringError("最高等次应包含满分", field="grades")
+    return tuple(grades)
+
+
+def _indicator(raw: Mapping, *, level: int, parent_code: str, places: int) -> IndicatorSpec:
+    code = raw.get("code")
+    if not code:
+        raise ScoringError("指标缺少 code", field=parent_code or "indicators")
+    name = raw.get("name") or code
+    unit_rows = bool(raw.get("unit_rows", False))
+    weight = to_decimal(raw["weight"], field=code) if raw.get("weight") is not None else None
+    if weight is None and not unit_rows:
+        raise ScoringError(f"指标“{name}”缺少分值", field=code)
+    if weight is not None and weight < ZERO:
+        raise ScoringError(f"指标“{name}”的分值不能为负", field=code)
+    children = tuple(
+        _indicator(child, level=level + 1, parent_code=code, places=places) for child in raw.get("children") or []
+    )
+    rule = None
+    if raw.get("rule"):
+        if children or unit_rows:
+            raise ScoringError(f"指标“{name}”有下级指标，不能再设评分规则", field=code)
+        params = dict(raw["rule"])
+        kind = params.pop("kind", None)
+        rule = build_rule(kind, weight, params, code, label=name)
+    elif not children and not unit_rows:
+        raise ScoringError(f"末级指标“{name}”缺少评分规则（rule）", field=code)
+    return IndicatorSpec(
+        code=code,
+        name=name,
+        level=level,
+        weight=weight,
+        rule=rule,
+        children=children,
+        aliases=tuple(raw.get("aliases") or ()),
+        unit_rows=unit_rows,
+        source=raw.get("source", ""),
+    )
+
+
+def _check_weights(indicators: tuple[IndicatorSpec, ...], total: Decimal) -> None:
+    top = sum((indicator.weight or ZERO for indicator in indicators), ZERO)
+    if top != total:
+        raise ScoringError(f"一级指标分值之和为 {show_points(top)}，应为 {show_points(total)}", field="indicators")
+    for indicator in indicators:
+        for node in indicator.walk():
+            if not node.children or any(child.weight is None for child in node.children):
+                continue
+            children = sum((child.weight for child in node.children), ZERO)
+            if children != node.weight:
+                raise ScoringError(
+                    f"“{node.name}”的下级指标分值之和为 {show_points(children)}，应为 {show_points(node.weight)}",
+                    field=node.code,
+                )

@@ -1,0 +1,102 @@
+"""What the engine is given about one assessment, besides its facts (a plain ``{name: Decimal}`` mapping)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+
+# The three outcomes of a qualitative indicator (财预〔2020〕10号) and the share of the weight each allows.
+OUTCOMES: dict[str, str] = {
+    "achieved": "达成年度指标",
+    "partial": "部分达成年度指标并具有一定效果",
+    "not_achieved": "未达成年度指标且效果较差",
+}
+_OUTCOME_ALIASES = {label: code for code, label in OUTCOMES.items()} | {
+    "达成": "achieved",
+    "部分达成": "partial",
+    "未达成": "not_achieved",
+}
+
+
+def outcome_code(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = text.strip()
+    return text if text in OUTCOMES else _OUTCOME_ALIASES.get(text, text)
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorEntry:
+    """What the unit wrote for one indicator.
+
+    Most fields are used by one rule kind only: ``answer`` is the count of failed items for a deduction rule or the
+    chosen option of a single choice; ``answers`` holds the sub-items of a checklist or the parts of a composite
+    indicator; ``target``/``actual``/``comparator`` override what is parsed from the texts as typed.
+    Unit-written rows of a 10号 table carry ``parent`` (the level-2 code), ``name``, ``weight`` and ``kind``.
+    """
+
+    code: str = ""
+    name: str | None = None
+    parent: str | None = None
+    weight: Decimal | None = None
+    kind: str | None = None  # "quantitative" | "qualitative" for unit-written rows
+    target_value: str | None = None
+    actual_value: str | None = None
+    target: Decimal | None = None
+    actual: Decimal | None = None
+    comparator: str | None = None
+    outcome: str | None = None
+    score: Decimal | None = None
+    reason: str | None = None  # 偏差原因分析及改进措施, or the reason for a manual score
+    answer: object = None
+    answers: Mapping[str, object] = field(default_factory=dict)
+    stated_score: Decimal | None = None
+    survey_responses: Decimal | None = None
+    survey_satisfied: Decimal | None = None
+
+    def part(self, code: str) -> "PartEntry":
+        return PartEntry(code, self.answers.get(code), self.reason)
+
+    @property
+    def has_reason(self) -> bool:
+        return _has_reason(self.reason)
+
+
+# Texts units write in the reason column that say there is nothing to explain.
+_NO_REASON = frozenset({"", "无", "无偏差", "/", "-", "—"})
+
+
+def _has_reason(reason: str | None) -> bool:
+    return reason is not None and reason.strip() not in _NO_REASON
+
+
+class PartEntry:
+    """The view a part of a composite indicator gets: its own answer and the indicator's reason.
+
+    A small object instead of a full ``IndicatorEntry``: composite indicators build one per part on every score.
+    """
+
+    __slots__ = ("answer", "code", "reason")
+    name = parent = weight = kind = target_value = actual_value = target = actual = comparator = outcome = None
+    score = stated_score = survey_responses = survey_satisfied = None
+    answers: Mapping[str, object] = MappingProxyType({})
+
+    def __init__(self, code: str, answer: object, reason: str | None):
+        self.code = code
+        self.answer = answer
+        self.reason = reason
+
+    @property
+    def has_reason(self) -> bool:
+        return _has_reason(self.reason)
+
+
+EMPTY_ENTRY = IndicatorEntry()
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """Scores as printed in a report, so the sheet can show where they differ from the rules."""
+
+    total: Decimal | None = None
+    items: Mapping[str, Decimal] = field(default_factory=dict)

@@ -1,0 +1,22 @@
+import sys
+
+from django.core.management.base import BaseCommand
+
+from scoring.engine.cli import EXIT_ERROR, run
+from scoring.frameworks import latest_specs
+
+
+class Command(BaseCommand):
+    help = "按指标体系计算评分输入 JSON 的得分，并运行一致性检查（输入格式见 README）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("input", help="评分输入 JSON 文件")
+        parser.add_argument("--framework", help="指标体系代码，覆盖输入文件中的 framework")
+        parser.add_argument("--format", choices=("text", "json"), default="text")
+
+    def handle(self, *args, **options):
+        code, output = run(options["input"], latest_specs(), framework=options["framework"], fmt=options["format"])
+        (self.stderr if code == EXIT_ERROR else self.stdout).write(output)
+        # 1: the checks found errors that would block submission; 2: the input could not be scored.
+        if code:
+            sys.exit(code)

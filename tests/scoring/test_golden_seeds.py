@@ -1,0 +1,209 @@
+"""Golden figures from the seed reports (domain.md §5), scored from hand-written JSON files of their tables."""
+
+import json
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scoring.engine import framework_from_dict, load_json, score_input
+from scoring.engine.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@cache
+def frameworks():
+    loaded = {}
+    for path in sorted((ROOT / "fixtures" / "frameworks").glob("*.yaml")):
+        framework = framework_from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+        loaded[framework.code] = framework
+    return loaded
+
+
+def scored(example: str):
+    data = load_json((ROOT / "fixtures" / "examples" / f"{example}.json").read_text(encoding="utf-8"))
+    return score_input(data, frameworks())
+
+
+def codes(findings, severity=None):
+    return [finding.code for finding in findings if severity in (None, finding.severity)]
+
+
+# --- seed 003, Futian 2021 -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def futian():
+    return scored("seed003-futian-2021")
+
+
+def test_fixed_asset_utilisation_below_60_percent_scores_zero(futian):
+    line = futian[0].line("固定资产利用率")
+    assert line.points == Decimal("0.00")
+    assert line.rates["utilisation_rate"].quantize(Decimal("0.0001")) == Decimal("0.4952")
+    assert line.explanation == "固定资产利用率 = 246.93 ÷ 498.67 = 49.52%，低于60% → 0 分"
+
+
+def test_sangong_control_at_zero_percent_earns_three_points(futian):
+    part = futian[0].line("公用经费控制率").parts[0]
+    assert part.points == Decimal(3)
+    assert "0.00%" in part.explanation
+
+
+def test_daily_public_funds_control_at_95_27_percent_earns_two_points(futian):
+    line = futian[0].line("公用经费控制率")
+    assert line.parts[1].points == Decimal(2)
+    assert "95.27%" in line.parts[1].explanation
+    assert line.points == Decimal("5.00")
+
+
+def test_procurement_at_98_89_percent_scores_1_99_not_the_stated_2_00(futian):
+    line = futian[0].line("政府采购执行情况")
+    assert line.points == Decimal("1.99")
+    assert line.stated_score == Decimal("2.00")
+    assert line.difference == Decimal("-0.01")
+    assert "170.31 ÷ 172.22 = 98.89%" in line.explanation
+
+
+def test_futian_rules_total_96_97_and_the_stated_96_98_is_flagged(futian):
+    sheet, findings = futian
+    assert sheet.total == Decimal("96.97")
+    assert sheet.stated_total == Decimal("96.98")
+    assert sheet.total_difference == Decimal("-0.01")
+    assert sheet.grade == "优"
+    assert any("政府采购执行情况" in warning and "1.99" in warning for warning in sheet.warnings)
+    assert "stated_total_mismatch" in codes(findings)
+    assert "stated_score_mismatch" in codes(findings)
+
+
+def test_futian_every_other_item_matches_the_printed_score(futian):
+    sheet, _ = futian
+    different = [line.name for line in sheet.lines if line.is_leaf and line.difference]
+    assert different == ["政府采购执行情况"]
+    assert sheet.stated_items_total == Decimal("96.98")
+
+
+def test_futian_subtotals_are_sums_of_rounded_items(futian):
+    sheet, _ = futian
+    assert sheet.subtotals["decision"] == Decimal("19.00")
+    assert sheet.subtotals["management"] == Decimal("18.99")
+    assert sheet.subtotals["performance"] == Decimal("58.98")
+    assert sheet.subtotals["funds_management"] == Decimal("7.99")
+
+
+def test_futian_items_whose_inputs_the_report_omits_say_so(futian):
+    line = futian[0].line("预算执行率")
+    assert line.points == Decimal("5.98")
+    assert line.band == "人工录入"
+    assert any("spending_q1" in warning for warning in line.warnings)
+
+
+# --- seed 001, Zhuzhou 2022 附件1-2 --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def zhuzhou():
+    return scored("seed001-zhuzhou-2022")
+
+
+def test_execution_99_04_percent_scores_9_90(zhuzhou):
+    line = zhuzhou[0].line("budget_execution")
+    assert line.points == Decimal("9.90")
+    assert line.explanation == "预算执行率 = 2681.55 ÷ 2707.46 = 99.04% → 9.90 分"
+
+
+def test_eleven_of_twelve_party_study_sessions_score_5_50_not_full(zhuzhou):
+    sheet, findings = zhuzhou
+    line = sheet.line("开展老干党支部学习活动")
+    assert line.points == Decimal("5.50")
+    assert line.stated_score == Decimal(6)
+    assert any("开展老干党支部学习活动" in f.message and "满分" in f.message for f in findings)
+
+
+def test_zhuzhou_total_by_the_rules_is_99_40_against_the_stated_99_90(zhuzhou):
+    sheet, _ = zhuzhou
+    assert sheet.total == Decimal("99.40")
+    assert sheet.total_difference == Decimal("-0.50")
+
+
+def test_zhuzhou_project_spending_parent_does_not_equal_its_rows(zhuzhou):
+    messages = [f.message for f in zhuzhou[1] if f.code == "project_sum"]
+    assert (
+        "项目支出预算数 38.00 ≠ 各项之和 58.00（业务工作经费预算数 38.00 + 运行维护经费预算数 0.00 + 专项资金预算数 20.00）"
+        in messages
+    )
+
+
+# --- seed 004, Taojiang 2024 ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def taojiang():
+    return scored("seed004-taojiang-2024")
+
+
+def test_execution_99_45_percent_scores_9_95(taojiang):
+    line = taojiang[0].line("budget_execution")
+    assert line.points == Decimal("9.95")
+    assert "90.94 ÷ 91.44 = 99.45%" in line.explanation
+
+
+def test_taojiang_stated_total_is_not_backed_by_its_rows(taojiang):
+    sheet, findings = taojiang
+    assert sheet.stated_items_total == Decimal("88.95")
+    assert sheet.stated_total == Decimal("98.94")
+    assert "stated_total_not_backed" in codes(findings, "error")
+
+
+def test_taojiang_row_weights_that_do_not_add_up_are_warnings_not_a_crash(taojiang):
+    sheet, findings = taojiang
+    assert sheet.total == Decimal("98.95")
+    messages = [f.message for f in findings if f.code == "weights_mismatch"]
+    assert "“产出指标”下各三级指标分值之和为 40，应为 50" in messages
+    assert "“满意度指标”下各三级指标分值之和为 20，应为 10" in messages
+
+
+def test_taojiang_spending_above_budget_is_flagged(taojiang):
+    found = codes(taojiang[1], "warning")
+    assert "procurement_over_budget" in found
+    assert "public_funds_over_budget" in found
+
+
+def test_taojiang_spending_by_nature_adds_up_to_the_budget_not_the_spending(taojiang):
+    messages = [f.message for f in taojiang[1] if f.code == "spending_nature_sum"]
+    assert messages == ["全年执行数 90.94 ≠ 各项之和 91.44（基本支出 90.19 + 项目支出 1.25）"]
+
+
+# --- the command line ----------------------------------------------------------------------------------------------
+
+
+def test_cli_scores_the_hand_written_seed_003_file_and_prints_96_97_with_procurement_flagged():
+    code, output = main([str(ROOT / "fixtures/examples/seed003-futian-2021.json")], frameworks())
+    assert code == 0  # warnings only: nothing blocks submission
+    assert "总分：96.97" in output
+    assert "政府采购执行情况：报告所列 2.00 分，按规则 1.99 分，相差 -0.01" in output
+
+
+def test_cli_json_output_carries_no_floats():
+    _, output = main([str(ROOT / "fixtures/examples/seed003-futian-2021.json"), "--format", "json"], frameworks())
+    payload = json.loads(output, parse_float=lambda text: pytest.fail(f"float in output: {text}"))
+    assert payload["sheet"]["total"] == "96.97"
+    assert payload["sheet"]["framework"] == {
+        "code": "futian-common-2021",
+        "version": 1,
+        "name": payload["sheet"]["framework"]["name"],
+    }
+
+
+def test_cli_reports_an_unknown_framework_in_chinese():
+    code, output = main([str(ROOT / "fixtures/examples/seed003-futian-2021.json"), "--framework", "nope"], frameworks())
+    assert code == 2
+    assert "指标体系“nope”不存在" in output
+
+
+def test_cli_exit_code_is_one_when_a_finding_blocks_submission():
+    code, _ = main([str(ROOT / "fixtures/examples/seed004-taojiang-2024.json")], frameworks())
+    assert code == 1
