@@ -272,6 +272,12 @@ class IndicatorRow(models.Model):
     kind = models.CharField("类型", max_length=20, choices=Kind, blank=True)
     target_value = models.CharField("年度指标值", max_length=200, blank=True)
     actual_value = models.CharField("实际完成值", max_length=200, blank=True)
+    # The numbers read from the texts ("≥90%" → ≥ 90); typed by the unit where the text has none ("每月一次" → 12).
+    target_comparator = models.CharField(
+        "比较方式", max_length=2, blank=True, choices=[(">=", "≥ 越高越好"), ("<=", "≤ 越低越好"), ("=", "= 等于")]
+    )
+    target_number = models.DecimalField("指标值（数值）", max_digits=16, decimal_places=4, null=True, blank=True)
+    actual_number = models.DecimalField("完成值（数值）", max_digits=16, decimal_places=4, null=True, blank=True)
     outcome = models.CharField("定性评价", max_length=20, choices=Outcome, blank=True)
     score = models.DecimalField("人工评分", max_digits=6, decimal_places=2, null=True, blank=True)
     score_reason = models.TextField("评分理由", blank=True)

@@ -1,8 +1,10 @@
 from django.urls import path
 
+from assessments.views import assessment_create_view
 from units import views
 
 app_name = "units"
 urlpatterns = [
     path("<int:unit_id>/", views.unit_detail, name="detail"),
+    path("<int:unit_id>/assessments/create/", assessment_create_view, name="assessment_create"),
 ]

@@ -23,3 +23,60 @@ def percent(value):
     if value is None or value == "":
         return "—"
     return f"{(Decimal(value) * 100).quantize(_CENT, rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def ratio(numerator, denominator):
+    """numerator ÷ denominator as a Decimal fraction; None when either is missing or the denominator is 0."""
+    if numerator is None or denominator in (None, "", 0):
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key], or None: for dicts keyed by computed names in templates."""
+    if mapping is None:
+        return None
+    return mapping.get(key)
+
+
+@register.simple_tag
+def cell(mapping, prefix, column):
+    """The value of a 3-column table cell: mapping[f"{prefix}_{column}"]."""
+    return mapping.get(f"{prefix}_{column}") if mapping else None
+
+
+@register.filter
+def field_named(form, name):
+    """form[name]: a bound field chosen by a name held in a variable."""
+    return form[name]
+
+
+@register.filter
+def attr_formula(computed):
+    """The formula of a computed figure, for a title attribute."""
+    return getattr(computed, "formula", "") if computed else ""
+
+
+@register.filter
+def control(bound_field, extra: str = ""):
+    """A bound field's widget with Bootstrap's small control classes (form-select for selects), marked invalid
+    when it has errors, for inputs inside table cells where a label and help text would not fit."""
+    from django import forms
+
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select form-select-sm"
+    else:
+        css = "form-control form-control-sm"
+    existing = widget.attrs.get("class", "")
+    classes = " ".join(part for part in (css, existing, extra, "is-invalid" if bound_field.errors else "") if part)
+    attrs = {"class": classes}
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    if not bound_field.field.show_hidden_initial and bound_field.label:
+        attrs.setdefault("aria-label", bound_field.label)
+    return bound_field.as_widget(attrs=attrs)

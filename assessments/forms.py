@@ -1,0 +1,444 @@
+"""Forms of the assessment screens. Numbers are read the way people in China type them (full-width digits,
+thousands separators, a trailing 万元); anything else gets a Chinese message next to the field."""
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+
+from assessments.indicator_inputs import from_stored, inputs_for, to_stored
+from assessments.models import Assessment, Facts, IndicatorRow, Institution, NarrativeSection, Project, SpecialFund
+from assessments.sheets import TOP_ANSWER
+from scoring.engine import ScoringError, parse_number, parse_target
+from units.models import Staffing, Unit
+
+
+class AmountInput(forms.TextInput):
+    """A right-aligned amount shown with 2 places and thousands separators, as on the official tables."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "class": "text-end num", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:,.2f}"
+        return super().format_value(value)
+
+
+class AmountField(forms.DecimalField):
+    """万元 with 2 places. Accepts １２３，４５６．７８, 123,456.78 and a trailing 万元."""
+
+    widget = AmountInput
+    default_error_messages = {
+        "invalid": "请填写金额（万元），如 1,234.56。",
+        "max_decimal_places": "金额最多保留 2 位小数。",
+        "max_digits": "金额过大。",
+        "max_whole_digits": "金额过大。",
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).strip()
+        if "%" in text or "％" in text:
+            raise forms.ValidationError("这里应填写金额（万元），不是百分比。", code="invalid")
+        try:
+            return parse_number(text)
+        except ScoringError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def widget_attrs(self, widget):
+        return {}  # no HTML number constraints: full-width digits and separators must reach the server
+
+
+class CountField(forms.IntegerField):
+    default_error_messages = {"invalid": "请填写整数。"}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+        self.error_messages["min_value"] = "不能为负数。"
+        self.widget = forms.TextInput(attrs={"inputmode": "numeric", "class": "text-end num", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            if value:
+                try:
+                    number = parse_number(value)
+                except ScoringError:
+                    raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+                if number != number.to_integral_value():
+                    raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+                value = str(int(number))
+        return super().to_python(value)
+
+
+def _number_fields(model_field, **kwargs):
+    """formfield_callback: every DecimalField becomes an AmountField, every count a CountField."""
+    from django.db import models
+
+    if isinstance(model_field, models.DecimalField):
+        return AmountField(
+            label=model_field.verbose_name,
+            required=False,
+            max_digits=model_field.max_digits,
+            decimal_places=model_field.decimal_places,
+            validators=model_field.validators,
+        )
+    if isinstance(model_field, models.PositiveIntegerField | models.PositiveSmallIntegerField) and model_field.null:
+        return CountField(label=model_field.verbose_name, required=False)
+    return model_field.formfield(**kwargs)
+
+
+class UnitInfoForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["contact_person", "contact_phone", "functions", "internal_structure"]
+        widgets = {
+            "functions": forms.Textarea(attrs={"rows": 6}),
+            "internal_structure": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class StaffingForm(forms.ModelForm):
+    formfield_callback = _number_fields
+
+    class Meta:
+        model = Staffing
+        fields = ["staff_quota", "staff_actual", "staff_agency", "veteran_retirees", "retirees"]
+        field_classes = {name: CountField for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff_quota"].required = True
+        self.fields["staff_actual"].required = True
+        for name in ("staff_agency", "veteran_retirees", "retirees"):
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        for name in ("staff_agency", "veteran_retirees", "retirees"):
+            if data.get(name) is None:
+                data[name] = 0
+        return data
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["goal_planned", "goal_achieved"]
+        widgets = {
+            "goal_planned": forms.Textarea(attrs={"rows": 3}),
+            "goal_achieved": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+BASIC_DATA_FIELDS = [
+    f"{part}_{column}"
+    for part in (
+        "vehicle_purchase",
+        "vehicle_operation",
+        "overseas_travel",
+        "reception",
+        "project_business",
+        "project_operation",
+        "public_funds",
+        "public_office",
+        "public_utilities_travel",
+        "public_meetings_training",
+        "procurement",
+        "budget_basic_adjustment",
+    )
+    for column in ("prior", "budget", "actual")
+] + [
+    "building_area_approved",
+    "building_area_actual",
+    "building_investment_budget",
+    "building_investment_actual",
+    "austerity_measures",
+]
+
+
+class BasicDataForm(forms.ModelForm):
+    """附件1-1 基础数据表 (the staffing block is StaffingForm; special funds are SpecialFundFormSet)."""
+
+    formfield_callback = _number_fields
+
+    class Meta:
+        model = Facts
+        fields = BASIC_DATA_FIELDS
+        widgets = {"austerity_measures": forms.Textarea(attrs={"rows": 3})}
+
+
+EXECUTION_FIELDS = [
+    "budget_initial",
+    "budget_added",
+    "budget_full_year",
+    "spending_actual",
+    "budget_general_budget",
+    "budget_government_funds",
+    "budget_special_account",
+    "budget_other",
+    "budget_basic",
+    "budget_project",
+    "budget_adjustment",
+    "budget_adjustment_excluded",
+    "budget_adjustment_excluded_reason",
+    "execution_shortfall_reason",
+    "spending_q1",
+    "spending_q2",
+    "spending_q3",
+    "spending_q4",
+    "satisfaction_recipients_responses",
+    "satisfaction_recipients_satisfied",
+    "satisfaction_public_responses",
+    "satisfaction_public_satisfied",
+    "satisfaction_staff_responses",
+    "satisfaction_staff_satisfied",
+    "key_tasks_planned",
+    "key_tasks_completed",
+    "projects_planned",
+    "projects_on_time",
+]
+
+
+class ExecutionForm(forms.ModelForm):
+    """The 自评表's inputs besides the indicator rows: the funds block, quarterly spending, surveys, work done."""
+
+    formfield_callback = _number_fields
+
+    class Meta:
+        model = Facts
+        fields = EXECUTION_FIELDS
+        widgets = {
+            "budget_adjustment_excluded_reason": forms.Textarea(attrs={"rows": 2}),
+            "execution_shortfall_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("budget_adjustment_excluded") and not (data.get("budget_adjustment_excluded_reason") or "").strip():
+            self.add_error("budget_adjustment_excluded_reason", "不计入预算调整率的政策性调整须说明原因。")
+        for group, label in (("recipients", "服务对象"), ("public", "社会公众"), ("staff", "内部员工")):
+            responses = data.get(f"satisfaction_{group}_responses")
+            satisfied = data.get(f"satisfaction_{group}_satisfied")
+            if responses is not None and satisfied is not None and satisfied > responses:
+                self.add_error(f"satisfaction_{group}_satisfied", f"{label}满意问卷数不能多于有效问卷数。")
+        planned, completed = data.get("key_tasks_planned"), data.get("key_tasks_completed")
+        if planned is not None and completed is not None and completed > planned:
+            self.add_error("key_tasks_completed", "完成数不能多于计划数。")
+        planned, on_time = data.get("projects_planned"), data.get("projects_on_time")
+        if planned is not None and on_time is not None and on_time > planned:
+            self.add_error("projects_on_time", "按时完成数不能多于计划数。")
+        return data
+
+
+class InstitutionForm(forms.ModelForm):
+    formfield_callback = _number_fields
+
+    class Meta:
+        model = Institution
+        fields = [
+            "name",
+            "carryover_start",
+            "income_general_budget",
+            "income_government_funds",
+            "income_special_account",
+            "income_other",
+            "spending_personnel",
+            "spending_public",
+            "spending_project",
+            "reception_actual",
+            "vehicle_operation_actual",
+            "vehicle_purchase_actual",
+            "overseas_travel_actual",
+            "fixed_assets_in_use",
+            "fixed_assets_leased",
+            "fixed_assets_other",
+        ]
+
+
+class SpecialFundForm(forms.ModelForm):
+    formfield_callback = _number_fields
+
+    class Meta:
+        model = SpecialFund
+        fields = ["name", "prior", "budget", "actual"]
+
+
+class IndicatorRowForm(forms.ModelForm):
+    """One indicator row. A framework indicator (`indicator` given) gets the inputs its rule asks for; a row the unit
+    writes under a 10号 level-2 group (`groups` are the choices) gets name, weight, target and actual."""
+
+    formfield_callback = _number_fields
+
+    class Meta:
+        model = IndicatorRow
+        fields = [
+            "group_code",
+            "name",
+            "weight",
+            "kind",
+            "target_value",
+            "target_comparator",
+            "target_number",
+            "actual_value",
+            "actual_number",
+            "outcome",
+            "score",
+            "score_reason",
+            "deviation_reason",
+        ]
+        widgets = {
+            "deviation_reason": forms.Textarea(attrs={"rows": 1}),
+            "score_reason": forms.Textarea(attrs={"rows": 1}),
+        }
+
+    def __init__(self, *args, indicator=None, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.inputs = inputs_for(indicator) if indicator is not None else None
+        if groups:
+            self.fields["group_code"] = forms.ChoiceField(
+                label="二级指标", choices=[("", "—请选择—"), *groups], required=False
+            )
+        for name in ("target_number", "actual_number"):
+            self.fields[name].widget.attrs["class"] = "text-end num"
+        stored = self.instance.answers or {}
+        for answer in self.inputs.answers if self.inputs else ():
+            name = f"ans_{answer.key}"
+            if answer.is_count:
+                self.fields[name] = CountField(label=answer.label, required=False)
+                value = self.instance.failed_items if answer.key == TOP_ANSWER else stored.get(answer.key)
+            else:
+                self.fields[name] = forms.ChoiceField(
+                    label=answer.label, choices=[("", "—请选择—"), *answer.options], required=False
+                )
+                value = from_stored(stored.get(answer.key))
+            self.initial.setdefault(name, value)
+
+    @property
+    def is_unit_row(self) -> bool:
+        return self.indicator is None
+
+    def answer_fields(self):
+        return [self[name] for name in self.fields if name.startswith("ans_")]
+
+    def clean(self):
+        data = super().clean()
+        if self.is_unit_row and not data.get("DELETE"):
+            if not (data.get("group_code") or "").strip():
+                self.add_error("group_code", "请选择二级指标。")
+            if not (data.get("name") or "").strip():
+                self.add_error("name", "请填写三级指标名称。")
+            if data.get("weight") is None:
+                self.add_error("weight", "请填写分值。")
+        weight = data.get("weight") if self.is_unit_row else self.indicator.weight
+        if data.get("score") is not None and weight is not None and data["score"] > weight:
+            self.add_error("score", f"得分不能超过分值 {weight}。")
+        self._read_numbers(data)
+        self._collect_answers(data)
+        return data
+
+    def _read_numbers(self, data):
+        """Keep the parsed number and comparator in step with the texts unless the user typed them."""
+        for text_name, number_name in (("target_value", "target_number"), ("actual_value", "actual_number")):
+            if text_name in self.changed_data and number_name not in self.changed_data:
+                comparator, number, _ = parse_target(data.get(text_name) or "")
+                data[number_name] = number
+                if text_name == "target_value" and "target_comparator" not in self.changed_data:
+                    data["target_comparator"] = comparator or ""
+
+    def _collect_answers(self, data):
+        answers = dict(self.instance.answers or {})
+        for answer in self.inputs.answers if self.inputs else ():
+            value = data.get(f"ans_{answer.key}")
+            if answer.is_count and answer.key == TOP_ANSWER:
+                self.instance.failed_items = value
+                continue
+            if value in (None, ""):
+                answers.pop(answer.key, None)
+            else:
+                answers[answer.key] = value if answer.is_count else to_stored(value)
+        self.instance.answers = answers
+
+
+class BaseIndicatorRowFormSet(forms.BaseModelFormSet):
+    """Gives each form the framework indicator of its row (by the stored row, never by posted data)."""
+
+    def __init__(self, *args, indicators=None, groups=(), **kwargs):
+        self.indicators = indicators or {}
+        self.groups = groups
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        row = None
+        if index is not None and index < self.initial_form_count():
+            if self.is_bound:
+                row = self._existing_object(self.data.get(f"{self.add_prefix(index)}-id"))
+            else:
+                row = self.get_queryset()[index]
+        code = row.code if row is not None else ""
+        kwargs["indicator"] = self.indicators.get(code) if code else None
+        kwargs["groups"] = self.groups
+        return kwargs
+
+
+class ProjectForm(forms.ModelForm):
+    formfield_callback = _number_fields
+
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "supervising_department",
+            "implementing_unit",
+            "fiscal_budget_initial",
+            "fiscal_budget_full_year",
+            "fiscal_spending_actual",
+            "carryover_budget_initial",
+            "carryover_budget_full_year",
+            "carryover_spending_actual",
+            "other_budget_initial",
+            "other_budget_full_year",
+            "other_spending_actual",
+            "goal_planned",
+            "goal_achieved",
+        ]
+        widgets = {
+            "goal_planned": forms.Textarea(attrs={"rows": 2}),
+            "goal_achieved": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class NarrativeForm(forms.Form):
+    """One textarea per section of the unit's report layout; saving writes the NarrativeSection rows."""
+
+    def __init__(self, data=None, *, assessment, sections, **kwargs):
+        self.assessment = assessment
+        self.stored = {section.key: section for section in NarrativeSection.objects.filter(assessment=assessment)}
+        initial = {key: section.body for key, section in self.stored.items()}
+        super().__init__(data, initial=initial, **kwargs)
+        for section in sections:
+            self.fields[section.key] = forms.CharField(
+                label=section.title,
+                required=False,
+                help_text=section.hint,
+                widget=forms.Textarea(attrs={"rows": 8}),
+                max_length=50000,
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*(Field(section.key) for section in sections))
+
+    def save(self):
+        for key, body in self.cleaned_data.items():
+            section = self.stored.get(key) or NarrativeSection(assessment=self.assessment, key=key)
+            if section.pk is None or section.body != body:
+                section.body = body
+                section.save()
