@@ -399,6 +399,7 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
     return {
         "indicator_table": table,
         "execution_line": execution_line,
+        "execution_row": execution_row,
         "fact_fields": shown,
         "hidden_fact_fields": hidden,
     }
