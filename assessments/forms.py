@@ -6,6 +6,7 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
+from django.core.exceptions import ValidationError
 
 from assessments.indicator_inputs import from_stored, inputs_for, to_stored
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, NarrativeSection, Project, SpecialFund
@@ -105,9 +106,8 @@ class UnitInfoForm(forms.ModelForm):
 
 
 class StaffingForm(forms.ModelForm):
-    formfield_callback = _number_fields
-
     class Meta:
+        formfield_callback = _number_fields
         model = Staffing
         fields = ["staff_quota", "staff_actual", "staff_agency", "veteran_retirees", "retirees"]
         field_classes = {name: CountField for name in fields}
@@ -166,9 +166,8 @@ BASIC_DATA_FIELDS = [
 class BasicDataForm(forms.ModelForm):
     """附件1-1 基础数据表 (the staffing block is StaffingForm; special funds are SpecialFundFormSet)."""
 
-    formfield_callback = _number_fields
-
     class Meta:
+        formfield_callback = _number_fields
         model = Facts
         fields = BASIC_DATA_FIELDS
         widgets = {"austerity_measures": forms.Textarea(attrs={"rows": 3})}
@@ -209,9 +208,8 @@ EXECUTION_FIELDS = [
 class ExecutionForm(forms.ModelForm):
     """The 自评表's inputs besides the indicator rows: the funds block, quarterly spending, surveys, work done."""
 
-    formfield_callback = _number_fields
-
     class Meta:
+        formfield_callback = _number_fields
         model = Facts
         fields = EXECUTION_FIELDS
         widgets = {
@@ -238,9 +236,8 @@ class ExecutionForm(forms.ModelForm):
 
 
 class InstitutionForm(forms.ModelForm):
-    formfield_callback = _number_fields
-
     class Meta:
+        formfield_callback = _number_fields
         model = Institution
         fields = [
             "name",
@@ -263,9 +260,8 @@ class InstitutionForm(forms.ModelForm):
 
 
 class SpecialFundForm(forms.ModelForm):
-    formfield_callback = _number_fields
-
     class Meta:
+        formfield_callback = _number_fields
         model = SpecialFund
         fields = ["name", "prior", "budget", "actual"]
 
@@ -274,9 +270,8 @@ class IndicatorRowForm(forms.ModelForm):
     """One indicator row. A framework indicator (`indicator` given) gets the inputs its rule asks for; a row the unit
     writes under a 10号 level-2 group (`groups` are the choices) gets name, weight, target and actual."""
 
-    formfield_callback = _number_fields
-
     class Meta:
+        formfield_callback = _number_fields
         model = IndicatorRow
         fields = [
             "group_code",
@@ -380,7 +375,11 @@ class BaseIndicatorRowFormSet(forms.BaseModelFormSet):
         row = None
         if index is not None and index < self.initial_form_count():
             if self.is_bound:
-                row = self._existing_object(self.data.get(f"{self.add_prefix(index)}-id"))
+                try:
+                    pk = self.model._meta.pk.to_python(self.data.get(f"{self.add_prefix(index)}-id"))
+                except ValidationError:
+                    pk = None
+                row = self._existing_object(pk) if pk is not None else None
             else:
                 row = self.get_queryset()[index]
         code = row.code if row is not None else ""
@@ -390,9 +389,8 @@ class BaseIndicatorRowFormSet(forms.BaseModelFormSet):
 
 
 class ProjectForm(forms.ModelForm):
-    formfield_callback = _number_fields
-
     class Meta:
+        formfield_callback = _number_fields
         model = Project
         fields = [
             "name",

@@ -59,3 +59,20 @@ def dave(django_user_model, department):
 @pytest.fixture
 def charlie(django_user_model, other_unit):
     return _member(django_user_model, "charlie", other_unit, Role.PREPARER)
+
+
+@pytest.fixture
+def frameworks(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_frameworks", stdout=io.StringIO())
+
+
+@pytest.fixture
+def assessment(frameworks, unit, alice):
+    """甲单位's 2022 draft (Hunan layout: scored with mof-2020-selfeval), created by alice."""
+    from assessments.services import assessment_create
+
+    return assessment_create(unit=unit, year=2022, user=alice)

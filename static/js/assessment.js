@@ -36,6 +36,12 @@
     return Array.from(holder.children);
   }
 
+  function withExplanation(row) {
+    // An indicator row is followed by the row explaining its score; they move together.
+    const next = row.nextElementSibling;
+    return next && next.classList.contains("explain-row") ? [row, next] : [row];
+  }
+
   form.addEventListener("input", markDirty);
   form.addEventListener("change", (event) => {
     if (event.isTrusted) markDirty();
@@ -50,8 +56,17 @@
       const prefix = addRow.dataset.addRow;
       const table = form.querySelector(`[data-row-table="${prefix}"]`);
       const total = totalForms(prefix);
-      const [row] = cloneTemplate(table.querySelector("template[data-empty-row]"), total.value);
-      table.querySelector("tbody").appendChild(row);
+      const rows = cloneTemplate(table.querySelector("template[data-empty-row]"), total.value);
+      const row = rows[0];
+      if (addRow.dataset.group) {
+        // A 三级 row goes at the end of its level-2 group, with the group chosen.
+        const anchor = addRow.closest("tr");
+        rows.forEach((element) => anchor.before(element));
+        const group = row.querySelector('select[name$="-group_code"]');
+        if (group) group.value = addRow.dataset.group;
+      } else {
+        rows.forEach((element) => table.querySelector("tbody").appendChild(element));
+      }
       total.value = Number(total.value) + 1;
       renumber(table);
       markDirty();
@@ -76,11 +91,14 @@
     }
     const move = event.target.closest("[data-move]");
     if (move) {
+      // A row moves with its explanation row, past the next row of its own group only.
       const row = move.closest("[data-form-row]");
-      const sibling = move.dataset.move === "up" ? row.previousElementSibling : row.nextElementSibling;
+      const up = move.dataset.move === "up";
+      let sibling = up ? row.previousElementSibling : withExplanation(row).at(-1).nextElementSibling;
+      if (up && sibling && sibling.classList.contains("explain-row")) sibling = sibling.previousElementSibling;
       if (sibling && sibling.matches("[data-form-row]")) {
-        if (move.dataset.move === "up") sibling.before(row);
-        else sibling.after(row);
+        if (up) sibling.before(...withExplanation(row));
+        else withExplanation(sibling).at(-1).after(...withExplanation(row));
         renumber(row.closest("table"));
         markDirty();
         preview();

@@ -7,9 +7,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assessments.demo import load_demo_assessments
 from units.models import Membership, Region, Role, Staffing, Unit
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "units.yaml"
+ASSESSMENTS_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "assessments.yaml"
 
 
 class Command(BaseCommand):
@@ -18,8 +20,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         data = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
         call_command("load_frameworks", stdout=self.stdout)
+        assessments = yaml.safe_load(ASSESSMENTS_FILE.read_text(encoding="utf-8"))
         with transaction.atomic():
             logins = load_demo(data)
+            users = get_user_model().objects.filter(username__in=[name for name, _ in logins])
+            load_demo_assessments(assessments, users=users.in_bulk(field_name="username"))
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已载入：{Unit.objects.count()} 个单位，{len(logins)} 个演示用户。")
         )

@@ -1,0 +1,139 @@
+"""Server time of the assessment screens and their save, with 50 indicator rows and 5 projects.
+
+Run against PostgreSQL (the target is measured there):
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/perfeval_bench .venv/bin/python bench/assessment_screens.py
+It migrates that database, builds one assessment, then times each tab's GET and the 自评表 save in-process
+(Django's test client: server time without network), and prints p50/p95/max in milliseconds.
+"""
+
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfeval.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/perfeval_bench")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+ROUNDS = int(os.getenv("ROUNDS", "60"))
+
+
+def ensure_database():
+    if connection.vendor != "postgresql":
+        return
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    admin = psycopg.connect(
+        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname="postgres", autocommit=True
+    )
+    if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+        admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    admin.close()
+
+
+def build():
+    from django.contrib.auth.models import User
+
+    from assessments.models import Assessment, IndicatorRow, Project
+    from assessments.services import assessment_create
+    from units.models import Membership, Region, Role, Unit
+
+    call_command("migrate", verbosity=0)
+    call_command("load_frameworks", stdout=io.StringIO())
+    region, _ = Region.objects.get_or_create(code="439900", defaults={"name": "基准市", "level": "city"})
+    unit, _ = Unit.objects.get_or_create(code="BENCH-1", defaults={"name": "基准单位", "region": region})
+    user, _ = User.objects.get_or_create(username="bench-preparer")
+    Membership.objects.get_or_create(user=user, unit=unit, role=Role.PREPARER)
+    Assessment.objects.filter(unit=unit).delete()
+    assessment = assessment_create(unit=unit, year=2024, user=user)
+    groups = ["quantity", "quality", "timeliness", "cost", "social", "recipient_satisfaction"]
+    IndicatorRow.objects.bulk_create(
+        IndicatorRow(
+            assessment=assessment,
+            group_code=groups[i % len(groups)],
+            name=f"三级指标{i}",
+            weight=1,
+            kind="quantitative",
+            target_value="≥90%",
+            actual_value=f"{85 + i % 10}%",
+            position=i,
+        )
+        for i in range(50)
+    )
+    for p in range(5):
+        project = Project.objects.create(assessment=assessment, name=f"项目{p}", fiscal_budget_full_year=100)
+        IndicatorRow.objects.bulk_create(
+            IndicatorRow(assessment=assessment, project=project, group_code="quantity", name=f"项目指标{i}", weight=9)
+            for i in range(10)
+        )
+    facts = assessment.facts
+    facts.budget_full_year, facts.spending_actual = 2707.46, 2681.55
+    facts.save()
+    return assessment, user
+
+
+def timed(fn) -> list[float]:
+    for _ in range(5):
+        fn()
+    samples = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def report(name: str, samples: list[float]) -> None:
+    ordered = sorted(samples)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    print(f"{name:<28} p50 {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   max {ordered[-1]:7.1f} ms")
+
+
+def main():
+    ensure_database()
+    setup_test_environment()
+    assessment, user = build()
+    client = Client()
+    client.force_login(user)
+    print(f"database: {connection.vendor}; rounds: {ROUNDS}; 50 indicator rows, 5 projects × 10 rows")
+    for tab in ("basic", "finance", "basic-data", "self-eval", "narrative", "score"):
+        url = f"/assessments/{assessment.pk}/{tab}/"
+        report(f"GET {tab}", timed(lambda url=url: client.get(url)))
+
+    from assessments.models import Assessment
+    from tests.html_forms import form_data
+
+    url = f"/assessments/{assessment.pk}/self-eval/"
+    data = form_data(client.get(url).content.decode())
+
+    def save():
+        # Each save carries the current version, as the page a user saves from would.
+        data["lock_version"] = str(Assessment.objects.values_list("lock_version", flat=True).get(pk=assessment.pk))
+        start = time.perf_counter()
+        response = client.post(url, data)
+        elapsed = (time.perf_counter() - start) * 1000
+        assert response.status_code == 302, response.status_code
+        return elapsed
+
+    for _ in range(5):
+        save()
+    report("POST self-eval (save)", [save() for _ in range(ROUNDS)])
+    preview = f"/assessments/{assessment.pk}/self-eval/preview/"
+    report("POST self-eval preview", timed(lambda: client.post(preview, data)))
+
+
+if __name__ == "__main__":
+    main()
