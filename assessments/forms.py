@@ -298,8 +298,9 @@ class IndicatorRowForm(forms.ModelForm):
         self.indicator = indicator
         self.inputs = inputs_for(indicator) if indicator is not None else None
         if groups:
+            # Chosen by the "添加…三级指标" button of its group, so it travels as a hidden value.
             self.fields["group_code"] = forms.ChoiceField(
-                label="二级指标", choices=[("", "—请选择—"), *groups], required=False
+                label="二级指标", choices=[("", "—请选择—"), *groups], required=False, widget=forms.HiddenInput
             )
         for name in ("target_number", "actual_number"):
             self.fields[name].widget.attrs["class"] = "text-end num"

@@ -16,6 +16,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfeval.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/perfeval_bench")
+# Production settings: no template auto-reload, no debug bookkeeping.
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
 
 import django  # noqa: E402
 
@@ -25,7 +30,6 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 ROUNDS = int(os.getenv("ROUNDS", "60"))
 
@@ -104,7 +108,6 @@ def report(name: str, samples: list[float]) -> None:
 
 def main():
     ensure_database()
-    setup_test_environment()
     assessment, user = build()
     client = Client()
     client.force_login(user)

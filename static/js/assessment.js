@@ -62,7 +62,7 @@
         // A 三级 row goes at the end of its level-2 group, with the group chosen.
         const anchor = addRow.closest("tr");
         rows.forEach((element) => anchor.before(element));
-        const group = row.querySelector('select[name$="-group_code"]');
+        const group = row.querySelector('[name$="-group_code"]');
         if (group) group.value = addRow.dataset.group;
       } else {
         rows.forEach((element) => table.querySelector("tbody").appendChild(element));
