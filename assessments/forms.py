@@ -303,7 +303,9 @@ class IndicatorRowForm(forms.ModelForm):
                 label="二级指标", choices=[("", "—请选择—"), *groups], required=False, widget=forms.HiddenInput
             )
         for name in ("target_number", "actual_number"):
-            self.fields[name].widget.attrs["class"] = "text-end num"
+            self.fields[name].widget.attrs.update({"class": "text-end num", "placeholder": "数值"})
+        self.fields["target_comparator"].choices = [("", "比较"), (">=", "≥"), ("<=", "≤"), ("=", "=")]
+        self.fields["name"].widget = forms.Textarea(attrs={"rows": 2})
         stored = self.instance.answers or {}
         for answer in self.inputs.answers if self.inputs else ():
             name = f"ans_{answer.key}"

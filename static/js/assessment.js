@@ -126,6 +126,10 @@
   });
 
   form.addEventListener("change", (event) => {
+    // A qualitative row asks for an outcome and a score; a quantitative row is scored from its values.
+    if (event.target.matches('select[name$="-kind"]')) {
+      event.target.closest("[data-form-row]").dataset.kind = event.target.value;
+    }
     const box = event.target.closest("[data-delete-row]");
     if (box) {
       box.closest("[data-form-row]").classList.toggle("row-deleted", box.checked);
