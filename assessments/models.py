@@ -29,11 +29,16 @@ class Assessment(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
+        IN_REVIEW = "in_review", "审签中"
+        FINAL = "final", "已定稿"
 
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="assessments")
     year = models.PositiveSmallIntegerField("年度")
     kind = models.CharField("类型", max_length=20, choices=Kind, default=Kind.OVERALL)
     status = models.CharField("状态", max_length=20, choices=Status, default=Status.DRAFT)
+    # While in review: the step waiting for its signature (assessments.workflow.STEPS).
+    current_step = models.CharField("当前审签步骤", max_length=20, blank=True)
+    returned = models.BooleanField("被退回", default=False)
     # The version scores are computed with; a framework edit creates a new version and never touches this one.
     framework_version = models.ForeignKey(
         "scoring.FrameworkVersion",
@@ -69,8 +74,57 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.year}年度{self.unit}{self.get_kind_display()}"
 
+    @property
+    def status_label(self) -> str:
+        from assessments.workflow import status_label
 
-class Facts(models.Model):
+        return status_label(self)
+
+    def save(self, *args, **kwargs):
+        if not getattr(self, "_workflow_write", False):
+            guard_not_final(self.pk)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        guard_not_final(self.pk)
+        return super().delete(*args, **kwargs)
+
+
+class FinalisedError(Exception):
+    """A change to a finalised assessment. Raised by every model save() and delete() that would change one."""
+
+    message = "这份自评已定稿，不能修改；如需修改，请管理员先重新开启。"
+
+    def __str__(self):
+        return self.message
+
+
+def guard_not_final(assessment_id: int | None) -> None:
+    """Refuse any write to a finalised assessment. The stored status decides, not an in-memory copy; only the
+    workflow (finalise, reopen) writes past it, by marking the instance it saves."""
+    if assessment_id is None:
+        return
+    stored = Assessment.objects.filter(pk=assessment_id).values_list("status", flat=True).first()
+    if stored == Assessment.Status.FINAL:
+        raise FinalisedError
+
+
+class AssessmentPart(models.Model):
+    """Anything stored under an assessment: saving or deleting it is refused once the assessment is final."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        guard_not_final(self.assessment_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        guard_not_final(self.assessment_id)
+        return super().delete(*args, **kwargs)
+
+
+class Facts(AssessmentPart):
     """The assessment's scalar facts: 附件1-1 基础数据表, budget execution, the 10号 funds block, assets, surveys and
     work done. Field names are the engine's vocabulary; totals (三公, 项目支出, 汇总 rows) are computed, not stored."""
 
@@ -168,7 +222,7 @@ class Facts(models.Model):
         return f"{self.assessment} 基础数据"
 
 
-class Institution(models.Model):
+class Institution(AssessmentPart):
     """收支情况 of one institution (机关 or a 二级机构). 收入合计, 支出合计, 基本支出, 当年结余, 累计结余 and the 汇总 row
     over all institutions are computed (assessments.facts)."""
 
@@ -200,7 +254,7 @@ class Institution(models.Model):
         return self.name
 
 
-class SpecialFund(models.Model):
+class SpecialFund(AssessmentPart):
     """One 专项资金 row of 附件1-1's 项目支出 (一个专项一行)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="special_funds")
@@ -219,7 +273,7 @@ class SpecialFund(models.Model):
         return self.name
 
 
-class Project(models.Model):
+class Project(AssessmentPart):
     """项目支出绩效自评 (附件1-3): one table per project, scored with the 10号 project framework."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="projects")
@@ -249,7 +303,7 @@ class Project(models.Model):
         return self.name
 
 
-class IndicatorRow(models.Model):
+class IndicatorRow(AssessmentPart):
     """One indicator as filled in by the unit: a framework indicator (`code`), or — in 10号 tables — a 三级 row the
     unit writes under a level-2 group (`group_code`) with its own name and weight. Rows of a project table carry it."""
 
@@ -294,7 +348,7 @@ class IndicatorRow(models.Model):
         return self.name or self.code
 
 
-class NarrativeSection(models.Model):
+class NarrativeSection(AssessmentPart):
     """One section of the narrative report, keyed by the region layout (domain §2.3)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="narrative_sections")
@@ -316,7 +370,7 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
     return f"evidence/{instance.assessment.unit_id}/{instance.assessment_id}/{filename}"
 
 
-class Evidence(models.Model):
+class Evidence(AssessmentPart):
     """佐证材料: a file attached to an indicator or a narrative section. Stored under MEDIA_ROOT, never served
     directly — only through a view that checks the user may see the unit."""
 
@@ -339,3 +393,148 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class EvaluationMember(AssessmentPart):
+    """评价人员: a member of the self-assessment group, as listed at the end of the Hunan 州-level form."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evaluation_members")
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+    name = models.CharField("姓名", max_length=50)
+    title = models.CharField("职务/职称", max_length=100, blank=True)
+    organisation = models.CharField("单位", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "评价人员"
+        verbose_name_plural = "评价人员"
+        ordering = ["assessment", "position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class SignOff(models.Model):
+    """A reviewer's signature on one step, with their opinion. Voided (never deleted) when the assessment is returned
+    to that step or before it."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="signoffs")
+    step = models.CharField("步骤", max_length=20)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="签署人", on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="委托人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signer_name = models.CharField("签署人姓名", max_length=150)
+    role_label = models.CharField("身份", max_length=50)
+    opinion = models.TextField("意见")
+    lock_version = models.PositiveIntegerField("签署时的版本号")
+    signed_at = models.DateTimeField("签署时间", auto_now_add=True)
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "签署"
+        verbose_name_plural = "签署"
+        ordering = ["assessment", "signed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.role_label} {self.signer_name}"
+
+
+class AuditEvent(models.Model):
+    """One entry of an assessment's audit trail: a transition or a save with its field changes (old → new)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="audit_events")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_name = models.CharField("用户姓名", max_length=150)
+    action = models.CharField("操作", max_length=20)
+    action_label = models.CharField("操作说明", max_length=100)
+    detail = models.TextField("意见或原因", blank=True)
+    changes = models.JSONField("修改内容", default=list, blank=True)
+    snapshot = models.JSONField("退回时的数据", null=True, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["assessment", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_name} {self.action_label}"
+
+
+class Snapshot(models.Model):
+    """The frozen record of a finalised assessment: all its data, the score sheet and the framework version, with
+    the SHA-256 of their canonical JSON. Never changed or deleted; a reopened assessment keeps its old snapshots."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="snapshots")
+    data = models.JSONField("数据")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    created_at = models.DateTimeField("定稿时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="定稿人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "定稿快照"
+        verbose_name_plural = "定稿快照"
+        ordering = ["assessment", "-created_at"]
+
+    def __str__(self):
+        return f"{self.assessment} {self.sha256[:12]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FinalisedError
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FinalisedError
+
+
+class ReScore(models.Model):
+    """抽查复核: the finance reviewer's score for one indicator, kept beside the unit's own score."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="rescores")
+    indicator_key = models.CharField("指标", max_length=80)
+    indicator_name = models.CharField("指标名称", max_length=200)
+    self_score = models.DecimalField("自评得分", max_digits=6, decimal_places=2, null=True)
+    score = models.DecimalField("复核得分", max_digits=6, decimal_places=2)
+    reason = models.TextField("复核理由")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="复核人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("复核时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "抽查复核"
+        verbose_name_plural = "抽查复核"
+        ordering = ["assessment", "indicator_key", "-created_at"]
+
+    def __str__(self):
+        return f"{self.indicator_name} {self.score}"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField("消息", max_length=300)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.message

@@ -1,18 +1,27 @@
 """Writes that touch an assessment. Every save goes through `assessment_touch`, which enforces optimistic locking:
 a save based on a version someone else has replaced is refused, never applied."""
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from assessments.layouts import layout_for
-from assessments.models import Assessment, Facts, IndicatorRow, Institution, NarrativeSection, SpecialFund
+from assessments.models import (
+    Assessment,
+    AuditEvent,
+    Facts,
+    IndicatorRow,
+    Institution,
+    NarrativeSection,
+    SpecialFund,
+)
 from scoring.models import Framework
 from units.access import can_write
 from units.models import Staffing, Unit
 
-COLUMNS_CARRIED = ("prior",)
 STALE_SAVE = (
     "{who}已于 {when} 保存了这份自评，您的修改未保存。您填写的内容仍在页面上：请复制需要保留的内容，刷新页面后再保存。"
 )
@@ -140,10 +149,67 @@ def assessment_touch(*, assessment: Assessment, user, expected_version: int) -> 
 
 
 @transaction.atomic
-def assessment_save_forms(*, assessment: Assessment, user, expected_version: int, forms=(), formsets=()) -> None:
-    """Save already validated forms and formsets of one tab as one new version of the assessment."""
+def assessment_save_forms(
+    *, assessment: Assessment, user, expected_version: int, forms=(), formsets=(), label: str = ""
+) -> None:
+    """Save already validated forms and formsets of one tab as one new version of the assessment, and record every
+    field that changed (old → new) in the audit trail."""
     assessment_touch(assessment=assessment, user=user, expected_version=expected_version)
+    changes = [change for form in forms for change in form_changes(form, label)]
+    for formset in formsets:
+        changes += formset_changes(getattr(formset, "formset", formset), label)
     for form in forms:
         form.save()
     for formset in formsets:
         formset.save()
+    if changes:
+        AuditEvent.objects.create(
+            assessment=assessment,
+            user=user,
+            user_name=user.get_full_name() or user.username,
+            action="save",
+            action_label=f"保存“{label}”" if label else "保存",
+            changes=changes,
+        )
+
+
+def _shown(value, places: int | None = None) -> str:
+    if value in (None, ""):
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal) and places is not None:
+        return f"{value:.{places}f}"
+    return str(value)
+
+
+def form_changes(form, where: str) -> list[dict]:
+    changes = []
+    for name in form.changed_data:
+        if name in ("ORDER", "DELETE", "id"):
+            continue
+        old, new = form.initial.get(name), form.cleaned_data.get(name)
+        places = getattr(form.fields[name], "decimal_places", None)
+        if _shown(old, places) == _shown(new, places):
+            continue
+        label = form.fields[name].label or name
+        where_label = f"{where}·{label}" if where else str(label)
+        changes.append({"where": where_label, "old": _shown(old, places), "new": _shown(new, places)})
+    return changes
+
+
+def formset_changes(formset, where: str) -> list[dict]:
+    changes = []
+    for index, form in enumerate(formset.forms, start=1):
+        name = (form.cleaned_data or {}).get("name") or getattr(form.instance, "name", "") or ""
+        row = f"{where}·第{index}行" + (f"「{name}」" if name else "")
+        if formset.can_delete and formset._should_delete_form(form):
+            if form.instance.pk is not None:
+                changes.append({"where": row, "old": "存在", "new": "已删除"})
+            continue
+        if form.instance.pk is None:
+            if form.has_changed():
+                changes.append({"where": row, "old": "（无此行）", "new": "新增"})
+            continue
+        changes += form_changes(form, row)
+    return changes

@@ -17,9 +17,9 @@ from assessments import tables
 from assessments.access import get_assessment_for_user
 from assessments.facts import COLUMNS
 from assessments.layouts import layout_for
-from assessments.models import Assessment, IndicatorRow, Institution, SpecialFund
+from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, SpecialFund
 from assessments.selectors import AssessmentData, assessment_data
-from assessments.services import StaleSave, assessment_create, assessment_save_forms
+from assessments.services import assessment_create, assessment_save_forms
 from scoring.frameworks import framework_spec
 from units.access import get_unit_for_user
 
@@ -32,6 +32,7 @@ TABS = [
     ("narrative", "叙述"),
     ("evidence", "佐证材料"),
     ("score", "得分与检查"),
+    ("review", "审签"),
 ]
 TAB_LABELS = dict(TABS)
 
@@ -129,7 +130,21 @@ def _narrative_forms(data: AssessmentData, post):
     return {"narrative_form": f.NarrativeForm(post, assessment=data.assessment, sections=sections)}, {}
 
 
+EvaluationMemberFormSet = modelformset_factory(
+    EvaluationMember, fields=["name", "title", "organisation"], extra=0, can_delete=True, can_order=True
+)
+
+
+def _review_forms(data: AssessmentData, post):
+    return {}, {
+        "members": EvaluationMemberFormSet(
+            post, queryset=EvaluationMember.objects.filter(assessment=data.assessment), prefix="member"
+        )
+    }
+
+
 FORM_BUILDERS = {
+    "review": _review_forms,
     "narrative": _narrative_forms,
     "basic": _basic_forms,
     "finance": _finance_forms,
@@ -201,9 +216,10 @@ def assessment_tab(request, assessment_id: int, tab: str):
                         expected_version=expected,
                         forms=forms.values(),
                         formsets=[_TabFormset(fs, assessment) for fs in formsets.values()],
+                        label=TAB_LABELS[tab],
                     )
-                except StaleSave as error:
-                    stale = error.messages[0]
+                except ValidationError as error:  # a stale save, or the assessment is no longer a draft
+                    stale = " ".join(error.messages)
                 else:
                     messages.success(request, f"“{TAB_LABELS[tab]}”已保存。")
                     return redirect(_next_url(request, reverse("assessments:tab", args=[assessment.pk, tab])))
@@ -299,6 +315,10 @@ def _tab_context(request, data: AssessmentData, tab: str, writable: bool, forms=
     }
     if tab == "self-eval":
         context.update(_self_eval_context(data, scored, forms, formsets))
+    if tab == "review":
+        from assessments.workflow_views import review_context
+
+        context.update(review_context(request, data, scored))
     if tab == "score" and scored is not None:
         context["findings"] = [(finding, finding_link(assessment, finding)) for finding in scored.findings]
     return context

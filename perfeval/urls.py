@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from assessments.workflow_views import inbox, notifications_read
 from perfeval import views
 
 urlpatterns = [
@@ -10,6 +11,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("inbox/", inbox, name="inbox"),
+    path("inbox/read/", notifications_read, name="notifications_read"),
     path("units/", include("units.urls")),
     path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),

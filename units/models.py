@@ -6,6 +6,10 @@ from django.db import models
 from django.db.models import Q
 
 
+def default_review_steps() -> list[str]:
+    return ["group_leader", "unit_head", "supervisor", "finance"]
+
+
 class Region(models.Model):
     """An administrative region (省 → 市 → 区/县). The region decides the report layout, the frameworks offered and,
     in later work, the sign-off steps and deadlines."""
@@ -28,6 +32,12 @@ class Region(models.Model):
         "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     report_layout = models.CharField("报告格式", max_length=20, choices=Layout, default=Layout.HUNAN)
+    review_steps = models.JSONField(
+        "审签步骤",
+        default=default_review_steps,
+        help_text="提交后依次审签的步骤代码：group_leader（评价组组长）、unit_head（单位负责人）、"
+        "supervisor（主管部门，仅对有主管部门的单位）、finance（财政归口业务科室，最后一步即定稿）。",
+    )
 
     class Meta:
         verbose_name = "行政区划"
@@ -169,3 +179,47 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class Deadline(models.Model):
+    """The date by which a region's units must have their assessment of a year finalised."""
+
+    region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.CASCADE, related_name="deadlines")
+    year = models.PositiveSmallIntegerField("自评年度")
+    due = models.DateField("截止日期")
+
+    class Meta:
+        verbose_name = "截止日期"
+        verbose_name_plural = "截止日期"
+        ordering = ["-year", "region"]
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="deadline_one_per_region_year")]
+
+    def __str__(self):
+        return f"{self.region} {self.year}年度 {self.due:%Y-%m-%d}"
+
+
+class Delegation(models.Model):
+    """A reviewer lets someone else sign their step for a while; the record then says "B 代 A"."""
+
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="委托人", on_delete=models.CASCADE, related_name="delegations_given"
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="受托人", on_delete=models.CASCADE, related_name="delegations_received"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="delegations")
+    role = models.CharField("角色", max_length=20, choices=Role)
+    starts = models.DateField("开始日期")
+    ends = models.DateField("结束日期")
+
+    class Meta:
+        verbose_name = "审签委托"
+        verbose_name_plural = "审签委托"
+        ordering = ["-starts"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gte=models.F("starts")), name="delegation_ends_after_start"),
+            models.CheckConstraint(condition=~Q(delegator=models.F("delegate")), name="delegation_not_to_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.delegate} 代 {self.delegator}（{self.get_role_display()}，{self.starts}—{self.ends}）"

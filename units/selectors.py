@@ -23,7 +23,7 @@ class UnitYear:
 
     @property
     def status_label(self) -> str:
-        return self.assessment.get_status_display() if self.assessment else "未创建"
+        return self.assessment.status_label if self.assessment else "未创建"
 
 
 @dataclass

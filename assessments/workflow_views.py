@@ -1,0 +1,218 @@
+"""Review screens: the 审签 tab's actions (submit, sign, return, re-score, reopen), the audit trail and the inbox.
+Each action is one view calling one service; refusals come back as a Chinese message on the 审签 tab."""
+
+import csv
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments import workflow
+from assessments.access import get_assessment_for_user
+from assessments.models import Assessment, AuditEvent, Notification, ReScore, SignOff, Snapshot
+from assessments.snapshots import assessment_document, document_diff
+from units.access import visible_units
+from units.models import Deadline
+
+
+def review_context(request, data, scored) -> dict:
+    """What the 审签 tab shows: the steps with their signatures, what the user may do now, the changes since the
+    last return (for the reviewer of a resubmission), re-scores and the final snapshot."""
+    assessment = data.assessment
+    steps = workflow.steps_for(assessment.unit)
+    signoffs = list(SignOff.objects.filter(assessment=assessment).order_by("signed_at", "pk"))
+    current = workflow.STEPS.get(assessment.current_step)
+    may_act, on_behalf_of = (False, None)
+    if assessment.status == Assessment.Status.IN_REVIEW and current is not None:
+        may_act, on_behalf_of = workflow.acting_for(request.user, assessment, current)
+    codes = [s.code for s in steps]
+    earlier = steps[: codes.index(current.code)] if current is not None and current.code in codes else []
+    last_return = AuditEvent.objects.filter(assessment=assessment, action="return").order_by("-created_at").first()
+    diff = None
+    if last_return is not None and last_return.snapshot and assessment.status != Assessment.Status.FINAL:
+        diff = document_diff(last_return.snapshot, assessment_document(data, include_score=False))
+    return {
+        "steps": [
+            {"step": step, "signoffs": [s for s in signoffs if s.step == step.code], "current": step == current}
+            for step in steps
+        ],
+        "current_step": current,
+        "may_act": may_act,
+        "on_behalf_of": on_behalf_of,
+        "return_targets": earlier,
+        "last_return": last_return,
+        "diff": diff,
+        "rescores": list(ReScore.objects.filter(assessment=assessment).select_related("reviewer")),
+        "may_rescore": may_act and current is not None and current.code == "finance",
+        "rescore_lines": [line for line in scored.sheet.lines if line.is_leaf and line.weight] if scored else [],
+        "snapshot": Snapshot.objects.filter(assessment=assessment).order_by("-created_at").first(),
+        "may_reopen": assessment.status == Assessment.Status.FINAL
+        and (request.user.is_superuser or "admin" in workflow.roles_in_unit(request.user, assessment.unit)),
+        "can_submit": assessment.status == Assessment.Status.DRAFT,
+        "blocking": scored.errors if scored else [],
+    }
+
+
+def _done(request, assessment, call, success: str):
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error) or "您没有执行此操作的权限。")
+    else:
+        messages.success(request, success)
+    return redirect("assessments:tab", assessment.pk, "review")
+
+
+@require_POST
+def submit_view(request, assessment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    return _done(
+        request, assessment, lambda: workflow.assessment_submit(assessment=assessment, user=request.user), "已提交。"
+    )
+
+
+@require_POST
+def sign_view(request, assessment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    opinion = request.POST.get("opinion", "")
+    return _done(
+        request,
+        assessment,
+        lambda: workflow.assessment_sign(assessment=assessment, user=request.user, opinion=opinion),
+        "已签署。",
+    )
+
+
+@require_POST
+def return_view(request, assessment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    reason, to_step = request.POST.get("reason", ""), request.POST.get("to_step", "")
+    return _done(
+        request,
+        assessment,
+        lambda: workflow.assessment_return(assessment=assessment, user=request.user, reason=reason, to_step=to_step),
+        "已退回。",
+    )
+
+
+@require_POST
+def rescore_view(request, assessment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    try:
+        score = Decimal(request.POST.get("score", "").strip())
+    except InvalidOperation:
+        messages.error(request, "复核得分应为数字。")
+        return redirect("assessments:tab", assessment.pk, "review")
+    return _done(
+        request,
+        assessment,
+        lambda: workflow.assessment_rescore(
+            assessment=assessment,
+            user=request.user,
+            indicator_key=request.POST.get("indicator", ""),
+            score=score,
+            reason=request.POST.get("reason", ""),
+        ),
+        "已记录抽查复核得分。",
+    )
+
+
+@require_POST
+def reopen_view(request, assessment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    reason = request.POST.get("reason", "")
+    return _done(
+        request,
+        assessment,
+        lambda: workflow.assessment_reopen(assessment=assessment, user=request.user, reason=reason),
+        "已重新开启，状态回到草稿。",
+    )
+
+
+def audit_view(request, assessment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    events = list(AuditEvent.objects.filter(assessment=assessment).order_by("created_at", "pk"))
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{assessment.year}-audit-{assessment.pk}.csv"
+        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+        writer = csv.writer(response)
+        writer.writerow(["时间", "用户", "操作", "意见或原因", "修改项", "原值", "新值"])
+        for event in events:
+            when = timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S")
+            rows = event.changes or [{"where": "", "old": "", "new": ""}]
+            for change in rows:
+                writer.writerow(
+                    [
+                        when,
+                        event.user_name,
+                        event.action_label,
+                        event.detail,
+                        change["where"],
+                        change["old"],
+                        change["new"],
+                    ]
+                )
+        return response
+    return render(request, "assessments/audit.html", {"assessment": assessment, "events": events})
+
+
+def inbox(request):
+    """待我处理 · 被退回 · 我已处理 · 未提交, with each region-year's deadline and overdue items marked."""
+    user = request.user
+    assessments = list(
+        Assessment.objects.filter(unit__in=visible_units(user))
+        .select_related("unit__region__parent__parent", "unit__parent")
+        .order_by("-year", "unit__code")
+    )
+    deadlines = {(d.region_id, d.year): d.due for d in Deadline.objects.all()}
+    today = timezone.localdate()
+    for assessment in assessments:
+        due = _deadline(assessment.unit.region, assessment.year, deadlines)
+        assessment.due = due
+        assessment.overdue = due is not None and today > due and assessment.status != Assessment.Status.FINAL
+    mine = set(SignOff.objects.filter(signer=user).values_list("assessment_id", flat=True))
+    mine |= set(
+        AuditEvent.objects.filter(user=user, action__in=["return", "sign", "rescore"]).values_list(
+            "assessment_id", flat=True
+        )
+    )
+    waiting = []
+    for assessment in assessments:
+        step = workflow.STEPS.get(assessment.current_step)
+        if assessment.status == Assessment.Status.IN_REVIEW and step is not None:
+            allowed, _ = workflow.acting_for(user, assessment, step)
+            if allowed:
+                waiting.append(assessment)
+    writable_units = {a.unit_id for a in assessments if workflow.can_write(user, a.unit)}
+    notifications = list(Notification.objects.filter(user=user, read_at=None).select_related("assessment")[:20])
+    context = {
+        "waiting": waiting,
+        "returned": [
+            a for a in assessments if a.status == Assessment.Status.DRAFT and a.returned and a.unit_id in writable_units
+        ],
+        "handled": [a for a in assessments if a.pk in mine],
+        "unsubmitted": [a for a in assessments if a.status == Assessment.Status.DRAFT and not a.returned],
+        "notifications": notifications,
+    }
+    return render(request, "assessments/inbox.html", context)
+
+
+@require_POST
+def notifications_read(request):
+    Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    return redirect("inbox")
+
+
+def _deadline(region, year, deadlines):
+    while region is not None:
+        if (region.pk, year) in deadlines:
+            return deadlines[(region.pk, year)]
+        region = region.parent
+    return None
