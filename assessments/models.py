@@ -74,12 +74,6 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.year}年度{self.unit}{self.get_kind_display()}"
 
-    @property
-    def status_label(self) -> str:
-        from assessments.workflow import status_label
-
-        return status_label(self)
-
     def save(self, *args, **kwargs):
         if not getattr(self, "_workflow_write", False):
             guard_not_final(self.pk)
@@ -88,6 +82,12 @@ class Assessment(models.Model):
     def delete(self, *args, **kwargs):
         guard_not_final(self.pk)
         return super().delete(*args, **kwargs)
+
+    @property
+    def status_label(self) -> str:
+        from assessments.workflow import status_label
+
+        return status_label(self)
 
 
 class FinalisedError(Exception):
