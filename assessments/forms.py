@@ -78,9 +78,20 @@ class CountField(forms.IntegerField):
         return super().to_python(value)
 
 
+class TextField(forms.CharField):
+    """Text as typed, with the browser's CRLF line ends stored as LF (so an unchanged text never looks changed)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 def _number_fields(model_field, **kwargs):
-    """formfield_callback: every DecimalField becomes an AmountField, every count a CountField."""
+    """formfield_callback: every DecimalField becomes an AmountField, every count a CountField, text keeps LF."""
     from django.db import models
+
+    if isinstance(model_field, models.TextField | models.CharField) and not model_field.choices:
+        kwargs.setdefault("form_class", TextField)
 
     if isinstance(model_field, models.DecimalField):
         return AmountField(
@@ -97,6 +108,7 @@ def _number_fields(model_field, **kwargs):
 
 class UnitInfoForm(forms.ModelForm):
     class Meta:
+        formfield_callback = _number_fields
         model = Unit
         fields = ["contact_person", "contact_phone", "functions", "internal_structure"]
         widgets = {
@@ -129,6 +141,7 @@ class StaffingForm(forms.ModelForm):
 
 class GoalForm(forms.ModelForm):
     class Meta:
+        formfield_callback = _number_fields
         model = Assessment
         fields = ["goal_planned", "goal_achieved"]
         widgets = {
@@ -426,7 +439,7 @@ class NarrativeForm(forms.Form):
         initial = {key: section.body for key, section in self.stored.items()}
         super().__init__(data, initial=initial, **kwargs)
         for section in sections:
-            self.fields[section.key] = forms.CharField(
+            self.fields[section.key] = TextField(
                 label=section.title,
                 required=False,
                 help_text=section.hint,

@@ -202,7 +202,7 @@ TASKS = {"default": {"BACKEND": os.getenv("TASK_BACKEND", "django.tasks.backends
 
 # Widgets render through Jinja2: the same HTML as Django's templates, several times faster on the 自评表's
 # hundreds of inputs.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+FORM_RENDERER = "perfeval.renderers.FormRenderer"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
