@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from units.models import Membership, Region, Staffing, Unit
+from units.models import Deadline, Delegation, Membership, Region, Staffing, Unit
 
 admin.site.site_header = "perfeval 绩效自评 · 管理后台"
 admin.site.site_title = "perfeval 管理后台"
@@ -53,3 +53,17 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ["region", "year", "due"]
+    list_filter = ["year"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["delegate", "delegator", "unit", "role", "starts", "ends"]
+    list_filter = ["role"]
+    autocomplete_fields = ["delegator", "delegate", "unit"]

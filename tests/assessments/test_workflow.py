@@ -174,12 +174,16 @@ def test_a_final_assessment_cannot_change_by_any_path(client, assessment, people
 
 def test_the_admin_site_cannot_change_a_final_assessment(admin_client, assessment, people):
     assessment = submit_and_sign_to(assessment, people, "none")
-    with pytest.raises(FinalisedError):
-        admin_client.post(
-            reverse("admin:assessments_assessment_change", args=[assessment.pk]),
-            {"unit": assessment.unit_id, "year": 2022, "kind": "overall", "status": "draft"},
-        )
-    assert Assessment.objects.get(pk=assessment.pk).status == "final"
+    url = reverse("admin:assessments_assessment_change", args=[assessment.pk])
+    assert admin_client.get(url).status_code == 200  # shown, read-only
+    response = admin_client.post(
+        url, {"unit": assessment.unit_id, "year": 2023, "kind": "overall", "goal_planned": "改"}
+    )
+    assert response.status_code == 403
+    delete = admin_client.post(reverse("admin:assessments_assessment_delete", args=[assessment.pk]), {"post": "yes"})
+    assert delete.status_code == 403
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.year, assessment.goal_planned) == ("final", 2022, "")
 
 
 def test_return_to_the_preparer_voids_every_signature_and_keeps_the_data_for_the_diff(assessment, people):
