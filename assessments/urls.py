@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views, workbook_views, workflow_views
+from assessments import report_views, views, workbook_views, workflow_views
 from assessments.evidence_views import evidence_delete_view, evidence_download, evidence_list, evidence_upload
 from assessments.project_views import project_add, project_delete_view, project_detail, project_list, project_preview
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("<int:assessment_id>/excel/download/", workbook_views.workbook_download, name="workbook_download"),
     path("<int:assessment_id>/excel/upload/", workbook_views.workbook_upload, name="workbook_upload"),
     path("<int:assessment_id>/excel/apply/", workbook_views.workbook_apply, name="workbook_apply"),
+    path("<int:assessment_id>/report/", report_views.report_page, name="report"),
+    path("<int:assessment_id>/report.pdf", report_views.report_pdf, name="report_pdf"),
     path("<int:assessment_id>/<slug:tab>/", views.assessment_tab, name="tab"),
     path("<int:assessment_id>/<slug:tab>/preview/", views.assessment_preview, name="preview"),
 ]
