@@ -8,7 +8,10 @@ from decimal import Decimal
 from django.db import models
 
 from assessments.models import EvaluationMember, Evidence, Facts, IndicatorRow, Institution, NarrativeSection, Project
+from assessments.project_services import project_framework_version
 from assessments.selectors import AssessmentData
+from assessments.sheets import score_project
+from scoring.frameworks import framework_spec
 from units.models import Staffing
 
 
@@ -84,6 +87,12 @@ def assessment_document(data: AssessmentData, *, include_score: bool = True) -> 
         scored = data.scored()
         document["score"] = scored.sheet.to_dict()
         document["findings"] = [finding.to_dict() for finding in scored.findings]
+        version = project_framework_version(assessment)
+        if version is not None and data.projects:
+            spec = framework_spec(version)
+            document["project_framework"] = {"code": version.framework.code, "version": version.version}
+            for project, entry in zip(data.projects, document["projects"], strict=True):
+                entry["score"] = score_project(project, spec=spec, rows=rows_by_project.get(project.pk, [])).sheet.to_dict()
     return document
 
 
