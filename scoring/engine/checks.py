@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from . import vocabulary
 from .inputs import IndicatorEntry
-from .numbers import HUNDRED, ZERO, fmt, fmt_percent, is_percent_text, parse_number, quantize, to_decimal
+from .numbers import HUNDRED, ZERO, fmt, fmt_bound, fmt_percent, is_percent_text, parse_number, quantize, to_decimal
 from .sheet import ScoreSheet
 
 TOLERANCE = Decimal("0.01")
@@ -43,6 +43,7 @@ def run_checks(
     findings += check_sums(facts)
     findings += check_balance(facts)
     findings += check_over_budget(facts)
+    findings += check_year_swings(facts)
     findings += check_staff(facts)
     findings += check_satisfaction_counts(facts)
     findings += check_institutions(facts, list(institutions))
@@ -123,24 +124,50 @@ def check_sums(facts: Mapping[str, Decimal]) -> list[Finding]:
                     f"{vocabulary.label(parent)} {fmt(value)} 小于其中各项之和 {fmt(total)}（{shown}）",
                 )
             )
-    if "income_total" not in facts and "budget_full_year" in facts:
-        findings += _income_nature(facts)
+    if "budget_full_year" in facts:
+        findings += _funds_block(facts)
     return findings
 
 
-def _income_nature(facts: Mapping[str, Decimal]) -> list[Finding]:
-    """In a 10号 funds block the breakdown by income nature should add up to the full-year budget."""
-    present = {name: facts[name] for name in vocabulary.INCOME_SOURCES if name in facts}
-    if not present:
-        return []
+def _funds_block(facts: Mapping[str, Decimal]) -> list[Finding]:
+    """In a 10号 funds block (附件1-2) the 全年预算数 broken down by income nature (一般公共预算 … 其他资金) and by
+    spending nature (基本支出 + 项目支出) should each add up to the 全年预算数 itself.
+
+    The breakdown by income nature is read from the budget_* facts; a file that has none of them may give it as the
+    income_* facts instead, unless it has an income_total (then those are the 收入 table, checked by income_sum).
+    The spending breakdown is checked when both rows are given.
+    """
+    findings = []
+    sources = vocabulary.BUDGET_BY_INCOME
+    if not any(name in facts for name in sources) and "income_total" not in facts:
+        sources = vocabulary.INCOME_SOURCES
+    present = {name: facts[name] for name in sources if name in facts}
+    if present:
+        findings += _adds_up_to_budget(facts, "income_nature_sum", "按收入性质分合计", present, detail=False)
+    if all(name in facts for name in vocabulary.BUDGET_BY_SPENDING):
+        present = {name: facts[name] for name in vocabulary.BUDGET_BY_SPENDING}
+        findings += _adds_up_to_budget(facts, "spending_nature_budget_sum", "按支出性质分合计", present, detail=True)
+    return findings
+
+
+_BREAKDOWN_LABELS = {"budget_basic": "基本支出", "budget_project": "项目支出"}
+
+
+def _adds_up_to_budget(
+    facts: Mapping[str, Decimal], code: str, what: str, present: dict[str, Decimal], *, detail: bool
+) -> list[Finding]:
     total = sum(present.values(), ZERO)
     budget = facts["budget_full_year"]
     if abs(total - budget) <= TOLERANCE:
         return []
-    message = f"按收入性质分合计 {fmt(total)} ≠ 全年预算数 {fmt(budget)}"
+    message = f"{what} {fmt(total)} "
+    if detail:
+        shown = " + ".join(f"{_BREAKDOWN_LABELS[name]} {fmt(value)}" for name, value in present.items())
+        message = f"{what} {fmt(total)}（{shown}）"
+    message += f"≠ 全年预算数 {fmt(budget)}"
     if "spending_actual" in facts and abs(total - facts["spending_actual"]) <= TOLERANCE:
         message += f"（等于全年执行数 {fmt(facts['spending_actual'])}）"
-    return [Finding("income_nature_sum", WARNING, ("budget_full_year", *present), message)]
+    return [Finding(code, WARNING, ("budget_full_year", *present), message)]
 
 
 def check_balance(facts: Mapping[str, Decimal]) -> list[Finding]:
@@ -192,6 +219,34 @@ def check_over_budget(facts: Mapping[str, Decimal]) -> list[Finding]:
                     WARNING,
                     (actual, budget),
                     f"{label}决算数 {fmt(facts[actual])} 超过预算数 {fmt(facts[budget])}，需说明原因",
+                )
+            )
+    return findings
+
+
+YEAR_SWING = Decimal("0.30")  # a change from the 上年决算数 above this needs an explanation
+
+
+def check_year_swings(facts: Mapping[str, Decimal]) -> list[Finding]:
+    """附件1-1 rows whose 本年决算数 moved more than 30 % from the 上年决算数 (a zero or blank prior year is skipped)."""
+    findings = []
+    for label, prior_name, actual_names in vocabulary.YEAR_ON_YEAR:
+        prior = facts.get(prior_name)
+        if prior is None or prior <= ZERO:
+            continue
+        actual_name = next((name for name in actual_names if name in facts), None)
+        if actual_name is None:
+            continue
+        actual = facts[actual_name]
+        change = (actual - prior) / prior
+        if abs(change) > YEAR_SWING:
+            findings.append(
+                Finding(
+                    "year_swing",
+                    WARNING,
+                    (prior_name, actual_name),
+                    f"{label}本年决算数 {fmt(actual)} 较上年决算数 {fmt(prior)} 变动 {fmt_percent(change)}，"
+                    f"超过 {fmt_bound(YEAR_SWING)}，请说明原因",
                 )
             )
     return findings

@@ -79,6 +79,9 @@ class FrameworkSpec:
     source: str = ""
     by_code: Mapping[str, IndicatorSpec] = field(default_factory=dict, compare=False, repr=False)
     by_alias: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # The indicator tree as the scorer walks it, prepared on first use (``scorer.plan``): derived from the fields
+    # above, which never change.
+    plan: object = field(default=None, init=False, compare=False, repr=False)
 
     def walk(self):
         for indicator in self.indicators:
@@ -92,8 +95,10 @@ class FrameworkSpec:
         return self.by_code[code]
 
     def grade(self, total: Decimal) -> str | None:
-        for band in self.grades:
-            if band.contains(total):
+        for band in self.grades:  # GradeBand.contains, inlined: every sheet is graded
+            if total >= band.min and (
+                band.max is None or total < band.max or (band.max_inclusive and total == band.max)
+            ):
                 return band.label
         return None
 

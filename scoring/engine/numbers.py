@@ -6,6 +6,7 @@ reaches ``to_decimal`` is refused, because ``Decimal(0.1)`` silently carries bin
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from .errors import ScoringError
 
@@ -13,7 +14,7 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
-_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
+QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
 
 # Full-width digits and punctuation as typed with a Chinese input method.
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％：　", "0123456789.,-+%: ")
@@ -43,7 +44,7 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 
 def quantize(value: Decimal, places: int = 2) -> Decimal:
     """Round half-up (四舍五入) to ``places`` decimals."""
-    return value.quantize(_QUANTA[places], rounding=ROUND_HALF_UP)
+    return value.quantize(QUANTA[places], rounding=ROUND_HALF_UP)
 
 
 def fmt(value: Decimal | None, places: int = 2) -> str:
@@ -51,6 +52,12 @@ def fmt(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "—"
     return f"{quantize(value, places):f}"
+
+
+@lru_cache(maxsize=1024)
+def show_points(points: Decimal) -> str:
+    """Band points as written in the framework: 1, 0.7, 0, 1.5 (cached: the same few figures recur on every sheet)."""
+    return f"{points.normalize():f}"
 
 
 def fmt_points(value: Decimal, places: int = 2) -> str:

@@ -6,15 +6,27 @@ the framework says, so a composite indicator is not rounded part by part (政府
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from itertools import pairwise
 
 from . import vocabulary
 from .errors import ScoringError
 from .inputs import EMPTY_ENTRY, OUTCOMES, IndicatorEntry, PartEntry, outcome_code
-from .numbers import HUNDRED, ONE, ZERO, fmt, fmt_bound, fmt_percent, parse_rate, parse_target, quantize, to_decimal
+from .lazy import Text, append, render
+from .numbers import (
+    HUNDRED,
+    ONE,
+    ZERO,
+    fmt,
+    fmt_bound,
+    fmt_percent,
+    parse_rate,
+    parse_target,
+    quantize,
+    show_points,
+    to_decimal,
+)
 
 ENTRY_FIELDS = {
     "answer": "填报结果",
@@ -27,8 +39,11 @@ ENTRY_FIELDS = {
 }
 
 
+_ENTRY_DESCRIBED = {name: f"{label}（{name}）" for name, label in ENTRY_FIELDS.items()}
+
+
 def describe_entry_field(name: str) -> str:
-    return f"{ENTRY_FIELDS.get(name, name)}（{name}）"
+    return _ENTRY_DESCRIBED.get(name) or f"{ENTRY_FIELDS.get(name, name)}（{name}）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,19 +67,41 @@ class Settings:
     execution_reason_below: Decimal = Decimal("0.90")
 
 
+# How the explanation of a scored line ends (``Outcome.close``): “→ 0.70 分”, “→ 0.7 分”, “；合计 4.50 分”.
+CLOSE_POINTS = 1
+CLOSE_LITERAL = 2
+CLOSE_TOTAL = 3
+
+
 class Outcome:
     """What a rule found: unrounded points (None when it cannot score) and how it got there.
 
-    A plain class rather than a dataclass: one is built for every indicator and every part of every sheet, and
-    avoiding the default factories keeps scoring fast.
+    A plain class rather than a dataclass: one is built for every indicator and every part of every sheet. To keep
+    that cheap the explanation may be given as deferred pieces (``lazy.Text``), written the first time
+    ``explanation`` is read, and the dicts and lists (``inputs``, ``rates``, ``missing``, ``warnings``, ``parts``) are
+    created when first used; the engine reads the underlying ``_inputs``… slots, where None means empty.
     """
 
-    __slots__ = ("band", "explanation", "inputs", "literal", "missing", "parts", "points", "rates", "warnings")
+    # ``close`` is how the explanation of a scored line ends (CLOSE_*: the points as computed, as written in the
+    # framework — ``literal`` —, or a composite's total); the scorer sets ``close_points`` (the rounded points), or
+    # ``close`` to 0 when there are none. See ``sheet.ScoreLine.explanation``.
+    __slots__ = (
+        "_inputs",
+        "_missing",
+        "_parts",
+        "_rates",
+        "_warnings",
+        "band",
+        "close",
+        "close_points",
+        "points",
+        "text",
+    )
 
     def __init__(
         self,
         points: Decimal | None,
-        explanation: str = "",
+        explanation: Text = "",
         band: str | None = None,
         inputs: dict[str, Decimal] | None = None,
         missing: list[str] | None = None,
@@ -72,40 +109,148 @@ class Outcome:
         literal: bool = False,
     ):
         self.points = points
-        self.explanation = explanation
+        self.text = explanation  # a string, or the pieces it will be written from
         self.band = band
-        self.inputs = {} if inputs is None else inputs
-        self.rates: dict[str, Decimal] = {}
-        self.missing = [] if missing is None else missing
-        self.warnings = [] if warnings is None else warnings
-        self.parts: list[PartOutcome] = []
-        self.literal = literal  # points are a figure from the framework (show '0.7'), not a computation ('0.70')
+        self._inputs = inputs
+        self._rates: dict[str, Decimal] | None = None
+        self._missing = missing
+        self._warnings = warnings
+        self._parts: list[PartOutcome] | None = None
+        self.close = CLOSE_LITERAL if literal else CLOSE_POINTS
+
+    @property
+    def literal(self) -> bool:
+        """The points are a figure from the framework (shown '0.7'), not a computation (shown '0.70')."""
+        return self.close == CLOSE_LITERAL
+
+    @literal.setter
+    def literal(self, value: bool) -> None:
+        self.close = CLOSE_LITERAL if value else CLOSE_POINTS
+
+    @property
+    def inputs(self) -> dict[str, Decimal]:
+        if self._inputs is None:
+            self._inputs = {}
+        return self._inputs
+
+    @inputs.setter
+    def inputs(self, value: dict[str, Decimal]) -> None:
+        self._inputs = value
+
+    @property
+    def rates(self) -> dict[str, Decimal]:
+        if self._rates is None:
+            self._rates = {}
+        return self._rates
+
+    @rates.setter
+    def rates(self, value: dict[str, Decimal]) -> None:
+        self._rates = value
+
+    @property
+    def missing(self) -> list[str]:
+        if self._missing is None:
+            self._missing = []
+        return self._missing
+
+    @missing.setter
+    def missing(self, value: list[str]) -> None:
+        self._missing = value
+
+    @property
+    def warnings(self) -> list[str]:
+        if self._warnings is None:
+            self._warnings = []
+        return self._warnings
+
+    @warnings.setter
+    def warnings(self, value: list[str]) -> None:
+        self._warnings = value
+
+    @property
+    def parts(self) -> "list[PartOutcome]":
+        if self._parts is None:
+            self._parts = []
+        return self._parts
+
+    @parts.setter
+    def parts(self, value: "list[PartOutcome]") -> None:
+        self._parts = value
+
+    @property
+    def explanation(self) -> str:
+        text = self.text
+        if text.__class__ is not str:
+            text = self.text = render(text)
+        return text
+
+    @explanation.setter
+    def explanation(self, value: str) -> None:
+        self.text = value
+
+    def add(self, piece: str | tuple) -> None:
+        """Continue the explanation with a string or a deferred piece (see ``lazy``)."""
+        self.text = append(self.text, piece)
 
 
-@dataclass(frozen=True, slots=True)
 class PartOutcome:
-    code: str
-    label: str
-    weight: Decimal
-    points: Decimal | None
-    explanation: str
+    """One part of a composite indicator on a sheet; its explanation is written on first read, like a line's."""
+
+    __slots__ = ("code", "label", "points", "text", "weight")
+
+    def __init__(self, code: str, label: str, weight: Decimal, points: Decimal | None, explanation: Text):
+        self.code = code
+        self.label = label
+        self.weight = weight
+        self.points = points
+        self.text = explanation
+
+    @property
+    def explanation(self) -> str:
+        text = self.text
+        if text.__class__ is not str:
+            text = self.text = render(text)
+        return text
+
+    def _key(self) -> tuple:
+        return (self.code, self.label, self.weight, self.points, self.explanation)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PartOutcome) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"PartOutcome(code={self.code!r}, label={self.label!r}, weight={self.weight!r}, "
+            f"points={self.points!r}, explanation={self.explanation!r})"
+        )
 
 
-@dataclass(frozen=True, slots=True)
 class Context:
-    facts: Mapping[str, Decimal]
-    settings: Settings
-    places: int = 2
+    """What every rule reads: the facts, the framework's settings and its rounding places.
+
+    A plain slotted class (one is made per score; a frozen dataclass costs more to build). Treat it as read-only.
+    """
+
+    __slots__ = ("facts", "places", "settings")
+
+    def __init__(self, facts: Mapping[str, Decimal], settings: Settings, places: int = 2):
+        self.facts = facts
+        self.settings = settings
+        self.places = places
+
+    def __repr__(self) -> str:
+        return f"Context(facts={self.facts!r}, settings={self.settings!r}, places={self.places!r})"
 
 
 def missing_outcome(names: list[str], explanation: str = "") -> Outcome:
-    return Outcome(None, explanation or "缺少：" + "、".join(names), missing=names)
+    return Outcome(None, explanation or (_missing_text, tuple(names)), None, None, names)
 
 
-@lru_cache(maxsize=1024)
-def show_points(points: Decimal) -> str:
-    """Band points as written in the framework: 1, 0.7, 0, 1.5 (cached: the same few figures recur on every sheet)."""
-    return f"{points.normalize():f}"
+def _missing_text(names: tuple[str, ...]) -> str:
+    return "缺少：" + "、".join(names)
 
 
 def show_fact(name: str, value: Decimal) -> str:
@@ -170,40 +315,101 @@ class RateSpec:
         )
 
     facts: tuple[str, ...] = ()
+    # (numerator, denominator) when each is one fact added, as most rates are: computed without the general sums.
+    simple: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = [name for name, _ in self.numerator + self.denominator] + [name for name, _ in self.weights]
         object.__setattr__(self, "facts", tuple(dict.fromkeys(names)))
+        if (
+            self.form in ("ratio", "change")
+            and len(self.numerator) == len(self.denominator) == 1
+            and self.numerator[0][1] == self.denominator[0][1] == 1
+            and self.numerator[0][0] != self.denominator[0][0]
+        ):
+            object.__setattr__(self, "simple", (self.numerator[0][0], self.denominator[0][0]))
 
     def evaluate(self, facts: Mapping[str, Decimal], outcome: Outcome) -> Decimal | None:
-        """The rate, with its inputs and formula recorded on ``outcome``; None when an input is missing."""
+        """The rate, with its inputs and formula recorded on ``outcome``; None when an input is missing.
+
+        The formula is written only when the explanation is read; it keeps the figures it shows (``values``).
+        """
+        simple = self.simple
+        if simple is not None:
+            top_name, base_name = simple
+            if top_name not in facts or base_name not in facts:
+                return self._missing(facts, outcome)
+            top = facts[top_name]
+            base = facts[base_name]
+            values = (top, base)
+            if outcome._inputs is None:
+                outcome._inputs = {top_name: top, base_name: base}
+            else:
+                outcome._inputs.update(((top_name, top), (base_name, base)))
+            # ZERO + x, as sum(…, ZERO) did: the same Decimal, exponent included.
+            top = ZERO + top
+            base = ZERO + base
+        else:
+            names = self.facts
+            try:
+                values = tuple([facts[name] for name in names])
+            except KeyError:
+                return self._missing(facts, outcome)
+            if outcome._inputs is None:
+                outcome._inputs = dict(zip(names, values, strict=True))
+            else:
+                outcome._inputs.update(zip(names, values, strict=True))
+            if self.form == "fact":
+                rate = values[0]
+                outcome.text = (RateSpec._fact_text, self, rate)
+                outcome.rates[self.key] = rate
+                return rate
+            if self.form == "weighted":
+                rate = sum((facts[name] * share for name, share in self.weights), ZERO)
+                outcome.text = (RateSpec._weighted_text, self, values, rate)
+                outcome.rates[self.key] = rate
+                return rate
+            # sum((facts[name] * sign …), ZERO) written as loops: the same operations in the same order.
+            top = ZERO
+            for name, sign in self.numerator:
+                top += facts[name] * sign
+            base = ZERO
+            for name, sign in self.denominator:
+                base += facts[name] * sign
+        if base == ZERO:
+            outcome.text = (RateSpec._ratio_text, self, values, None)
+            return None
+        rate = top / base
+        outcome.text = (RateSpec._ratio_text, self, values, rate)
+        if outcome._rates is None:
+            outcome._rates = {self.key: rate}
+        else:
+            outcome._rates[self.key] = rate
+        return rate
+
+    def _missing(self, facts: Mapping[str, Decimal], outcome: Outcome) -> None:
         missing = [vocabulary.describe(name) for name in self.facts if name not in facts]
         for name in self.facts:
             if name in facts:
                 outcome.inputs[name] = facts[name]
-        if missing:
-            outcome.missing.extend(missing)
-            outcome.explanation = f"{self.label}：缺少" + "、".join(missing)
-            return None
-        if self.form == "fact":
-            name = self.numerator[0][0]
-            rate = facts[name]
-            outcome.explanation = f"{self.label} = {fmt_percent(rate)}"
-        elif self.form == "weighted":
-            rate = sum((facts[name] * share for name, share in self.weights), ZERO)
-            shown = " + ".join(f"{fmt_percent(facts[name])} × {fmt_bound(share)}" for name, share in self.weights)
-            outcome.explanation = f"{self.label} = {shown} = {fmt_percent(rate)}"
-        else:
-            top = sum((facts[name] * sign for name, sign in self.numerator), ZERO)
-            base = sum((facts[name] * sign for name, sign in self.denominator), ZERO)
-            formula = f"{self._side(self.numerator, facts)} ÷ {self._side(self.denominator, facts)}"
-            if base == ZERO:
-                outcome.explanation = f"{self.label} = {formula}，分母为零"
-                return None
-            rate = top / base
-            outcome.explanation = f"{self.label} = {formula} = {fmt_percent(rate)}"
-        outcome.rates[self.key] = rate
-        return rate
+        outcome.missing.extend(missing)
+        outcome.explanation = f"{self.label}：缺少" + "、".join(missing)
+        return None
+
+    def _fact_text(self, rate: Decimal) -> str:
+        return f"{self.label} = {fmt_percent(rate)}"
+
+    def _weighted_text(self, values: tuple[Decimal, ...], rate: Decimal) -> str:
+        facts = dict(zip(self.facts, values, strict=True))
+        shown = " + ".join(f"{fmt_percent(facts[name])} × {fmt_bound(share)}" for name, share in self.weights)
+        return f"{self.label} = {shown} = {fmt_percent(rate)}"
+
+    def _ratio_text(self, values: tuple[Decimal, ...], rate: Decimal | None) -> str:
+        facts = dict(zip(self.facts, values, strict=True))
+        formula = f"{self._side(self.numerator, facts)} ÷ {self._side(self.denominator, facts)}"
+        if rate is None:
+            return f"{self.label} = {formula}，分母为零"
+        return f"{self.label} = {formula} = {fmt_percent(rate)}"
 
     @staticmethod
     def _side(terms: tuple[tuple[str, int], ...], facts: Mapping[str, Decimal]) -> str:
@@ -244,6 +450,10 @@ class Band:
     max_inclusive: bool
     points: Decimal
     label: str
+    clause: str = field(default="", init=False, repr=False, compare=False)  # how it continues an explanation
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "clause", f"，{self.label}")
 
     def contains(self, value: Decimal) -> bool:
         if self.min is not None and (value < self.min or (value == self.min and not self.min_inclusive)):
@@ -324,6 +534,14 @@ class RatioRule(Rule):
     cap: Decimal = ONE
     zero_above: Decimal | None = None
     reason_below: Decimal | None = None
+    # Written once when the rule is built: the band and the clauses a score may add to the explanation.
+    zero_band: str = field(default="", init=False, repr=False, compare=False)
+    cap_text: str = field(default="", init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.zero_above is not None:
+            object.__setattr__(self, "zero_band", f"高于{fmt_bound(self.zero_above)}")
+        object.__setattr__(self, "cap_text", f"，按{fmt_bound(self.cap)}计")
 
     @classmethod
     def from_params(cls, weight: Decimal, params: Mapping, where: str) -> "RatioRule":
@@ -342,7 +560,7 @@ class RatioRule(Rule):
         outcome = Outcome(None)
         rate = self.rate.evaluate(ctx.facts, outcome)
         if rate is None:
-            if not outcome.missing and self.rate.zero_base(ctx.facts):
+            if not outcome._missing and self.rate.zero_base(ctx.facts):
                 return _no_base_points(self.rate, self.weight, outcome)
             return outcome
         return self.apply(rate, outcome, entry)
@@ -350,16 +568,16 @@ class RatioRule(Rule):
     def apply(self, rate: Decimal, outcome: Outcome, entry: IndicatorEntry = EMPTY_ENTRY) -> Outcome:
         if self.zero_above is not None and rate > self.zero_above:
             outcome.points = ZERO
-            outcome.band = f"高于{fmt_bound(self.zero_above)}"
-            outcome.explanation += f"，高于{fmt_bound(self.zero_above)}"
-            outcome.literal = True
+            outcome.band = self.zero_band
+            outcome.add("，" + self.zero_band)
+            outcome.close = CLOSE_LITERAL
             return outcome
         used = min(rate, self.cap)
         if used < ZERO:
             used = ZERO
         outcome.points = used * self.weight
         if rate > self.cap:
-            outcome.explanation += f"，按{fmt_bound(self.cap)}计"
+            outcome.add(self.cap_text)
         if self.reason_below is not None and rate < self.reason_below and not entry.has_reason:
             outcome.warnings.append(f"{self.rate.label}低于{fmt_bound(self.reason_below)}，需说明原因")
         return outcome
@@ -371,6 +589,18 @@ class BandsRule(Rule):
     weight: Decimal
     rate: RateSpec
     bands: tuple[Band, ...]
+    # (upper bound, inclusive, band) in ascending order when the bands tile the line as ``parse_bands`` ensures: the
+    # first band whose upper bound admits a rate at or above the lowest bound is the one containing it.
+    uppers: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        bands = self.bands
+        tiled = bool(bands) and all(
+            lower.max is not None and lower.max == upper.min and lower.max_inclusive != upper.min_inclusive
+            for lower, upper in pairwise(bands)
+        )
+        if tiled:
+            object.__setattr__(self, "uppers", tuple((band.max, band.max_inclusive, band) for band in bands))
 
     @classmethod
     def from_params(cls, weight: Decimal, params: Mapping, where: str) -> "BandsRule":
@@ -387,19 +617,35 @@ class BandsRule(Rule):
         outcome = Outcome(None)
         rate = self.rate.evaluate(ctx.facts, outcome)
         if rate is None:
-            if not outcome.missing and self.rate.zero_base(ctx.facts):
+            if not outcome._missing and self.rate.zero_base(ctx.facts):
                 return _no_base_points(self.rate, self.weight, outcome)
             return outcome
         return self.apply(rate, outcome)
 
     def apply(self, rate: Decimal, outcome: Outcome) -> Outcome:
-        for band in self.bands:
-            if band.contains(rate):
-                outcome.points = band.points
-                outcome.band = band.label
-                outcome.explanation += f"，{band.label}"
-                outcome.literal = True
-                return outcome
+        found = None
+        if self.uppers is None:
+            for band in self.bands:
+                if band.contains(rate):
+                    found = band
+                    break
+        else:
+            lowest = self.bands[0]
+            if lowest.min is None or rate > lowest.min or (rate == lowest.min and lowest.min_inclusive):
+                for upper, inclusive, band in self.uppers:
+                    if upper is None or rate < upper or (inclusive and rate == upper):
+                        found = band
+                        break
+        if found is not None:
+            outcome.points = found.points
+            outcome.band = found.label
+            text = outcome.text
+            if text.__class__ is tuple:  # the rate's formula, a deferred piece
+                outcome.text = [text, found.clause]
+            else:
+                outcome.text = append(text, found.clause)
+            outcome.close = CLOSE_LITERAL
+            return outcome
         raise ScoringError(f"{self.rate.label} {fmt_percent(rate)} 不在任何分档内")
 
 
@@ -413,6 +659,12 @@ class ExcessDeductionRule(Rule):
     threshold: Decimal
     per_point: Decimal  # points deducted per percentage point above the threshold
     floor: Decimal = ZERO
+    within_band: str = field(default="", init=False, repr=False, compare=False)
+    above_band: str = field(default="", init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "within_band", f"不高于{fmt_bound(self.threshold)}")
+        object.__setattr__(self, "above_band", f"高于{fmt_bound(self.threshold)}")
 
     @classmethod
     def from_params(cls, weight: Decimal, params: Mapping, where: str) -> "ExcessDeductionRule":
@@ -437,7 +689,7 @@ class ExcessDeductionRule(Rule):
         outcome = Outcome(None)
         rate = self.rate.evaluate(ctx.facts, outcome)
         if rate is None:
-            if not outcome.missing and self.rate.zero_base(ctx.facts):
+            if not outcome._missing and self.rate.zero_base(ctx.facts):
                 return _no_base_points(self.rate, self.weight, outcome)
             return outcome
         return self.apply(rate, outcome)
@@ -445,18 +697,21 @@ class ExcessDeductionRule(Rule):
     def apply(self, rate: Decimal, outcome: Outcome) -> Outcome:
         if rate <= self.threshold:
             outcome.points = self.weight
-            outcome.band = f"不高于{fmt_bound(self.threshold)}"
-            outcome.explanation += f"，不高于{fmt_bound(self.threshold)}"
+            outcome.band = self.within_band
+            outcome.add("，" + self.within_band)
             return outcome
         excess = (rate - self.threshold) * HUNDRED
         deduction = excess * self.per_point
         outcome.points = max(self.floor, self.weight - deduction)
-        outcome.band = f"高于{fmt_bound(self.threshold)}"
-        outcome.explanation += (
+        outcome.band = self.above_band
+        outcome.add((ExcessDeductionRule._excess_text, self, excess, deduction))
+        return outcome
+
+    def _excess_text(self, excess: Decimal, deduction: Decimal) -> str:
+        return (
             f"，超过{fmt_bound(self.threshold)} {fmt(excess)} 个百分点，"
             f"每个百分点扣 {show_points(self.per_point)} 分，扣 {fmt(min(deduction, self.weight))} 分"
         )
-        return outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,29 +739,34 @@ class ItemDeductionRule(Rule):
         return tuple(name for name in (self.planned, self.completed) if name)
 
     def evaluate(self, ctx: Context, entry: IndicatorEntry) -> Outcome:
-        outcome = Outcome(None)
         if self.planned:
-            missing = [vocabulary.describe(name) for name in self.facts() if name not in ctx.facts]
-            if missing:
+            facts = ctx.facts
+            planned_name, completed_name = self.planned, self.completed
+            if planned_name not in facts or completed_name not in facts:
+                missing = [vocabulary.describe(name) for name in self.facts() if name not in facts]
                 return missing_outcome(missing)
-            planned, completed = ctx.facts[self.planned], ctx.facts[self.completed]
-            outcome.inputs = {self.planned: planned, self.completed: completed}
+            planned, completed = facts[planned_name], facts[completed_name]
             failures = max(ZERO, planned - completed)
-            prefix = f"计划 {show_fact(self.planned, planned)} 项，完成 {show_fact(self.completed, completed)} 项，"
+            text = [(ItemDeductionRule._planned_text, self, planned, completed)]
+            inputs = {planned_name: planned, completed_name: completed}
         else:
-            if entry.answer is None:
+            answer = entry.answer
+            if answer is None:
                 return missing_outcome([describe_entry_field("answer")])
-            failures = to_decimal(entry.answer, field="answer")
+            failures = answer if answer.__class__ is Decimal else to_decimal(answer, field="answer")
             if failures < ZERO or failures != failures.to_integral_value():
                 raise ScoringError(f"{self.item_label}项数应为非负整数，收到 {entry.answer}", field="answer")
-            prefix = ""
-        deduction = failures * self.per_item
-        outcome.points = max(ZERO, self.weight - deduction)
-        outcome.band = f"{self.item_label} {failures.normalize():f} 项"
-        outcome.explanation = (
-            f"{prefix}{self.item_label} {failures.normalize():f} 项，每项扣 {show_points(self.per_item)} 分"
-        )
-        return outcome
+            text = []
+            inputs = None
+        band = f"{self.item_label} {count_text(failures)} 项"
+        text.append((ItemDeductionRule._deduction_text, self, band))
+        return Outcome(max(ZERO, self.weight - failures * self.per_item), text, band, inputs)
+
+    def _planned_text(self, planned: Decimal, completed: Decimal) -> str:
+        return f"计划 {show_fact(self.planned, planned)} 项，完成 {show_fact(self.completed, completed)} 项，"
+
+    def _deduction_text(self, band: str) -> str:
+        return f"{band}，每项扣 {show_points(self.per_item)} 分"
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,7 +793,7 @@ class ProportionalRule(Rule):
         if missing:
             return missing_outcome(missing)
         done, planned = ctx.facts[self.done], ctx.facts[self.planned]
-        outcome = Outcome(None, inputs={self.done: done, self.planned: planned})
+        outcome = Outcome(None, "", None, {self.done: done, self.planned: planned})
         if planned == ZERO:
             outcome.points = self.weight
             outcome.band = "无计划事项"
@@ -542,8 +802,29 @@ class ProportionalRule(Rule):
         rate = min(done / planned, ONE)
         outcome.rates["completion_rate"] = done / planned
         outcome.points = rate * self.weight
-        outcome.explanation = f"{self.label} = {show_fact(self.done, done)} ÷ {show_fact(self.planned, planned)} = {fmt_percent(done / planned)}"
+        outcome.text = (ProportionalRule._text, self, done, planned)
         return outcome
+
+    def _text(self, done: Decimal, planned: Decimal) -> str:
+        shown = f"{show_fact(self.done, done)} ÷ {show_fact(self.planned, planned)}"
+        return f"{self.label} = {shown} = {fmt_percent(done / planned)}"
+
+
+_COUNTS: dict[Decimal, str] = {}
+
+
+def count_text(count: Decimal) -> str:
+    """A whole count as written: Decimal('2.0') → '2' (cached: the same few counts recur on every sheet)."""
+    text = _COUNTS.get(count)
+    if text is None or count.is_signed():  # -0 equals 0 but is written '-0'
+        text = f"{count.normalize():f}"
+        if len(_COUNTS) < 256 and not count.is_signed():
+            _COUNTS[count] = text
+    return text
+
+
+def _partial_text(points: Decimal) -> str:
+    return f"酌情得 {show_points(points)} 分"
 
 
 @dataclass(frozen=True, slots=True)
@@ -562,10 +843,10 @@ class CheckRule(Rule):
             return Outcome(self.weight, "符合", band="符合", literal=True)
         if answer is False:
             return Outcome(ZERO, "不符合", band="不符合", literal=True)
-        points = to_decimal(answer, field=entry.code or "answer")
+        points = answer if answer.__class__ is Decimal else to_decimal(answer, field=entry.code or "answer")
         if points < ZERO or points > self.weight:
             raise ScoringError(f"得分 {show_points(points)} 超出分值 {show_points(self.weight)}", field=entry.code)
-        outcome = Outcome(points, f"酌情得 {show_points(points)} 分", band="部分符合", literal=True)
+        outcome = Outcome(points, (_partial_text, points), "部分符合", None, None, None, True)
         if points < self.weight and not entry.has_reason:
             outcome.warnings.append(f"{self.label or '子项'}未得满分，需说明扣分原因")
         return outcome
@@ -596,9 +877,13 @@ class ChoiceRule(Rule):
             return missing_outcome([describe_entry_field("answer")])
         for code, label, points in self.options:
             if entry.answer in (code, label):
-                return Outcome(points, label, band=label, literal=True)
+                return Outcome(points, label, label, None, None, None, True)
         known = "、".join(f"{code}（{label}）" for code, label, _ in self.options)
         raise ScoringError(f"选项“{entry.answer}”不存在，可选：{known}", field=entry.code)
+
+
+def _manual_text(points: Decimal, reason: str) -> str:
+    return f"人工评分 {show_points(points)} 分（理由：{reason.strip()}）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -619,7 +904,7 @@ class ManualRule(Rule):
             )
         if not entry.has_reason:
             return missing_outcome([describe_entry_field("reason")], "人工评分须填写评分理由")
-        return Outcome(points, f"人工评分 {show_points(points)} 分（理由：{entry.reason.strip()}）", band="人工评分")
+        return Outcome(points, (_manual_text, points, entry.reason), "人工评分")
 
 
 # The qualitative outcome bands of 财预〔2020〕10号, as shares of the weight: (low, low inclusive, high, high inclusive).
@@ -665,14 +950,18 @@ class QualitativeRule(Rule):
         low, low_inc, high, high_inc = QUALITATIVE_BANDS[outcome_key]
         share = points / self.weight if self.weight else ZERO
         inside = (share > low or (low_inc and share == low)) and (share < high or (high_inc and share == high))
-        _, _, shown = qualitative_range(outcome_key, self.weight)
         if not inside:
+            _, _, shown = qualitative_range(outcome_key, self.weight)
             raise ScoringError(
                 f"定性指标选择“{OUTCOMES[outcome_key]}”时，得分应在 {shown} 之间，填报的是 {show_points(points)}",
                 field=entry.code or "score",
             )
         label = OUTCOMES[outcome_key]
-        return Outcome(points, f"定性评价：{label}，得分区间 {shown}，评 {show_points(points)} 分", band=label)
+        return Outcome(points, (QualitativeRule._text, self, outcome_key, points), label)
+
+    def _text(self, outcome_key: str, points: Decimal) -> str:
+        _, _, shown = qualitative_range(outcome_key, self.weight)
+        return f"定性评价：{OUTCOMES[outcome_key]}，得分区间 {shown}，评 {show_points(points)} 分"
 
 
 @dataclass(frozen=True, slots=True)
@@ -702,8 +991,7 @@ class QuantitativeRule(Rule):
         if comparator is None:
             comparator = ">="
             note = "（指标值未写比较符，按“≥”计）"
-        outcome = Outcome(None, inputs={"target": target, "actual": actual})
-        shown = f"实际 {actual.normalize():f}{unit}，目标 {_symbol(comparator)}{target.normalize():f}{unit}{note}"
+        outcome = Outcome(None, "", None, {"target": target, "actual": actual})
         if comparator == ">=":
             self._higher(target, actual, outcome, ctx)
         elif comparator == "<=":
@@ -712,7 +1000,9 @@ class QuantitativeRule(Rule):
             self._equal(target, actual, outcome, ctx)
         else:
             raise ScoringError(f"比较符“{comparator}”无法识别，应为 ≥、≤ 或 =", field=entry.code)
-        outcome.explanation = f"{shown}，{outcome.explanation}"
+        shown = (_quantitative_text, actual, target, unit, comparator, note)
+        inner = outcome.text
+        outcome.text = [shown, "，", *inner] if inner.__class__ is list else [shown, "，", inner]
         if target != ZERO:
             outcome.rates["completion_rate"] = actual / target
         self._deviation(target, actual, outcome, ctx)
@@ -732,7 +1022,7 @@ class QuantitativeRule(Rule):
         share = max(actual, ZERO) / target
         outcome.points = share * self.weight
         outcome.band = "未达到目标"
-        outcome.explanation = f"完成比例 = {actual.normalize():f} ÷ {target.normalize():f} = {fmt_percent(share)}"
+        outcome.text = (_share_text, actual, target, share)
 
     def _lower(self, target: Decimal, actual: Decimal, outcome: Outcome, ctx: Context) -> None:
         if actual <= target:
@@ -747,10 +1037,10 @@ class QuantitativeRule(Rule):
             return
         if ctx.settings.lower_is_better_formula == "b":
             share = target / actual
-            outcome.explanation = f"按目标 ÷ 实际 = {fmt_percent(share)}"
+            outcome.text = ["按目标 ÷ 实际 = ", (fmt_percent, share)]
         else:
             share = max(ZERO, ONE - (actual - target) / target)
-            outcome.explanation = f"按 1 −（实际 − 目标）÷ 目标 = {fmt_percent(share)}"
+            outcome.text = ["按 1 −（实际 − 目标）÷ 目标 = ", (fmt_percent, share)]
         outcome.points = share * self.weight
 
     def _equal(self, target: Decimal, actual: Decimal, outcome: Outcome, ctx: Context) -> None:
@@ -766,7 +1056,7 @@ class QuantitativeRule(Rule):
             return
         share = max(ZERO, ONE - abs(actual - target) / abs(target))
         outcome.points = share * self.weight
-        outcome.explanation = f"按 1 − |实际 − 目标| ÷ 目标 = {fmt_percent(share)}"
+        outcome.text = ["按 1 − |实际 − 目标| ÷ 目标 = ", (fmt_percent, share)]
 
     def _deviation(self, target: Decimal, actual: Decimal, outcome: Outcome, ctx: Context) -> None:
         settings = ctx.settings
@@ -775,10 +1065,22 @@ class QuantitativeRule(Rule):
         deviation = abs(actual - target) / abs(target)
         if deviation >= settings.deviation_threshold:
             outcome.points = max(ZERO, outcome.points - settings.deviation_points)
-            outcome.explanation += (
-                f"；偏离目标 {fmt_percent(deviation)}（≥{fmt_bound(settings.deviation_threshold)}），"
-                f"扣 {show_points(settings.deviation_points)} 分"
-            )
+            outcome.add((_deviation_text, deviation, settings))
+
+
+def _quantitative_text(actual: Decimal, target: Decimal, unit: str, comparator: str, note: str) -> str:
+    return f"实际 {actual.normalize():f}{unit}，目标 {_symbol(comparator)}{target.normalize():f}{unit}{note}"
+
+
+def _share_text(actual: Decimal, target: Decimal, share: Decimal) -> str:
+    return f"完成比例 = {actual.normalize():f} ÷ {target.normalize():f} = {fmt_percent(share)}"
+
+
+def _deviation_text(deviation: Decimal, settings: Settings) -> str:
+    return (
+        f"；偏离目标 {fmt_percent(deviation)}（≥{fmt_bound(settings.deviation_threshold)}），"
+        f"扣 {show_points(settings.deviation_points)} 分"
+    )
 
 
 def _symbol(comparator: str) -> str:
@@ -812,31 +1114,47 @@ class QuarterlyRule(Rule):
         return ("spending_q1", "spending_q2", "spending_q3", "spending_q4", self.budget)
 
     def evaluate(self, ctx: Context, entry: IndicatorEntry) -> Outcome:
-        missing = [vocabulary.describe(name) for name in self.facts() if name not in ctx.facts]
+        facts = ctx.facts
+        names = self.facts()
+        missing = [vocabulary.describe(name) for name in names if name not in facts]
         if missing:
             return missing_outcome(missing)
-        budget = ctx.facts[self.budget]
-        outcome = Outcome(None, inputs={name: ctx.facts[name] for name in self.facts()})
+        budget = facts[self.budget]
+        outcome = Outcome(None, "", None, {name: facts[name] for name in names})
         if budget == ZERO:
             outcome.warnings.append("全年预算数为零，无法计算季度执行率")
             outcome.explanation = "全年预算数为零"
             return outcome
         ratios = []
-        shown = []
-        for quarter, time in enumerate(self.time_progress, start=1):
-            progress = ctx.facts[f"spending_q{quarter}"] / budget
+        progresses = []
+        rates = outcome.rates
+        cap = ctx.settings.quarterly_cap
+        for key, name, time in zip(_QUARTER_KEYS, _QUARTER_FACTS, self.time_progress, strict=True):
+            progress = facts[name] / budget
             ratio = progress / time
-            if ctx.settings.quarterly_cap:
+            if cap:
                 ratio = min(ratio, ONE)
             ratios.append(ratio)
-            outcome.rates[f"q{quarter}_ratio"] = ratio
-            shown.append(f"Q{quarter} {fmt_percent(progress)}÷{fmt_bound(time)}={fmt_percent(ratio)}")
-        average = sum(ratios, ZERO) / 4
-        outcome.rates["average_ratio"] = average
-        points = sum(ratios, ZERO) * self.per_quarter + average * self.average_points
+            progresses.append(progress)
+            rates[key] = ratio
+        total = sum(ratios, ZERO)
+        average = total / 4
+        rates["average_ratio"] = average
+        points = total * self.per_quarter + average * self.average_points
         outcome.points = min(points, self.weight)
-        outcome.explanation = f"季度支出进度：{'；'.join(shown)}；平均 {fmt_percent(average)}"
+        outcome.text = (QuarterlyRule._text, self, progresses, ratios, average)
         return outcome
+
+    def _text(self, progresses: list[Decimal], ratios: list[Decimal], average: Decimal) -> str:
+        shown = [
+            f"Q{quarter} {fmt_percent(progress)}÷{fmt_bound(time)}={fmt_percent(ratio)}"
+            for quarter, progress, time, ratio in zip(range(1, 5), progresses, self.time_progress, ratios, strict=True)
+        ]
+        return f"季度支出进度：{'；'.join(shown)}；平均 {fmt_percent(average)}"
+
+
+_QUARTER_KEYS = ("q1_ratio", "q2_ratio", "q3_ratio", "q4_ratio")
+_QUARTER_FACTS = ("spending_q1", "spending_q2", "spending_q3", "spending_q4")
 
 
 @dataclass(frozen=True, slots=True)
@@ -879,6 +1197,12 @@ class CompositeRule(Rule):
     weight: Decimal
     parts: tuple[Part, ...]
     zero_if: tuple[tuple[str, str], ...] = ()  # (answer key, label)
+    # (code, {answer: PartOutcome}, part) for each part, from ``Part.fixed``: what the loop in ``evaluate`` reads.
+    plan: tuple = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        plan = tuple((part.code, {key: done for key, (done, _) in part.fixed.items()}, part) for part in self.parts)
+        object.__setattr__(self, "plan", plan)
 
     @classmethod
     def from_params(cls, weight: Decimal, params: Mapping, where: str) -> "CompositeRule":
@@ -908,38 +1232,64 @@ class CompositeRule(Rule):
             if entry.answers.get(key) is True:
                 return Outcome(ZERO, f"存在“{label}”，本项得 0 分", band=label, literal=True)
         outcome = Outcome(ZERO)
-        texts = []
-        for part in self.parts:
-            fixed = part.lookup(entry.answers.get(part.code))
-            if fixed is not None:
-                outcome.parts.append(fixed[0])
-                texts.append(fixed[1])
-                if outcome.points is not None:
-                    outcome.points += fixed[0].points
-                continue
-            result = part.rule.evaluate(ctx, entry.part(part.code))
-            if result.inputs:
-                outcome.inputs.update(result.inputs)
-                outcome.rates.update(result.rates)
-            if result.missing:
-                outcome.missing.extend(result.missing)
-            if result.warnings:
-                outcome.warnings.extend(f"{part.label}：{text}" for text in result.warnings)
-            if result.points is None:
-                outcome.points = None
-                shown = result.explanation
+        get = entry.answers.get
+        parts = outcome._parts = []
+        add = parts.append
+        points = ZERO
+        for code, fixed, part in self.plan:
+            answer = get(code)
+            # bool and str answers only: Decimal(1) == True, and a partial score must not pass for a full one.
+            if answer is True or answer is False or isinstance(answer, str):
+                done = fixed.get(answer)
+                if done is not None:
+                    add(done)
+                    if points is not None:
+                        points += done.points
+                    continue
+            result = part.rule.evaluate(ctx, PartEntry(code, answer, entry.reason))
+            if result._inputs:
+                # The part's outcome is not kept, so its dicts may be taken over rather than copied.
+                if outcome._inputs is None:
+                    outcome._inputs = result._inputs
+                else:
+                    outcome._inputs.update(result._inputs)
+                if result._rates:
+                    if outcome._rates is None:
+                        outcome._rates = result._rates
+                    else:
+                        outcome._rates.update(result._rates)
+            if result._missing:
+                outcome.missing.extend(result._missing)
+            if result._warnings:
+                outcome.warnings.extend([f"{part.label}：{text}" for text in result._warnings])
+            part_points = result.points
+            if part_points is None:
+                points = None
+                shown = result.text
             else:
-                if outcome.points is not None:
-                    outcome.points += result.points
-                tail = show_points(result.points) if result.literal else fmt(result.points)
-                shown = f"{result.explanation} → {tail} 分"
-            done = PartOutcome(part.code, part.label, part.rule.weight, result.points, shown)
-            outcome.parts.append(done)
-            texts.append(_part_text(done))
-        outcome.explanation = "；".join(texts)
-        if outcome.points is not None and outcome.points > self.weight:
+                if points is not None:
+                    points += part_points
+                shown = result.text
+                clause = (_points_clause, part_points, result.close)
+                if shown.__class__ is list:
+                    shown.append(clause)
+                else:
+                    shown = [shown, clause]
+            add(PartOutcome(code, part.label, part.rule.weight, part_points, shown))
+        outcome.points = points
+        outcome.text = (_join_parts, tuple(parts))
+        outcome.close = CLOSE_TOTAL
+        if points is not None and points > self.weight:
             outcome.points = self.weight
         return outcome
+
+
+def _points_clause(points: Decimal, close: int) -> str:
+    return f" → {show_points(points) if close == CLOSE_LITERAL else fmt(points)} 分"
+
+
+def _join_parts(parts: tuple) -> str:
+    return "；".join([_part_text(part) for part in parts])
 
 
 def _part_text(part: PartOutcome) -> str:

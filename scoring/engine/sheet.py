@@ -3,7 +3,9 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .numbers import fmt
+from .lazy import render
+from .numbers import fmt, show_points
+from .rules import CLOSE_LITERAL, CLOSE_POINTS, CLOSE_TOTAL, Outcome
 
 _KIND_LABELS = {
     "ratio": "比率×分值",
@@ -22,8 +24,16 @@ _KIND_LABELS = {
 }
 
 
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def _plain(value: object) -> object:
     """JSON-safe: Decimals become strings so that no float ever carries a score."""
+    cls = value.__class__
+    if cls in _AS_IS:  # the common case first; the same result as below
+        return value
+    if cls is Decimal:
+        return f"{value:f}"
     if isinstance(value, Decimal):
         return f"{value:f}"
     if isinstance(value, dict):
@@ -33,35 +43,183 @@ def _plain(value: object) -> object:
     return value
 
 
-@dataclass(slots=True)
 class ScoreLine:
-    code: str
-    name: str
-    level: int
-    weight: Decimal | None
-    points: Decimal | None
-    kind: str | None = None
-    band: str | None = None
-    explanation: str = ""
-    inputs: dict[str, Decimal] = field(default_factory=dict)
-    rates: dict[str, Decimal] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    parts: list = field(default_factory=list)
-    parent: str | None = None
-    is_leaf: bool = True
-    unit_row: bool = False
-    target_value: str | None = None
-    actual_value: str | None = None
-    reason: str | None = None
-    stated_score: Decimal | None = None
-    difference: Decimal | None = None  # computed − stated
+    """One indicator on a sheet.
+
+    A plain slotted class (it was a dataclass, and takes the same arguments and has the same attributes): a sheet
+    builds some 35 of them, so building one must be cheap. What a rule found — ``band``, ``explanation``,
+    ``inputs``, ``rates``, ``missing``, ``warnings``, ``parts`` — is read from the rule's ``Outcome``, which the
+    line keeps (``_outcome``; None for a group line until one of them is set or read). The explanation is kept as
+    the pieces the rule recorded until it is first read (see ``lazy``), then written once.
+    """
+
+    __slots__ = (
+        "_outcome",
+        "actual_value",
+        "code",
+        "difference",
+        "is_leaf",
+        "kind",
+        "level",
+        "name",
+        "parent",
+        "points",
+        "reason",
+        "stated_score",
+        "target_value",
+        "unit_row",
+        "weight",
+    )
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        level: int,
+        weight: Decimal | None,
+        points: Decimal | None,
+        kind: str | None = None,
+        band: str | None = None,
+        explanation: str = "",
+        inputs: dict[str, Decimal] | None = None,
+        rates: dict[str, Decimal] | None = None,
+        missing: list[str] | None = None,
+        warnings: list[str] | None = None,
+        parts: list | None = None,
+        parent: str | None = None,
+        is_leaf: bool = True,
+        unit_row: bool = False,
+        target_value: str | None = None,
+        actual_value: str | None = None,
+        reason: str | None = None,
+        stated_score: Decimal | None = None,
+        difference: Decimal | None = None,  # computed − stated
+    ):
+        self.code = code
+        self.name = name
+        self.level = level
+        self.weight = weight
+        self.points = points
+        self.kind = kind
+        self.parent = parent
+        self.is_leaf = is_leaf
+        self.unit_row = unit_row
+        self.target_value = target_value
+        self.actual_value = actual_value
+        self.reason = reason
+        self.stated_score = stated_score
+        self.difference = difference
+        self._outcome = None
+        if (
+            band is not None
+            or explanation != ""
+            or any(value is not None for value in (inputs, rates, missing, warnings, parts))
+        ):
+            outcome = self._detail()
+            outcome.band = band
+            outcome.text = explanation
+            outcome._inputs = inputs
+            outcome._rates = rates
+            outcome._missing = missing
+            outcome._warnings = warnings
+            outcome._parts = parts
+
+    def _detail(self) -> Outcome:
+        outcome = self._outcome
+        if outcome is None:
+            outcome = self._outcome = Outcome(None)
+            outcome.close = 0
+        return outcome
+
+    @property
+    def band(self) -> str | None:
+        outcome = self._outcome
+        return None if outcome is None else outcome.band
+
+    @band.setter
+    def band(self, value: str | None) -> None:
+        self._detail().band = value
+
+    @property
+    def explanation(self) -> str:
+        outcome = self._outcome
+        if outcome is None:
+            return ""
+        close = outcome.close
+        if close.__class__ is tuple:  # written already, or set
+            return close[0]
+        text = render(outcome.text)
+        if close:
+            # The clause the scorer ends a scored explanation with, written with the rest (see ``_CLOSING``).
+            text += _CLOSING[close](outcome.close_points)
+        # One store, so that a line read by two threads at once never shows a half-written state.
+        outcome.close = (text,)
+        return text
+
+    @explanation.setter
+    def explanation(self, value: str) -> None:
+        self._detail().close = (value,)
+
+    @property
+    def inputs(self) -> dict[str, Decimal]:
+        return self._detail().inputs
+
+    @inputs.setter
+    def inputs(self, value: dict[str, Decimal]) -> None:
+        self._detail().inputs = value
+
+    @property
+    def rates(self) -> dict[str, Decimal]:
+        return self._detail().rates
+
+    @rates.setter
+    def rates(self, value: dict[str, Decimal]) -> None:
+        self._detail().rates = value
+
+    @property
+    def missing(self) -> list[str]:
+        return self._detail().missing
+
+    @missing.setter
+    def missing(self, value: list[str]) -> None:
+        self._detail().missing = value
+
+    @property
+    def warnings(self) -> list[str]:
+        return self._detail().warnings
+
+    @warnings.setter
+    def warnings(self, value: list[str]) -> None:
+        self._detail().warnings = value
+
+    @property
+    def parts(self) -> list:
+        return self._detail().parts
+
+    @parts.setter
+    def parts(self, value: list) -> None:
+        self._detail().parts = value
 
     @property
     def kind_label(self) -> str:
         return _KIND_LABELS.get(self.kind or "", self.kind or "")
 
+    def _fields(self) -> tuple:
+        return tuple(getattr(self, name) for name in _LINE_FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _LINE_FIELDS)
+        return f"ScoreLine({shown})"
+
     def to_dict(self) -> dict:
+        outcome = self._outcome or _NOTHING_FOUND  # read as is: a group line needs no outcome of its own for this
         return _plain(
             {
                 "code": self.code,
@@ -71,12 +229,12 @@ class ScoreLine:
                 "weight": self.weight,
                 "points": self.points,
                 "kind": self.kind,
-                "band": self.band,
+                "band": outcome.band,
                 "explanation": self.explanation,
-                "inputs": self.inputs,
-                "rates": self.rates,
-                "missing": self.missing,
-                "warnings": self.warnings,
+                "inputs": outcome._inputs or {},
+                "rates": outcome._rates or {},
+                "missing": outcome._missing or [],
+                "warnings": outcome._warnings or [],
                 "parts": [
                     {
                         "code": p.code,
@@ -85,7 +243,7 @@ class ScoreLine:
                         "points": p.points,
                         "explanation": p.explanation,
                     }
-                    for p in self.parts
+                    for p in outcome._parts or ()
                 ],
                 "is_leaf": self.is_leaf,
                 "unit_row": self.unit_row,
@@ -96,6 +254,44 @@ class ScoreLine:
                 "difference": self.difference,
             }
         )
+
+
+_NOTHING_FOUND = Outcome(None)  # read only: what a line without an outcome shows
+
+
+# How the explanation of a scored leaf ends (``Outcome.close``, with ``Outcome.close_points``; once written the
+# explanation replaces the mode as ``(text,)``). Points are already rounded to the framework's places, so plain
+# formatting shows exactly those places; a figure from the framework (a band's 0.7) is shown as written.
+_CLOSING = {
+    CLOSE_POINTS: lambda points: f" → {points:f} 分",
+    CLOSE_LITERAL: lambda points: f" → {show_points(points)} 分",
+    CLOSE_TOTAL: lambda points: f"；合计 {points:f} 分",
+}
+
+
+_LINE_FIELDS = (
+    "code",
+    "name",
+    "level",
+    "weight",
+    "points",
+    "kind",
+    "band",
+    "explanation",
+    "inputs",
+    "rates",
+    "missing",
+    "warnings",
+    "parts",
+    "parent",
+    "is_leaf",
+    "unit_row",
+    "target_value",
+    "actual_value",
+    "reason",
+    "stated_score",
+    "difference",
+)
 
 
 @dataclass(slots=True)
@@ -123,7 +319,9 @@ class ScoreSheet:
     def missing(self) -> list[str]:
         names: list[str] = []
         for line in self.lines:
-            names.extend(f"{line.name}：{name}" for name in line.missing)
+            outcome = line._outcome
+            if outcome is not None and outcome._missing:
+                names.extend(f"{line.name}：{name}" for name in outcome._missing)
         return names
 
     def line(self, key: str) -> ScoreLine:
@@ -152,9 +350,9 @@ class ScoreSheet:
                 "stated_total": self.stated_total,
                 "stated_items_total": self.stated_items_total,
                 "total_difference": self.total_difference,
-                "lines": [line.to_dict() for line in self.lines],
+                "lines": [],
             }
-        )
+        ) | {"lines": [line.to_dict() for line in self.lines]}  # plain already: not walked twice
 
     def render_text(self) -> str:
         places = self.places

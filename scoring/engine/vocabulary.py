@@ -38,7 +38,11 @@ _add("budget_full_year", "全年预算数", "万元")
 _add("spending_actual", "全年执行数", "万元")
 _add("budget_adjustment", "预算调整数", "万元")
 _add("budget_adjustment_excluded", "政策性调整数（不计入）", "万元")
-_add("budget_basic_adjustment", "部门基本支出预算调整", "万元")
+_add("budget_basic_adjustment", "部门基本支出预算调整", "万元")  # the 本年决算数 figure, as first stored
+# 部门基本支出预算调整 in the 附件1-1 table, three columns
+_add("budget_basic_adjustment_prior", "部门基本支出预算调整上年决算数", "万元")
+_add("budget_basic_adjustment_budget", "部门基本支出预算调整本年预算数", "万元")
+_add("budget_basic_adjustment_actual", "部门基本支出预算调整本年决算数", "万元")
 for _q in range(1, 5):
     _add(f"spending_q{_q}", f"第{'一二三四'[_q - 1]}季度末累计支出", "万元")
 _add("spending_basic", "基本支出", "万元")
@@ -48,6 +52,12 @@ _add("spending_project", "项目支出", "万元")
 _add("budget_basic", "基本支出预算数", "万元")
 _add("budget_personnel", "人员经费预算数", "万元")
 _add("budget_project", "项目支出预算数", "万元")
+# The 10号 funds block (附件1-2): 全年预算数 by income nature (按收入性质分); by spending nature it is budget_basic and
+# budget_project above (按支出性质分).
+_add("budget_general_budget", "一般公共预算全年预算数", "万元")
+_add("budget_government_funds", "政府性基金拨款全年预算数", "万元")
+_add("budget_special_account", "纳入专户管理的非税收入拨款全年预算数", "万元")
+_add("budget_other", "其他资金全年预算数", "万元")
 
 # Income (收入), the Hunan 州-level tables and the 10号 funds block
 _add("income_total", "收入合计", "万元")
@@ -99,6 +109,7 @@ for _part, _label in _PROJECT_PARTS.items():
 # 政府采购
 _add("procurement_budget", "政府采购预算数", "万元")
 _add("procurement_actual", "政府采购实际数", "万元")
+_add("procurement_prior", "政府采购金额上年决算数", "万元")
 
 # Fixed assets (固定资产, 万元)
 _add("fixed_assets_total", "固定资产总额", "万元")
@@ -131,7 +142,24 @@ VEHICLE_PARTS = ("vehicle_purchase", "vehicle_operation")
 PUBLIC_PARTS = ("public_office", "public_utilities_travel", "public_meetings_training")
 PROJECT_PARTS = ("project_business", "project_operation", "project_special")
 INCOME_SOURCES = ("income_general_budget", "income_government_funds", "income_special_account", "income_other")
+BUDGET_BY_INCOME = ("budget_general_budget", "budget_government_funds", "budget_special_account", "budget_other")
+BUDGET_BY_SPENDING = ("budget_basic", "budget_project")
 COLUMNS = tuple(_COLUMNS)
+
+# The rows of the 附件1-1 table with a 上年决算数 and a 本年决算数, compared year on year: (label, prior, actual facts —
+# the first present is used).
+YEAR_ON_YEAR: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("三公经费", "sangong_actual_prior", ("sangong_actual",)),
+    *((label, f"{part}_prior", (f"{part}_actual",)) for part, label in _SANGONG_PARTS.items()),
+    *((label, f"{part}_prior", (f"{part}_actual",)) for part, label in _PUBLIC_PARTS.items()),
+    *((label, f"{part}_prior", (f"{part}_actual",)) for part, label in _PROJECT_PARTS.items()),
+    ("政府采购金额", "procurement_prior", ("procurement_actual",)),
+    (
+        "部门基本支出预算调整",
+        "budget_basic_adjustment_prior",
+        ("budget_basic_adjustment_actual", "budget_basic_adjustment"),
+    ),
+)
 
 
 def label(name: str) -> str:
@@ -139,9 +167,17 @@ def label(name: str) -> str:
     return fact.label if fact else name
 
 
+_DESCRIBED: dict[str, str] = {}
+
+
 def describe(name: str) -> str:
-    """How a missing input is named to the user: '固定资产在用数（fixed_assets_in_use）'."""
-    return f"{label(name)}（{name}）"
+    """How a missing input is named to the user: '固定资产在用数（fixed_assets_in_use）' (kept once written)."""
+    text = _DESCRIBED.get(name)
+    if text is None:
+        text = f"{label(name)}（{name}）"
+        if name in FACTS:
+            _DESCRIBED[name] = text
+    return text
 
 
 def is_known(name: str) -> bool:

@@ -139,3 +139,128 @@ def test_consistent_facts_give_no_findings():
         "staff_actual": D(9),
     }
     assert run_checks(facts) == []
+
+
+# --- the 10号 funds block: breakdowns of the 全年预算数 -------------------------------------------------------------
+
+
+def test_funds_block_by_income_nature_uses_the_budget_facts():
+    facts = {
+        "budget_full_year": D("2707.46"),
+        "spending_actual": D("2681.55"),
+        "budget_general_budget": D("2681.55"),
+        "budget_other": D(0),
+    }
+    [finding] = only(run_checks(facts), "income_nature_sum")
+    assert finding.severity == "warning"
+    assert finding.fields == ("budget_full_year", "budget_general_budget", "budget_other")
+    assert finding.message == "按收入性质分合计 2681.55 ≠ 全年预算数 2707.46（等于全年执行数 2681.55）"
+    facts["budget_other"] = D("25.91")
+    assert only(run_checks(facts), "income_nature_sum") == []
+
+
+def test_funds_block_prefers_the_budget_facts_to_the_income_facts():
+    facts = {"budget_full_year": D(100), "budget_general_budget": D(100), "income_general_budget": D(90)}
+    assert only(run_checks(facts), "income_nature_sum") == []
+
+
+def test_funds_block_falls_back_to_the_income_facts_without_an_income_total():
+    facts = {"budget_full_year": D(100), "income_general_budget": D(90)}
+    [finding] = only(run_checks(facts), "income_nature_sum")
+    assert finding.message == "按收入性质分合计 90.00 ≠ 全年预算数 100.00"
+    facts["income_total"] = D(90)  # then income_* are the 收入 table, checked against income_total instead
+    assert only(run_checks(facts), "income_nature_sum") == []
+
+
+def test_funds_block_basic_plus_project_budget_must_equal_the_full_year_budget():
+    facts = {"budget_full_year": D("811.65"), "budget_basic": D("502.86"), "budget_project": D("308.79")}
+    assert only(run_checks(facts), "spending_nature_budget_sum") == []
+    facts["budget_project"] = D("308.89")
+    [finding] = only(run_checks(facts), "spending_nature_budget_sum")
+    assert finding.severity == "warning"
+    assert finding.fields == ("budget_full_year", "budget_basic", "budget_project")
+    assert finding.message == "按支出性质分合计 811.75（基本支出 502.86 + 项目支出 308.89）≠ 全年预算数 811.65"
+    del facts["budget_project"]  # a budget_basic alone (read by a rule, say) is not a breakdown
+    assert only(run_checks(facts), "spending_nature_budget_sum") == []
+
+
+# --- year on year: 本年决算数 against 上年决算数 ----------------------------------------------------------------
+
+
+def swings(facts):
+    return [finding for finding in run_checks(facts) if finding.code == "year_swing"]
+
+
+def test_a_change_of_exactly_30_percent_is_not_flagged_and_30_01_percent_is():
+    assert swings({"reception_prior": D(100), "reception_actual": D(130)}) == []
+    assert swings({"reception_prior": D(100), "reception_actual": D(70)}) == []
+    [up] = swings({"reception_prior": D(100), "reception_actual": D("130.01")})
+    assert up.message == "公务接待费本年决算数 130.01 较上年决算数 100.00 变动 30.01%，超过 30%，请说明原因"
+    [down] = swings({"reception_prior": D(100), "reception_actual": D("69.99")})
+    assert down.message == "公务接待费本年决算数 69.99 较上年决算数 100.00 变动 -30.01%，超过 30%，请说明原因"
+    assert (down.severity, down.fields) == ("warning", ("reception_prior", "reception_actual"))
+
+
+def test_year_swing_quotes_the_seed_001_reception_figures():
+    [finding] = swings({"reception_prior": D("0.16"), "reception_actual": D(0)})
+    assert finding.message == "公务接待费本年决算数 0.00 较上年决算数 0.16 变动 -100.00%，超过 30%，请说明原因"
+
+
+def test_year_swing_needs_both_years_and_a_prior_year_above_zero():
+    assert swings({"reception_actual": D(5)}) == []
+    assert swings({"reception_prior": D(5)}) == []
+    assert swings({"reception_prior": D(0), "reception_actual": D(5)}) == []
+    assert swings({"budget_basic_adjustment_prior": D(-10), "budget_basic_adjustment_actual": D(5)}) == []
+
+
+def test_year_swing_covers_every_three_column_row_and_the_sangong_total():
+    rows = [
+        ("sangong_actual_prior", "sangong_actual", "三公经费"),
+        ("vehicle_prior", "vehicle_actual", "公务用车购置和运行维护费"),
+        ("vehicle_purchase_prior", "vehicle_purchase_actual", "公车购置费"),
+        ("vehicle_operation_prior", "vehicle_operation_actual", "公车运行维护费"),
+        ("overseas_travel_prior", "overseas_travel_actual", "因公出国（境）费"),
+        ("public_funds_prior", "public_funds_actual", "公用经费"),
+        ("public_office_prior", "public_office_actual", "办公经费"),
+        ("public_utilities_travel_prior", "public_utilities_travel_actual", "水费、电费、差旅费"),
+        ("public_meetings_training_prior", "public_meetings_training_actual", "会议费、培训费"),
+        ("project_funds_prior", "project_funds_actual", "项目支出"),
+        ("project_business_prior", "project_business_actual", "业务工作经费"),
+        ("project_operation_prior", "project_operation_actual", "运行维护经费"),
+        ("project_special_prior", "project_special_actual", "专项资金"),
+        ("procurement_prior", "procurement_actual", "政府采购金额"),
+        ("budget_basic_adjustment_prior", "budget_basic_adjustment_actual", "部门基本支出预算调整"),
+    ]
+    for prior, actual, label in rows:
+        [finding] = swings({prior: D(10), actual: D(20)})
+        assert finding.fields == (prior, actual)
+        assert finding.message.startswith(f"{label}本年决算数 20.00 较上年决算数 10.00 变动 100.00%")
+
+
+def test_year_swing_reads_the_older_budget_basic_adjustment_as_this_years_figure():
+    [finding] = swings({"budget_basic_adjustment_prior": D(10), "budget_basic_adjustment": D(2)})
+    assert finding.fields == ("budget_basic_adjustment_prior", "budget_basic_adjustment")
+    both = {
+        "budget_basic_adjustment_prior": D(10),
+        "budget_basic_adjustment_actual": D(10),
+        "budget_basic_adjustment": D(2),
+    }
+    assert swings(both) == []  # the three-column figure wins
+
+
+def test_new_vocabulary_facts_have_labels_and_units():
+    from scoring.engine.vocabulary import FACTS
+
+    expected = {
+        "procurement_prior": "政府采购金额上年决算数",
+        "budget_basic_adjustment_prior": "部门基本支出预算调整上年决算数",
+        "budget_basic_adjustment_budget": "部门基本支出预算调整本年预算数",
+        "budget_basic_adjustment_actual": "部门基本支出预算调整本年决算数",
+        "budget_basic_adjustment": "部门基本支出预算调整",
+        "budget_general_budget": "一般公共预算全年预算数",
+        "budget_government_funds": "政府性基金拨款全年预算数",
+        "budget_special_account": "纳入专户管理的非税收入拨款全年预算数",
+        "budget_other": "其他资金全年预算数",
+    }
+    assert {name: FACTS[name].label for name in expected} == expected
+    assert {FACTS[name].unit for name in expected} == {"万元"}

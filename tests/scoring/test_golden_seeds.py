@@ -129,6 +129,29 @@ def test_zhuzhou_total_by_the_rules_is_99_40_against_the_stated_99_90(zhuzhou):
     assert sheet.total_difference == Decimal("-0.50")
 
 
+def test_zhuzhou_funds_block_breakdowns_add_up_to_the_spending_not_the_budget(zhuzhou):
+    # 附件1-2 fills 按收入性质分 / 按支出性质分 with the 全年执行数 2681.55 instead of the 全年预算数 2707.46.
+    messages = {f.code: f.message for f in zhuzhou[1] if f.severity == "warning"}
+    assert messages["income_nature_sum"] == "按收入性质分合计 2681.55 ≠ 全年预算数 2707.46（等于全年执行数 2681.55）"
+    assert messages["spending_nature_budget_sum"] == (
+        "按支出性质分合计 2681.55（基本支出 2609.57 + 项目支出 71.98）≠ 全年预算数 2707.46（等于全年执行数 2681.55）"
+    )
+
+
+def test_zhuzhou_reception_falling_from_0_16_to_0_is_a_year_swing(zhuzhou):
+    swings = [f for f in zhuzhou[1] if f.code == "year_swing"]
+    assert swings[0].message == "公务接待费本年决算数 0.00 较上年决算数 0.16 变动 -100.00%，超过 30%，请说明原因"
+    assert swings[0].fields == ("reception_prior", "reception_actual")
+    # 三公经费 10.31 → 11.99 (+16.29 %) and 公用经费 234.6 → 250.31 (+6.70 %) stay within 30 %.
+    assert [f.fields[0] for f in swings] == [
+        "reception_prior",
+        "public_utilities_travel_prior",
+        "public_meetings_training_prior",
+        "project_funds_prior",
+        "project_operation_prior",
+    ]
+
+
 def test_zhuzhou_project_spending_parent_does_not_equal_its_rows(zhuzhou):
     messages = [f.message for f in zhuzhou[1] if f.code == "project_sum"]
     assert (
@@ -172,9 +195,19 @@ def test_taojiang_spending_above_budget_is_flagged(taojiang):
     assert "public_funds_over_budget" in found
 
 
-def test_taojiang_spending_by_nature_adds_up_to_the_budget_not_the_spending(taojiang):
-    messages = [f.message for f in taojiang[1] if f.code == "spending_nature_sum"]
-    assert messages == ["全年执行数 90.94 ≠ 各项之和 91.44（基本支出 90.19 + 项目支出 1.25）"]
+def test_taojiang_funds_block_breakdowns_add_up_to_the_full_year_budget(taojiang):
+    # 附件1-2: 一般公共预算 91.44; 基本支出 90.19 + 项目支出 1.25 = 91.44 = 全年预算数 (not the 全年执行数 90.94).
+    found = codes(taojiang[1])
+    assert "income_nature_sum" not in found
+    assert "spending_nature_budget_sum" not in found
+    assert "spending_nature_sum" not in found
+
+
+def test_taojiang_year_on_year_swings_are_warnings(taojiang):
+    messages = [f.message for f in taojiang[1] if f.code == "year_swing"]
+    assert "三公经费本年决算数 0.00 较上年决算数 0.49 变动 -100.00%，超过 30%，请说明原因" in messages
+    assert "公用经费本年决算数 17.67 较上年决算数 12.96 变动 36.34%，超过 30%，请说明原因" in messages
+    assert not any(message.startswith("办公经费") for message in messages)  # 2.94 → 3.34 is +13.61 %
 
 
 # --- the command line ----------------------------------------------------------------------------------------------
