@@ -92,7 +92,9 @@ def assessment_document(data: AssessmentData, *, include_score: bool = True) -> 
             spec = framework_spec(version)
             document["project_framework"] = {"code": version.framework.code, "version": version.version}
             for project, entry in zip(data.projects, document["projects"], strict=True):
-                entry["score"] = score_project(project, spec=spec, rows=rows_by_project.get(project.pk, [])).sheet.to_dict()
+                entry["score"] = score_project(
+                    project, spec=spec, rows=rows_by_project.get(project.pk, [])
+                ).sheet.to_dict()
     return document
 
 

@@ -47,7 +47,12 @@ def test_next_year_carries_last_years_actuals_into_the_prior_columns(assessment,
     facts.public_funds_actual = Decimal("234.60")
     facts.save()
     IndicatorRow.objects.create(
-        assessment=assessment, group_code="quantity", name="老干住院慰问率", weight=6, kind="quantitative", target_value="100%"
+        assessment=assessment,
+        group_code="quantity",
+        name="老干住院慰问率",
+        weight=6,
+        kind="quantitative",
+        target_value="100%",
     )
     following = assessment_create(unit=assessment.unit, year=2023, user=alice)
     new_facts = Facts.objects.get(assessment=following)

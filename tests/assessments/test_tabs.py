@@ -93,7 +93,9 @@ def test_a_negative_amount_is_refused_where_it_makes_no_sense(client, alice, ass
     assert "金额不能为负数。" in html
 
 
-def test_a_stale_save_is_refused_naming_who_saved_and_keeps_the_input(client, alice, assessment, django_user_model, unit):
+def test_a_stale_save_is_refused_naming_who_saved_and_keeps_the_input(
+    client, alice, assessment, django_user_model, unit
+):
     from units.models import Membership, Role
 
     erin = django_user_model.objects.create_user(username="erin", first_name="赵会计", password="x")
@@ -191,7 +193,9 @@ def test_a_unit_row_without_name_or_weight_is_explained_and_kept(client, alice, 
     client.force_login(alice)
     data = load(client, assessment, "self-eval")
     rows = int(data["row-TOTAL_FORMS"])
-    data.update({"row-TOTAL_FORMS": str(rows + 1), f"row-{rows}-group_code": "quality", f"row-{rows}-target_value": "合规"})
+    data.update(
+        {"row-TOTAL_FORMS": str(rows + 1), f"row-{rows}-group_code": "quality", f"row-{rows}-target_value": "合规"}
+    )
     html = client.post(tab_url(assessment, "self-eval"), data).content.decode()
     assert "请填写三级指标名称。" in html and "请填写分值。" in html
     assert 'value="合规"' in html
@@ -228,7 +232,9 @@ def test_saving_a_tab_and_leaving_goes_to_the_chosen_tab(client, alice, assessme
     response = client.post(tab_url(assessment, "basic"), data)
     assert response["Location"] == tab_url(assessment, "finance")
     data["next"] = "https://elsewhere.example/"
-    response = client.post(tab_url(assessment, "basic"), load(client, assessment, "basic") | {"next": "https://x.example/"})
+    response = client.post(
+        tab_url(assessment, "basic"), load(client, assessment, "basic") | {"next": "https://x.example/"}
+    )
     assert response["Location"] == tab_url(assessment, "basic")
 
 
@@ -251,8 +257,10 @@ def test_score_tab_lists_findings_with_links_to_their_fields(client, alice, asse
     assert tab_url(assessment, "basic-data") + "#id_facts-procurement" in html
 
 
-@pytest.mark.parametrize("tab", DATA_TABS + ["score"])
-def test_tab_query_count_is_pinned_with_50_rows_and_5_projects(client, alice, assessment, django_assert_num_queries, tab):
+@pytest.mark.parametrize("tab", [*DATA_TABS, "score"])
+def test_tab_query_count_is_pinned_with_50_rows_and_5_projects(
+    client, alice, assessment, django_assert_num_queries, tab
+):
     from assessments.models import Project
 
     client.force_login(alice)

@@ -1,15 +1,15 @@
 """A preparer fills seed 001's 附件1-2 figures through the browser and sees the live score and the findings."""
 
+import contextlib
 import io
 import re
 
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from assessments.services import assessment_create
 from tests.e2e.conftest import login
-from django.contrib.auth.models import User
-
 from units.models import Unit
 
 PASSWORD = "perfeval-demo-2026"
@@ -110,9 +110,7 @@ def test_leaving_the_page_with_unsaved_changes_asks_first(page, live_server, db)
     # Typed by a person (a beforeunload prompt needs a user gesture on the page).
     page.click("#id_facts-reception_budget")
     page.keyboard.type("0.5")
-    try:
+    with contextlib.suppress(PlaywrightTimeout):  # the prompt was dismissed, so the page stays
         page.reload(timeout=3000)
-    except PlaywrightTimeout:
-        pass  # the prompt was dismissed, so the page stays
     assert dialogs == ["beforeunload"]
     assert page.locator("#id_facts-reception_budget").input_value() == "0.5"
