@@ -24,7 +24,7 @@ from django.db import transaction
 from openpyxl.utils.cell import coordinate_from_string
 
 from assessments import forms as f
-from assessments.models import Assessment, Facts, IndicatorRow, SpecialFund
+from assessments.models import Assessment, AuditEvent, Facts, IndicatorRow, SpecialFund
 from assessments.project_forms import ProjectTableForm
 from assessments.project_services import project_framework_version
 from assessments.selectors import assessment_data
@@ -444,6 +444,17 @@ def workbook_import(*, assessment: Assessment, parsed: ParsedWorkbook, user, exp
         for item in bound:
             _save(item)
         result.applied = True
+        if result.changes:
+            AuditEvent.objects.create(
+                assessment=assessment,
+                user=user,
+                user_name=user.get_full_name() or user.username,
+                action="save",
+                action_label="Excel 导入",
+                changes=[
+                    {"where": f"{c.where}·{c.subject}·{c.label}", "old": c.old, "new": c.new} for c in result.changes
+                ],
+            )
     return result
 
 

@@ -139,3 +139,23 @@ def test_a_made_up_token_is_refused(client, alice, assessment):
     client.force_login(alice)
     response = client.post(url("workbook_apply", assessment), {"token": "../../etc/passwd", "lock_version": 0})
     assert EXPIRED in response.content.decode()
+
+
+def test_an_applied_import_is_recorded_in_the_audit_trail(alice, assessment):
+    import io
+
+    from assessments.models import AuditEvent
+    from assessments.workbook_import import parse_workbook, workbook_import
+    from tests.assessments.workbook_helpers import edited, exported
+
+    content = edited(exported(assessment), {("facts", "reception_budget"): "0.5"})
+    result = workbook_import(
+        assessment=assessment,
+        parsed=parse_workbook(io.BytesIO(content)),
+        user=alice,
+        expected_version=assessment.lock_version,
+        apply=True,
+    )
+    assert result.applied
+    event = AuditEvent.objects.get(assessment=assessment, action_label="Excel 导入")
+    assert [change["new"] for change in event.changes] == ["0.5"]
