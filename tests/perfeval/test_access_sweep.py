@@ -34,7 +34,12 @@ def target(assessment, settings, tmp_path):
     evidence = Evidence(assessment=assessment, original_name="甲单位佐证.pdf", size=8)
     evidence.file.save("e.pdf", ContentFile(b"%PDF-1.4"), save=False)
     evidence.save()
-    return {"assessment_id": assessment.pk, "project_id": project.pk, "evidence_id": evidence.pk, "unit_id": assessment.unit_id}
+    return {
+        "assessment_id": assessment.pk,
+        "project_id": project.pk,
+        "evidence_id": evidence.pk,
+        "unit_id": assessment.unit_id,
+    }
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
