@@ -538,3 +538,7 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+# The annual export's models live in their own module (issue #6).
+from assessments.export_models import ExportItem, ExportJob  # noqa: E402, F401

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from assessments.dashboard_views import dashboard
 from assessments.workflow_views import inbox, notifications_read
 from perfeval import views
 
@@ -16,4 +17,7 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
+    path("exports/", include("assessments.export_urls")),
+    path("dashboard/", dashboard, name="dashboard"),
+    path("public/", include("assessments.public_urls")),
 ]

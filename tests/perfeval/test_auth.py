@@ -5,6 +5,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Pages a visitor may open without logging in.
 PUBLIC = {"login"}
+# 信息公开 (public:list, public:pdf): no login by design, tested in tests/exports/test_public.py.
+PUBLIC |= {"list", "pdf"}
 
 
 def _page_urls():
