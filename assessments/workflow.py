@@ -81,7 +81,12 @@ def acting_for(user, assessment: Assessment, step: Step) -> tuple[bool, object |
 
 
 def _locked(assessment: Assessment) -> Assessment:
-    locked = Assessment.objects.select_for_update().select_related("unit__region", "unit__parent").get(pk=assessment.pk)
+    # Lock only the assessment's row: PostgreSQL refuses FOR UPDATE on the nullable side of the unit__parent join.
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("unit__region", "unit__parent")
+        .get(pk=assessment.pk)
+    )
     locked._workflow_write = True
     return locked
 
