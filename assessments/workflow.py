@@ -324,3 +324,21 @@ def _notify_roles(assessment: Assessment, roles, message: str) -> None:
 
 def _notify_unit(assessment: Assessment, message: str) -> None:
     _notify(assessment, _holders(assessment, [Role.PREPARER, *(s.role for s in STEPS.values())]), message)
+
+
+REVIEW_ROLES = (Role.GROUP_LEADER, Role.UNIT_HEAD, Role.SUPERVISOR, Role.FINANCE)
+
+
+@transaction.atomic
+def delegation_create(*, delegator, delegate, unit: Unit, role: str, starts, ends) -> Delegation:
+    """A reviewer lets a colleague sign their step in one unit for a date range; the signature then reads
+    "B 代 A". Only for a review role the delegator holds in that unit."""
+    if role not in REVIEW_ROLES or role not in roles_in_unit(delegator, unit):
+        raise PermissionDenied("只能委托您在该单位担任的审签角色。")
+    if delegate == delegator:
+        raise ValidationError("不能委托给自己。")
+    if ends < starts:
+        raise ValidationError("结束日期不能早于开始日期。")
+    return Delegation.objects.create(
+        delegator=delegator, delegate=delegate, unit=unit, role=role, starts=starts, ends=ends
+    )

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from assessments.dashboard_views import dashboard
+from assessments.delegation_views import delegation_end, delegations
 from assessments.workflow_views import inbox, notifications_read
 from perfeval import views
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("inbox/", inbox, name="inbox"),
     path("inbox/read/", notifications_read, name="notifications_read"),
+    path("delegations/", delegations, name="delegations"),
+    path("delegations/<int:delegation_id>/end/", delegation_end, name="delegation_end"),
     path("units/", include("units.urls")),
     path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),

@@ -13,7 +13,7 @@ PUBLIC = {"login", "logout"}
 # 信息公开 (public:list, public:pdf) answers anyone by design: tests/exports/test_public.py covers it.
 PUBLIC |= {"list", "pdf"}
 # Pages that are about the user, not about a unit: they may answer 200 but must not show another unit's data.
-PERSONAL = {"home", "inbox", "notifications_read", "password_change", "password_change_done"}
+PERSONAL = {"home", "inbox", "notifications_read", "password_change", "password_change_done", "delegations"}
 # An administrator's export form and dashboard show only the units they can see (tests/exports).
 PERSONAL |= {"index", "dashboard"}
 
