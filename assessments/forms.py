@@ -378,7 +378,41 @@ class IndicatorRowForm(forms.ModelForm):
         self.instance.answers = answers
 
 
-class BaseIndicatorRowFormSet(forms.BaseModelFormSet):
+class RowIdField(forms.ModelChoiceField):
+    """A formset row's id, looked up among the rows the formset already loaded: one query for the whole table
+    instead of Django's one per row, and an id from outside the table is refused like an unknown choice."""
+
+    def __init__(self, *args, formset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.formset = formset
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            key = self.queryset.model._meta.pk.to_python(value)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+        row = self.formset._existing_object(key)
+        if row is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return row
+
+
+class RowFormSet(forms.BaseModelFormSet):
+    """The base of every table of rows on the assessment screens."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        field = form.fields.get(name)
+        if isinstance(field, forms.ModelChoiceField):
+            form.fields[name] = RowIdField(
+                field.queryset, formset=self, initial=field.initial, required=False, widget=field.widget
+            )
+
+
+class BaseIndicatorRowFormSet(RowFormSet):
     """Gives each form the framework indicator of its row (by the stored row, never by posted data)."""
 
     def __init__(self, *args, indicators=None, groups=(), **kwargs):

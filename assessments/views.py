@@ -36,8 +36,12 @@ TABS = [
 ]
 TAB_LABELS = dict(TABS)
 
-InstitutionFormSet = modelformset_factory(Institution, form=f.InstitutionForm, extra=0, can_delete=True, can_order=True)
-SpecialFundFormSet = modelformset_factory(SpecialFund, form=f.SpecialFundForm, extra=0, can_delete=True, can_order=True)
+InstitutionFormSet = modelformset_factory(
+    Institution, form=f.InstitutionForm, formset=f.RowFormSet, extra=0, can_delete=True, can_order=True
+)
+SpecialFundFormSet = modelformset_factory(
+    SpecialFund, form=f.SpecialFundForm, formset=f.RowFormSet, extra=0, can_delete=True, can_order=True
+)
 IndicatorRowFormSet = modelformset_factory(
     IndicatorRow,
     form=f.IndicatorRowForm,
@@ -131,7 +135,12 @@ def _narrative_forms(data: AssessmentData, post):
 
 
 EvaluationMemberFormSet = modelformset_factory(
-    EvaluationMember, fields=["name", "title", "organisation"], extra=0, can_delete=True, can_order=True
+    EvaluationMember,
+    fields=["name", "title", "organisation"],
+    formset=f.RowFormSet,
+    extra=0,
+    can_delete=True,
+    can_order=True,
 )
 
 

@@ -3,6 +3,8 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -80,3 +82,10 @@ def control(bound_field, extra: str = ""):
     if not bound_field.field.show_hidden_initial and bound_field.label:
         attrs.setdefault("aria-label", bound_field.label)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def field_input(bound_field):
+    """A table cell's input with its errors right below it (a tag, not an include: the 自评表 has hundreds)."""
+    errors = "".join(f'<div class="invalid-feedback d-block">{escape(error)}</div>' for error in bound_field.errors)
+    return mark_safe(control(bound_field) + errors)
