@@ -24,6 +24,8 @@ os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage
 
 import django
 
+from perfeval.runtime import tune_gc
+
 django.setup()
 
 from django.conf import settings  # noqa: E402
@@ -109,6 +111,7 @@ def report(name: str, samples: list[float]) -> None:
 def main():
     ensure_database()
     assessment, user = build()
+    tune_gc()  # as perfeval/wsgi.py does for the web processes once the application is loaded
     client = Client()
     client.force_login(user)
     print(f"database: {connection.vendor}; rounds: {ROUNDS}; 50 indicator rows, 5 projects × 10 rows")

@@ -5,5 +5,5 @@ from django.core.wsgi import get_wsgi_application
 from perfeval.runtime import tune_gc
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfeval.settings")
-tune_gc()
 application = get_wsgi_application()
+tune_gc()
