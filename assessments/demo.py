@@ -19,8 +19,8 @@ from assessments.models import (
     SpecialFund,
 )
 from assessments.services import assessment_create
+from scoring.adapters import framework_spec
 from scoring.engine.numbers import parse_target
-from scoring.frameworks import framework_spec
 from scoring.models import Framework
 from units.models import Unit
 

@@ -23,7 +23,7 @@ from assessments.layouts import layout_for
 from assessments.models import Assessment, Evidence
 from assessments.selectors import AssessmentData, assessment_data
 from assessments.views import _tab_context
-from scoring.frameworks import framework_spec
+from scoring.adapters import framework_spec
 
 TAB = "evidence"
 

@@ -31,7 +31,7 @@ from assessments.views import (
     is_funds_block,
     unit_row_groups,
 )
-from scoring.frameworks import framework_spec
+from scoring.adapters import framework_spec
 
 TAB = "projects"
 FUND_SOURCES = [("其中：当年财政拨款", "fiscal"), ("上年结转资金", "carryover"), ("其他资金", "other")]

@@ -36,7 +36,7 @@ from assessments.project_services import project_framework_version
 from assessments.selectors import assessment_data
 from assessments.sheets import project_facts, score_project
 from assessments.workflow import steps_for
-from scoring.frameworks import framework_spec
+from scoring.adapters import framework_spec
 from units.models import Staffing
 
 logger = logging.getLogger(__name__)

@@ -6,9 +6,8 @@ from decimal import Decimal
 
 from assessments.facts import FactSheet, total
 from assessments.models import Assessment, IndicatorRow, Project
-from scoring.adapters import engine_errors_as_validation
+from scoring.adapters import engine_errors_as_validation, framework_spec
 from scoring.engine import Finding, IndicatorEntry, ScoreSheet, run_checks, score
-from scoring.frameworks import framework_spec
 
 # The key under which IndicatorRow.answers keeps the answer of a single yes/no or single-choice indicator.
 TOP_ANSWER = "answer"

@@ -11,7 +11,7 @@ from assessments.models import EvaluationMember, Evidence, Facts, IndicatorRow, 
 from assessments.project_services import project_framework_version
 from assessments.selectors import AssessmentData
 from assessments.sheets import score_project
-from scoring.frameworks import framework_spec
+from scoring.adapters import framework_spec
 from units.models import Staffing
 
 

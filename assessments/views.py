@@ -20,7 +20,7 @@ from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, SpecialFund
 from assessments.selectors import AssessmentData, assessment_data
 from assessments.services import assessment_create, assessment_save_forms
-from scoring.frameworks import framework_spec
+from scoring.adapters import framework_spec
 from units.access import get_unit_for_user
 
 TABS = [

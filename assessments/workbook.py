@@ -27,7 +27,7 @@ from assessments.project_services import project_framework_version
 from assessments.selectors import AssessmentData, assessment_data
 from assessments.sheets import entry_key, score_project
 from assessments.views import is_funds_block, unit_row_groups
-from scoring.frameworks import framework_spec
+from scoring.adapters import framework_spec
 from units.models import Staffing
 
 TEMPLATE_ID = "perfeval-selfeval"

@@ -31,7 +31,7 @@ from assessments.selectors import assessment_data
 from assessments.services import assessment_touch
 from assessments.views import unit_row_groups
 from assessments.workbook import MAP_FIRST_ROW, MARKER_SHEET, TEMPLATE_ID, TEMPLATE_VERSION, decode_cell_map
-from scoring.frameworks import framework_spec
+from scoring.adapters import framework_spec
 from units.models import Staffing
 
 # --- limits: what a real form can have ---------------------------------------------------------------------------

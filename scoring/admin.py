@@ -2,7 +2,7 @@ import yaml
 from django import forms
 from django.contrib import admin
 
-from scoring.frameworks import framework_version_create, parse_definition, validate_definition
+from scoring.adapters import framework_version_create, parse_definition, validate_definition
 from scoring.models import Framework, FrameworkVersion, Indicator
 
 

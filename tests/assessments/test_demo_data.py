@@ -18,7 +18,7 @@ from assessments.demo import load_demo_assessments
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, NarrativeSection, Project, SpecialFund
 from assessments.selectors import assessment_data
 from assessments.sheets import score_project
-from scoring.frameworks import framework_spec
+from scoring.adapters import framework_spec
 from scoring.models import Framework
 
 ZHUZHOU, FUTIAN, TAOJIANG = "430200-101", "440304-101", "430922-101"

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from assessments.models import Assessment
-from scoring.frameworks import framework_spec, framework_version_create, shipped_definitions
+from scoring.adapters import framework_spec, framework_version_create, shipped_definitions
 from scoring.models import Framework, FrameworkVersion, Indicator
 
 SHIPPED = {"mof-2020-selfeval", "hunan-overall", "futian-common-2021", "guangdong-overall"}

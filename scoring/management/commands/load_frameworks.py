@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from scoring.frameworks import FRAMEWORK_DIR, framework_version_create, shipped_definitions
+from scoring.adapters import FRAMEWORK_DIR, framework_version_create, shipped_definitions
 
 
 class Command(BaseCommand):

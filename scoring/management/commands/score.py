@@ -2,8 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from scoring.adapters import latest_specs
 from scoring.engine.cli import EXIT_ERROR, run
-from scoring.frameworks import latest_specs
 
 
 class Command(BaseCommand):
