@@ -1,6 +1,7 @@
 """Forms of the assessment screens. Numbers are read the way people in China type them (full-width digits,
 thousands separators, a trailing 万元); anything else gets a Chinese message next to the field."""
 
+import copy
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -279,7 +280,64 @@ class SpecialFundForm(forms.ModelForm):
         fields = ["name", "prior", "budget", "actual"]
 
 
-class IndicatorRowForm(forms.ModelForm):
+class _QuickCopyFields(dict):
+    """A form class's base_fields whose per-form copy is shallow where Django's deep copy buys nothing: choice lists
+    are frozen to tuples once and shared. The 自评表 builds a form per indicator row, and copying their fields was
+    most of that cost. Fields and widgets with copy rules of their own (querysets, sub-widgets) are deep-copied as
+    Django does."""
+
+    def __init__(self, fields: dict):
+        super().__init__(fields)
+        for field in fields.values():
+            if _plain(field) and isinstance(field, forms.ChoiceField) and not callable(field._choices):
+                field._choices = tuple(field._choices)
+                field.widget.choices = field._choices
+
+    def __deepcopy__(self, memo):
+        return {
+            name: _copy_field(field, memo) if _plain(field) else copy.deepcopy(field, memo)
+            for name, field in self.items()
+        }
+
+
+_PLAIN_FIELD_COPIES = (forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__)
+_PLAIN_WIDGET_COPIES = (forms.Widget.__deepcopy__, forms.widgets.ChoiceWidget.__deepcopy__)
+
+
+def _plain(field: forms.Field) -> bool:
+    return type(field).__deepcopy__ in _PLAIN_FIELD_COPIES and type(field.widget).__deepcopy__ in _PLAIN_WIDGET_COPIES
+
+
+def _shallow(obj):
+    clone = obj.__class__.__new__(obj.__class__)
+    clone.__dict__.update(obj.__dict__)
+    return clone
+
+
+def _copy_field(field: forms.Field, memo: dict) -> forms.Field:
+    """What Field.__deepcopy__, ChoiceField.__deepcopy__ and the widgets' __deepcopy__ do, sharing frozen choices."""
+    result = _shallow(field)
+    result.widget = _shallow(field.widget)
+    result.widget.attrs = field.widget.attrs.copy()
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    if isinstance(field, forms.ChoiceField) and not isinstance(field._choices, tuple):
+        result._choices = copy.deepcopy(field._choices, memo)
+    return result
+
+
+class QuickFieldCopies:
+    """Mixin for forms built many times per request (a formset's rows)."""
+
+    def __init__(self, *args, **kwargs):
+        cls = type(self)
+        # Wrapped per concrete class, once: formset factories derive new classes with base_fields of their own.
+        if not isinstance(cls.__dict__.get("base_fields"), _QuickCopyFields):
+            cls.base_fields = _QuickCopyFields(cls.base_fields)
+        super().__init__(*args, **kwargs)
+
+
+class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
     """One indicator row. A framework indicator (`indicator` given) gets the inputs its rule asks for; a row the unit
     writes under a 10号 level-2 group (`groups` are the choices) gets name, weight, target and actual."""
 
