@@ -86,6 +86,9 @@ class ExportItem(models.Model):
     # What the summary table and the 汇总表 show for this unit, computed by the worker that handled the item.
     summary = models.JSONField("汇总数据", default=dict, blank=True)
     error = models.TextField("错误", blank=True)
+    # The process that claimed the item ("host:pid"): with started_at, the claim a finishing worker must still hold
+    # (the item may have been reclaimed from it), and where to look when a render failed.
+    rendered_by = models.CharField("生成进程", max_length=100, blank=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
@@ -94,6 +97,10 @@ class ExportItem(models.Model):
         verbose_name_plural = "导出单位"
         ordering = ["job", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["job", "assessment"], name="export_item_once_per_job")]
+        # Every render task looks for items left running by a dead worker: only running items are indexed.
+        indexes = [
+            models.Index(fields=["started_at"], condition=models.Q(status="running"), name="export_item_running_since")
+        ]
 
     def __str__(self):
         return f"{self.job_id} · {self.assessment_id}"

@@ -4,10 +4,16 @@ Tasks API.
 
 `export_start` creates the job and one item per assessment and enqueues one `export_render_item` per item. A task
 first CLAIMS its item (pending → running in one UPDATE): when that changes no row, another worker has it and the task
-returns, so no unit is ever rendered twice however many workers there are. The rendered PDF is kept under
+returns, so no item is ever rendered twice however many workers there are. The rendered PDF is kept under
 MEDIA_ROOT/exports/cache/<fingerprint>.pdf, the fingerprint being what the report shows (the snapshot's SHA-256 for
-a final assessment), so an unchanged report is reused by the next export. A failure is recorded on its item and the
-others go on. The task that finishes the last item enqueues `export_assemble`, which claims the job the same way."""
+a final assessment), so an unchanged report is reused by the next export. Two exports running at the same time over
+the same unit have two items with one fingerprint: the render of a fingerprint holds a database lock, so the second
+waits and reuses the first one's file. A failure is recorded on its item and the others go on. The task that
+finishes the last item enqueues `export_assemble`, which claims the job the same way.
+
+A worker that dies mid-render leaves its item running: an item running longer than STALE_AFTER is put back and
+enqueued again by the next render task or export (`reclaim_stale_items`); the dead worker's claim is void, so a late
+finish by it counts nothing."""
 
 import gc
 import hashlib
@@ -15,14 +21,17 @@ import io
 import logging
 import os
 import re
+import socket
 import zipfile
 from collections import OrderedDict
+from contextlib import contextmanager
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -45,6 +54,8 @@ EXPORT_CSS = "css/export.css"
 # The 汇总表's column of 全年执行数 ÷ 全年预算数 (an indicator may be called 预算执行率 too: its column holds points).
 RATE_HEAD = "预算执行率（%）"
 FINISHED_ITEM = (ExportItem.Status.DONE, ExportItem.Status.REUSED, ExportItem.Status.FAILED)
+# A report renders in seconds (about 0.15 s a page): an item running this long was left by a dead worker.
+STALE_AFTER = timedelta(minutes=15)
 
 
 # --- who, and which assessments ---------------------------------------------------------------------------------
@@ -103,6 +114,7 @@ def export_start(*, user, year: int | None, scope: str, region=None, department=
         ExportItem.objects.bulk_create(
             ExportItem(job=job, assessment_id=pk, position=index) for index, pk in enumerate(assessment_ids)
         )
+    reclaim_stale_items()
     # After the commit, so that a worker on another connection finds the rows. The immediate backend runs each
     # task right here.
     for item_id in job.items.order_by("position").values_list("pk", flat=True):
@@ -181,6 +193,24 @@ def _summary(assessment: Assessment, snapshot) -> dict:
     return summary_from_data(assessment_data(assessment))
 
 
+def fingerprint_lock_key(key: str) -> int:
+    """The fingerprint as a signed 64-bit advisory-lock key (two fingerprints sharing one only wait for each other)."""
+    return int.from_bytes(bytes.fromhex(key[:16]), "big", signed=True)
+
+
+@contextmanager
+def rendering_exclusively(key: str):
+    """Held while the PDF of one fingerprint is looked for and rendered: across processes and machines, whoever comes
+    second waits here and then finds the first one's file. PostgreSQL's transaction-level advisory lock is released
+    by the commit, or by the server when the worker dies. SQLite allows one writing process at a time and serves one
+    machine: no lock there."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [fingerprint_lock_key(key)])
+        yield
+
+
 def _render_claimed(item: ExportItem) -> tuple[str, dict]:
     """Render (or reuse) the claimed item's PDF; (status, fields to store)."""
     assessment = item.assessment
@@ -191,22 +221,45 @@ def _render_claimed(item: ExportItem) -> tuple[str, dict]:
     fields["pdf_path"] = _relative(path)
     if path.exists():
         return ExportItem.Status.REUSED, fields
-    pdf = render_report_pdf(assessment)
-    _write_atomically(path, pdf)
+    with rendering_exclusively(key):
+        if path.exists():  # rendered by another export's item while this one waited for the lock
+            return ExportItem.Status.REUSED, fields
+        pdf = render_report_pdf(assessment)
+        _write_atomically(path, pdf)
     return ExportItem.Status.DONE, fields
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
 def claim_item(item_id: int) -> bool:
     """pending → running in one UPDATE: True for exactly one caller."""
     return bool(
         ExportItem.objects.filter(pk=item_id, status=ExportItem.Status.PENDING).update(
-            status=ExportItem.Status.RUNNING, started_at=timezone.now()
+            status=ExportItem.Status.RUNNING, started_at=timezone.now(), rendered_by=worker_name()
         )
     )
 
 
+def reclaim_stale_items() -> list[int]:
+    """Put items running longer than STALE_AFTER back to pending and enqueue them again; their ids."""
+    cutoff = timezone.now() - STALE_AFTER
+    stale = ExportItem.objects.filter(status=ExportItem.Status.RUNNING, started_at__lt=cutoff)
+    reclaimed = []
+    for pk, worker in stale.values_list("pk", "rendered_by"):
+        # One by one, so that of two processes reclaiming at once only one enqueues each item.
+        if stale.filter(pk=pk).update(status=ExportItem.Status.PENDING, started_at=None, rendered_by=""):
+            logger.warning("年度导出：导出项 %s 在 %s 上运行超过 %s，已重新排队", pk, worker or "?", STALE_AFTER)
+            reclaimed.append(pk)
+    for pk in reclaimed:
+        export_render_item.enqueue(pk)
+    return reclaimed
+
+
 @task()
 def export_render_item(item_id: int) -> str:
+    reclaim_stale_items()
     if not claim_item(item_id):
         return "claimed-elsewhere"
     item = ExportItem.objects.select_related(
@@ -223,7 +276,13 @@ def export_render_item(item_id: int) -> str:
         logger.exception("年度导出：单位报告生成失败（导出项 %s）", item_id)
         status, fields = ExportItem.Status.FAILED, {"error": f"{type(exc).__name__}: {exc}"[:2000]}
     with transaction.atomic():
-        ExportItem.objects.filter(pk=item_id).update(status=status, finished_at=timezone.now(), **fields)
+        # Still ours? An item reclaimed from this worker (it seemed dead) is counted by whoever holds it now.
+        finished = ExportItem.objects.filter(
+            pk=item_id, status=ExportItem.Status.RUNNING, rendered_by=item.rendered_by, started_at=item.started_at
+        ).update(status=status, finished_at=timezone.now(), **fields)
+        if not finished:
+            logger.warning("年度导出：导出项 %s 已被重新分配，本次结果不计入", item_id)
+            return "reclaimed"
         counters = {"failed": F("failed") + 1} if status == ExportItem.Status.FAILED else {"done": F("done") + 1}
         if status == ExportItem.Status.REUSED:
             counters["reused"] = F("reused") + 1
