@@ -24,6 +24,7 @@ help:
 	@echo "make run    — set up everything, load the demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test   — set up everything and run ruff, the migrations check and the whole test suite"
 	@echo "make lint / make format / make lock / make clean"
+	@echo "make backup [BACKUP=dir] — PostgreSQL dump + MEDIA_ROOT into backups/<time>/ (or dir); make restore BACKUP=dir"
 
 .PHONY: system-deps
 system-deps:
@@ -103,6 +104,17 @@ PYTEST_ARGS ?=
 .PHONY: test
 test: system-test-deps setup lint migrations-check
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+# Backup and restore of the DATABASE_URL database (PostgreSQL) and MEDIA_ROOT: perfeval/backups.py. The settings come
+# from the environment as for the application (e.g. set -a; . /etc/perfeval/perfeval.env; set +a; make backup).
+.PHONY: backup
+backup: venv
+	$(PY) manage.py backup $(if $(BACKUP),--output "$(BACKUP)")
+
+.PHONY: restore
+restore: venv
+	@if [ -z "$(BACKUP)" ]; then echo "用法 / usage: make restore BACKUP=backups/<时间>   (恢复到 DATABASE_URL 指定的空数据库或新数据库)"; exit 2; fi
+	$(PY) manage.py restore "$(BACKUP)"
 
 .PHONY: lock
 lock: venv

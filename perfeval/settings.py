@@ -176,7 +176,17 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", "false") else None
+# Off unless asked for: both bind every subdomain of the site's domain to HTTPS, which on a shared government
+# domain is the domain owner's decision (deploy/perfeval.env.example turns them on).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "false")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY", "false")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# Behind load balancers every request arrives from their address, so a lock-out by address would lock out everyone.
+# The client is the X-Forwarded-For entry appended by the outermost of our proxies; entries further left are
+# whatever the client sent.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "1" if BEHIND_TLS_PROXY else "0")
+AXES_CLIENT_IP_CALLABLE = "perfeval.proxy.client_ip"
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND_NAME = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
