@@ -25,6 +25,7 @@ help:
 	@echo "make test   — set up everything and run ruff, the migrations check and the whole test suite"
 	@echo "make lint / make format / make lock / make clean"
 	@echo "make backup [BACKUP=dir] — PostgreSQL dump + MEDIA_ROOT into backups/<time>/ (or dir); make restore BACKUP=dir"
+	@echo "make loadtest — locust against gunicorn + PostgreSQL on 127.0.0.1 (about 4 min; bench/RESULTS.md)"
 
 .PHONY: system-deps
 system-deps:
@@ -98,6 +99,20 @@ format: venv
 .PHONY: migrations-check
 migrations-check: setup
 	$(PY) manage.py makemigrations --check --dry-run
+
+# locust has its own virtual environment: its gevent and Flask pins stay out of the application's lock.
+LOCUST_VENV := bench/.venv-locust
+$(LOCUST_VENV)/.installed: bench/requirements-locust.txt
+	@python=$$($(FIND_PYTHON)) || { echo "ERROR: the load test needs Python >= 3.12."; exit 1; }; \
+	if [ ! -x $(LOCUST_VENV)/bin/python ]; then echo "Creating $(LOCUST_VENV) with $$python"; $$python -m venv $(LOCUST_VENV); fi
+	$(LOCUST_VENV)/bin/pip install -q --disable-pip-version-check -r bench/requirements-locust.txt
+	@touch $@
+
+# Needs PostgreSQL on 127.0.0.1:5432; LOADTEST_ARGS passes options, e.g. LOADTEST_ARGS=--profile.
+LOADTEST_ARGS ?=
+.PHONY: loadtest
+loadtest: setup $(LOCUST_VENV)/.installed
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
 
 # PYTEST_ARGS narrows the run, e.g. make test PYTEST_ARGS='-m "not e2e"'.
 PYTEST_ARGS ?=
