@@ -26,6 +26,7 @@ help:
 	@echo "make lint / make format / make lock / make clean"
 	@echo "make backup [BACKUP=dir] — PostgreSQL dump + MEDIA_ROOT into backups/<time>/ (or dir); make restore BACKUP=dir"
 	@echo "make loadtest — locust against gunicorn + PostgreSQL on 127.0.0.1 (about 4 min; bench/RESULTS.md)"
+	@echo "make bench-scale — list pages on 5,000 units × 3 years, PostgreSQL perfeval_scale (bench/RESULTS.md)"
 
 .PHONY: system-deps
 system-deps:
@@ -113,6 +114,14 @@ LOADTEST_ARGS ?=
 .PHONY: loadtest
 loadtest: setup $(LOCUST_VENV)/.installed
 	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
+
+# The list pages on 5,000 units × 3 years (issue #8; bench/RESULTS.md): the first run builds the data set
+# (manage.py seed_scale, several minutes), then each page is timed 30 times. SCALE_ARGS e.g. --rounds 60 --only inbox.
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/perfeval_scale
+SCALE_ARGS ?=
+.PHONY: bench-scale
+bench-scale: setup
+	DATABASE_URL=$(SCALE_DATABASE_URL) $(PY) bench/scale.py $(SCALE_ARGS)
 
 # PYTEST_ARGS narrows the run, e.g. make test PYTEST_ARGS='-m "not e2e"'.
 PYTEST_ARGS ?=

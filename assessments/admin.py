@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import F
+from django.utils import timezone
 
 from assessments.models import Assessment, AuditEvent, Facts, SignOff, Snapshot
 
@@ -43,6 +45,14 @@ class AssessmentAdmin(FinalReadOnly, admin.ModelAdmin):
 class FactsAdmin(FinalReadOnly, admin.ModelAdmin):
     list_display = ["assessment"]
     search_fields = ["assessment__unit__name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A new version of the assessment, as a save on its screens is: a preparer's page opened before it is then
+        # refused as stale, and the stored summaries and cached reports that depend on the version are made again.
+        Assessment.objects.filter(pk=obj.assessment_id).update(
+            lock_version=F("lock_version") + 1, updated_at=timezone.now(), updated_by=request.user
+        )
 
 
 @admin.register(AuditEvent)

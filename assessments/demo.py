@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from assessments.layouts import layout_for
 from assessments.models import (
@@ -77,9 +78,13 @@ def load_demo_assessments(data: Mapping, *, users: Mapping) -> list[Assessment]:
 def _fill(assessment: Assessment, spec: Mapping, user) -> None:
     where = f"{assessment.unit.code} {assessment.year}"
     _check_keys(spec, _SPEC_KEYS, where)
-    # A plain update: the demo is not a user's save, so the optimistic-locking version is left alone.
+    # A plain update: the demo is not a user's save, so the optimistic-locking version is left alone. The time of the
+    # change is recorded, as it is what tells the stored summaries and cached reports that the data is new.
     Assessment.objects.filter(pk=assessment.pk).update(
-        goal_planned=spec.get("goal_planned", ""), goal_achieved=spec.get("goal_achieved", ""), updated_by=user
+        goal_planned=spec.get("goal_planned", ""),
+        goal_achieved=spec.get("goal_achieved", ""),
+        updated_by=user,
+        updated_at=timezone.now(),
     )
     assessment.refresh_from_db()
     _fill_facts(assessment, spec.get("facts") or {}, where)

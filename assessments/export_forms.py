@@ -26,14 +26,17 @@ class ExportForm(forms.Form):
         units = visible_units(user)
         years = Assessment.objects.filter(unit__in=units).order_by("-year").values_list("year", flat=True).distinct()
         self.fields["year"].choices = [(str(y), f"{y}年度") for y in years] + [(ALL_YEARS, "全部年度")]
-        region_ids = set(units.values_list("region_id", flat=True))
+        region_ids = set(units.order_by().values_list("region_id", flat=True).distinct())
         # A region scope reaches its sub-regions: offer the regions of visible units and the regions above them.
         for region in Region.objects.filter(pk__in=region_ids).select_related("parent__parent"):
             parent = region.parent
             while parent is not None:
                 region_ids.add(parent.pk)
                 parent = parent.parent
-        self.fields["region"].queryset = Region.objects.filter(pk__in=region_ids).order_by("code")
+        # Labelled with their full names (省市县): the parents come with each region, not one query per option.
+        self.fields["region"].queryset = (
+            Region.objects.filter(pk__in=region_ids).select_related("parent__parent").order_by("code")
+        )
         self.fields["region"].label_from_instance = lambda region: region.full_name
         self.fields["department"].queryset = units.filter(kind=Unit.Kind.DEPARTMENT).order_by("code")
 

@@ -6,15 +6,17 @@ the export cache under the snapshot's fingerprint so that anonymous requests do 
 import re
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from assessments.exports import _write_atomically, cache_path, fingerprint
-from assessments.models import Assessment
+from assessments.models import Assessment, Snapshot
 from assessments.reports import latest_snapshot, render_report_pdf, report_filename
-from assessments.summaries import summarised
+from assessments.summaries import refresh_summaries, stored_summary
+from perfeval.paging import paginate
 
 _LOCAL_NUMBER = re.compile(r"(.*[-\s)）])(\d+)")
 
@@ -33,28 +35,41 @@ def mask_phone(phone: str) -> str:
     return "****"
 
 
+PUBLIC_PAGE = 50
+
+
 def published():
     """Final assessments with a snapshot: the only ones the public ever sees."""
-    return Assessment.objects.filter(status=Assessment.Status.FINAL, snapshots__isnull=False).distinct()
+    return Assessment.objects.filter(
+        Exists(Snapshot.objects.filter(assessment=OuterRef("pk"))), status=Assessment.Status.FINAL
+    )
 
 
 @login_not_required
 @require_GET
 def public_list(request):
-    assessments = published().order_by("-year", "unit__code")
+    """A page of the list at a time (thousands of units publish every year), grouped by year; each line from its
+    stored summary, brought up to date for the page (assessments.summaries.refresh_summaries)."""
     years = list(published().order_by("-year").values_list("year", flat=True).distinct())
     chosen = request.GET.get("year", "")
+    assessments = published()
     if chosen.isdigit():
         assessments = assessments.filter(year=int(chosen))
+    page = paginate(
+        request, assessments.order_by("-year", "unit__code", "pk").values_list("pk", flat=True), per_page=PUBLIC_PAGE
+    )
+    pks = list(page.object_list)
+    refresh_summaries(Assessment.objects.filter(pk__in=pks))
+    loaded = Assessment.objects.select_related("unit__region__parent__parent", "unit__parent", "summary").in_bulk(pks)
     groups: dict[int, list[dict]] = {}
-    for assessment, summary in summarised(assessments):
-        summary["phone"] = mask_phone(summary.get("contact_phone", ""))
-        summary.pop("contact_phone", None)
+    for assessment in (loaded[pk] for pk in pks if pk in loaded):
+        summary = stored_summary(assessment)
+        summary["phone"] = mask_phone(summary.pop("contact_phone", ""))
         groups.setdefault(assessment.year, []).append(summary)
     return render(
         request,
         "public/list.html",
-        {"groups": sorted(groups.items(), reverse=True), "years": years, "chosen": chosen},
+        {"groups": sorted(groups.items(), reverse=True), "years": years, "chosen": chosen, "page": page},
     )
 
 

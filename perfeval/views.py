@@ -1,12 +1,6 @@
-from django.shortcuts import render
-
-from units.selectors import current_assessment_year, unit_overviews_for_user
+from units.views import unit_list
 
 
 def home(request):
-    overviews = unit_overviews_for_user(request.user)
-    return render(
-        request,
-        "core/home.html",
-        {"overviews": overviews, "current_year": current_assessment_year()},
-    )
+    """The start page is the list of the user's units (我的单位), also at /units/."""
+    return unit_list(request)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from assessments.models import Assessment
@@ -33,19 +33,25 @@ class UnitOverview:
     years: list[UnitYear] = field(default_factory=list)
 
 
-def unit_overviews_for_user(user) -> list[UnitOverview]:
-    """Each unit the user can see, with their roles there and one row per year (newest first)."""
-    units = (
-        visible_units(user)
-        .select_related("parent", "region__parent__parent")
-        .prefetch_related(
-            Prefetch("staffing", queryset=Staffing.objects.order_by("-year")),
-            Prefetch("assessments", queryset=Assessment.objects.filter(kind=Assessment.Kind.OVERALL)),
-        )
-        .order_by("region__code", "code")
+def visible_unit_list(user, query: str = "") -> QuerySet[Unit]:
+    """The units the user can see, in the order of the list, optionally those whose name or code contains `query`."""
+    units = visible_units(user).select_related("parent", "region__parent__parent").order_by("region__code", "code")
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    return units
+
+
+def unit_overviews(user, units) -> list[UnitOverview]:
+    """Each of the given units (one page of the list) with the user's roles there and one row per year (newest
+    first); a fixed number of queries however many units the user can see."""
+    units = list(units)
+    prefetch_related_objects(
+        units,
+        Prefetch("staffing", queryset=Staffing.objects.order_by("-year")),
+        Prefetch("assessments", queryset=Assessment.objects.filter(kind=Assessment.Kind.OVERALL)),
     )
     roles_by_unit: dict[int, set[str]] = {}
-    for unit_id, role in Membership.objects.filter(user=user).values_list("unit_id", "role"):
+    for unit_id, role in Membership.objects.filter(user=user).order_by().values_list("unit_id", "role"):
         roles_by_unit.setdefault(unit_id, set()).add(role)
 
     this_year = current_assessment_year()

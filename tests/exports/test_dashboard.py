@@ -10,7 +10,7 @@ from django.utils import timezone
 from assessments.services import assessment_create
 from units.models import Deadline, Region, Unit
 
-from .conftest import FUTIAN, TAOJIANG, ZHUZHOU
+from .conftest import FUTIAN, TAOJIANG, ZHUZHOU, load
 
 
 def lights(page: str) -> dict[str, str]:
@@ -61,12 +61,77 @@ def test_a_unit_administrator_sees_only_their_units(client, demo, users):
 
 def test_the_dashboard_query_count_is_pinned(client, demo, users, finalised_futian, django_assert_num_queries):
     client.force_login(users["admin"])
-    with django_assert_num_queries(10):
+    # The first view summarises every assessment and stores the lines: their keys, the snapshot, the live data and
+    # one write (in a savepoint: 3 queries).
+    with django_assert_num_queries(18):
+        client.get(reverse("dashboard"), {"year": "all"})
+    # Then only what changed is summarised again: nothing here.
+    with django_assert_num_queries(8):
         client.get(reverse("dashboard"), {"year": "all"})
     region = Region.objects.get(code="430200")
     for number in range(4):
         unit = Unit.objects.create(code=f"430200-2{number:02d}", name=f"测试单位{number}", region=region)
         assessment_create(unit=unit, year=2022, user=users["admin"])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(17):  # the four new drafts: live data only, no snapshot
+        client.get(reverse("dashboard"), {"year": "all"})
+    with django_assert_num_queries(8):
         page = client.get(reverse("dashboard"), {"year": "all"}).content.decode()
     assert page.count("data-light=") == 7
+
+
+# --- the stored summaries (issue #8): never stale -------------------------------------------------------------------
+
+
+def total_of(page: str, unit_code: str) -> str:
+    row = page.split(f'data-unit="{unit_code}"', 1)[1].split("</tr>", 1)[0]
+    return re.findall(r'<td class="text-end num">([^<]*)</td>', row)[0]
+
+
+def test_a_save_is_on_the_dashboard_at_once(client, demo, users):
+    from assessments.models import IndicatorRow
+    from assessments.selectors import assessment_data
+    from assessments.services import assessment_touch
+    from assessments.summaries import summary_from_data
+
+    client.force_login(users["admin"])
+    assert total_of(client.get(reverse("dashboard"), {"year": "2022"}).content.decode(), ZHUZHOU) == "99.40"
+    assessment = demo[ZHUZHOU]
+    # As a save on the 自评表 does: a new version (services.assessment_touch), then the rows.
+    assessment_touch(assessment=assessment, user=users["zz-preparer"], expected_version=assessment.lock_version)
+    IndicatorRow.objects.filter(assessment=assessment, name="老干住院慰问率").update(
+        actual_value="50%", actual_number=50
+    )
+    page = client.get(reverse("dashboard"), {"year": "2022"}).content.decode()
+    assert total_of(page, ZHUZHOU) == summary_from_data(assessment_data(load(assessment.pk)))["total"] == "96.40"
+
+
+def test_a_change_of_staffing_or_of_the_scoring_code_makes_the_summary_again(client, demo, users, monkeypatch):
+    from assessments import summaries
+    from assessments.models import AssessmentSummary
+    from units.models import Staffing
+
+    client.force_login(users["admin"])
+    client.get(reverse("dashboard"), {"year": "all"})
+    stored = dict(AssessmentSummary.objects.values_list("assessment_id", "key"))
+    Staffing.objects.filter(unit__code=ZHUZHOU, year=2022).update(staff_actual=26)
+    client.get(reverse("dashboard"), {"year": "all"})
+    changed = {pk for pk, key in AssessmentSummary.objects.values_list("assessment_id", "key") if stored[pk] != key}
+    assert changed == {demo[ZHUZHOU].pk}
+
+    monkeypatch.setattr(summaries, "code_version", lambda: "a-new-release")
+    client.get(reverse("dashboard"), {"year": "all"})
+    assert all(key.startswith("a-new-release|") for key in AssessmentSummary.objects.values_list("key", flat=True))
+
+
+def test_an_administrator_s_edit_of_the_facts_is_a_new_version(client, demo, users, rf):
+    from django.contrib import admin
+
+    from assessments.models import Assessment, Facts
+
+    facts = Facts.objects.get(assessment=demo[ZHUZHOU])
+    version = demo[ZHUZHOU].lock_version
+    request = rf.post("/admin/")
+    request.user = users["admin"]
+    facts.spending_actual = facts.budget_full_year
+    admin.site._registry[Facts].save_model(request, facts, form=None, change=True)
+    assert Assessment.objects.get(pk=demo[ZHUZHOU].pk).lock_version == version + 1

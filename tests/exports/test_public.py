@@ -4,8 +4,9 @@ phone numbers are masked."""
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Snapshot
 from assessments.public_views import mask_phone
+from assessments.reports import latest_snapshot
 
 from .conftest import TAOJIANG, ZHUZHOU, blank_pdf
 
@@ -55,5 +56,20 @@ def test_the_login_page_links_to_the_public_page(client, db):
 
 
 def test_the_public_list_query_count_is_pinned(client, demo, finalised_futian, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    # years, count, the page's ids, its summary lines, then (the first time) their keys, the snapshot and one write
+    # in a savepoint, and the page's assessments
+    with django_assert_num_queries(11):
         client.get(reverse("public:list"))
+    with django_assert_num_queries(5):
+        client.get(reverse("public:list"))
+
+
+def test_the_public_list_is_paged(client, demo, finalised_futian, monkeypatch):
+    monkeypatch.setattr("assessments.public_views.PUBLIC_PAGE", 1)
+    for code in (ZHUZHOU, TAOJIANG):
+        Assessment.objects.filter(pk=demo[code].pk).update(status="final")
+        Snapshot.objects.create(assessment=demo[code], data=latest_snapshot(finalised_futian).data, sha256="0" * 64)
+    first = client.get(reverse("public:list")).content.decode()
+    assert first.count("data-unit=") == 1 and "第 1–1 条，共 3 条" in first
+    last = client.get(reverse("public:list"), {"page": 3}).content.decode()
+    assert last.count("data-unit=") == 1 and 'rel="prev"' in last and 'rel="next"' not in last
