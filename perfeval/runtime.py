@@ -1,12 +1,28 @@
-"""Process-wide settings for long-running web and worker processes."""
+"""Process-wide settings for long-running web processes."""
 
 import gc
 
+from django.core.signals import request_finished
+
+# A request's cyclic garbage (forms and their bound fields refer to each other, and so do model choice fields and
+# their iterators): about 9,000 objects for a 50-row 自评表. Collected between requests once this much has piled up.
+COLLECT_AFTER_RESPONSE = 20_000
+# The collector's own young-generation threshold stays as a safety net for a request that builds far more.
+SAFETY_THRESHOLD = 200_000
+
 
 def tune_gc() -> None:
-    """Call once the application is loaded. Collect the young generation less often (a 自评表 request allocates
-    thousands of form and widget objects, and the default threshold of 700 ran the collector many times per
-    request), and move what is loaded so far out of the collector's sight, so a full collection stays cheap."""
+    """Call once the application is loaded. Move what is loaded so far out of the collector's sight, so that a
+    collection stays cheap, and collect after a response has gone out rather than in the middle of a request: with
+    the default threshold (700) a 自评表 request ran the collector many times, and with any threshold one request in
+    a few paid 40–50 ms for its predecessors' garbage."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(SAFETY_THRESHOLD, 20, 20)
+    request_finished.connect(collect_after_response, dispatch_uid="perfeval.runtime.collect_after_response")
+
+
+def collect_after_response(**kwargs) -> None:
+    """request_finished is sent when the WSGI server closes the response, after its body was written to the client."""
+    if gc.get_count()[0] > COLLECT_AFTER_RESPONSE:
+        gc.collect(1)
