@@ -16,7 +16,7 @@ from assessments import dashboard_charts
 from assessments.export_views import require_export_admin
 from assessments.models import Assessment
 from assessments.summaries import percent, refresh_summaries, store_summaries, stored_summary
-from perfeval.paging import paginate
+from perfeval.paging import paginate, search_text
 from units.access import visible_units
 from units.models import Deadline, Region, Unit
 
@@ -133,8 +133,9 @@ def dashboard(request):
     units = visible_units(request.user)
     years = list(Assessment.objects.filter(unit__in=units).order_by("-year").values_list("year", flat=True).distinct())
     chosen = request.GET.get("year") or (str(years[0]) if years else ALL_YEARS)
-    year = int(chosen) if chosen.isdigit() and int(chosen) in years else None
-    query = request.GET.get("q", "").strip()
+    # Compared as text: str.isdigit() is true for "²", which int() refuses, as it refuses 5,000 digits.
+    year = int(chosen) if chosen in {str(listed) for listed in years} else None
+    query = search_text(request)
     if query:
         units = units.filter(Q(name__icontains=query) | Q(code__icontains=query))
     assessments = Assessment.objects.filter(unit__in=units)

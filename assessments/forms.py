@@ -8,6 +8,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, ProhibitNullCharactersValidator
+from django.forms.formsets import ORDERING_FIELD_NAME
 
 from assessments.indicator_inputs import from_stored, inputs_for, to_stored
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, NarrativeSection, Project, SpecialFund
@@ -57,7 +59,9 @@ class AmountField(forms.DecimalField):
 
 
 class CountField(forms.IntegerField):
-    default_error_messages = {"invalid": "请填写整数。"}
+    default_error_messages = {"invalid": "请填写整数。", "too_big": "数值过大，请检查是否多输入了数字。"}
+    # Far above any count of people, surveys or tasks; also keeps int() below Python's 4,300-digit conversion limit.
+    MAX_DIGITS = 15
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 0)
@@ -73,14 +77,27 @@ class CountField(forms.IntegerField):
                     number = parse_number(value)
                 except ScoringError:
                     raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+                if number.adjusted() >= self.MAX_DIGITS:
+                    raise forms.ValidationError(self.error_messages["too_big"], code="too_big")
                 if number != number.to_integral_value():
                     raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
                 value = str(int(number))
         return super().to_python(value)
 
 
+NUL_IN_TEXT = "含有不可见的控制字符（NUL），无法保存：常见于从 PDF 或其他系统复制的文字，请删除后重新输入。"
+
+
 class TextField(forms.CharField):
     """Text as typed, with the browser's CRLF line ends stored as LF (so an unchanged text never looks changed)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # PostgreSQL cannot store NUL, and Django's Chinese message for it says "empty string", which misleads.
+        self.validators = [
+            *(v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)),
+            ProhibitNullCharactersValidator(message=NUL_IN_TEXT),
+        ]
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -337,6 +354,9 @@ class QuickFieldCopies:
         super().__init__(*args, **kwargs)
 
 
+NUMBER_IN_TEXT_TOO_BIG = "其中的数字过大（整数部分最多 {digits} 位），请检查是否多输入了数字。"
+
+
 class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
     """One indicator row. A framework indicator (`indicator` given) gets the inputs its rule asks for; a row the unit
     writes under a 10号 level-2 group (`groups` are the choices) gets name, weight, target and actual."""
@@ -418,6 +438,12 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
         for text_name, number_name in (("target_value", "target_number"), ("actual_value", "actual_number")):
             if text_name in self.changed_data and number_name not in self.changed_data:
                 comparator, number, _ = parse_target(data.get(text_name) or "")
+                column = self._meta.model._meta.get_field(number_name)
+                whole_digits = column.max_digits - column.decimal_places
+                if number is not None and number.adjusted() >= whole_digits:
+                    # Read from the text, so past the number field's own check; the scoring cannot use it either.
+                    self.add_error(text_name, NUMBER_IN_TEXT_TOO_BIG.format(digits=whole_digits))
+                    number = None
                 data[number_name] = number
                 if text_name == "target_value" and "target_comparator" not in self.changed_data:
                     data["target_comparator"] = comparator or ""
@@ -457,6 +483,12 @@ class RowIdField(forms.ModelChoiceField):
         return row
 
 
+# A row's position is a PositiveSmallIntegerField: an order outside it failed the save instead of the form. The order
+# is a hidden input, so its error is told above the table (non_form_errors), not next to an invisible field.
+ORDER_MIN, ORDER_MAX = 0, 32767
+ORDER_OUT_OF_RANGE = "行的顺序无效，未保存：请刷新页面后重新排列。"
+
+
 class RowFormSet(forms.BaseModelFormSet):
     """The base of every table of rows on the assessment screens."""
 
@@ -468,6 +500,17 @@ class RowFormSet(forms.BaseModelFormSet):
             form.fields[name] = RowIdField(
                 field.queryset, formset=self, initial=field.initial, required=False, widget=field.widget
             )
+        order = form.fields.get(ORDERING_FIELD_NAME)
+        if order is not None:
+            order.validators += [
+                MinValueValidator(ORDER_MIN, message=ORDER_OUT_OF_RANGE),
+                MaxValueValidator(ORDER_MAX, message=ORDER_OUT_OF_RANGE),
+            ]
+
+    def clean(self):
+        super().clean()
+        if any(ORDERING_FIELD_NAME in form.errors for form in self.forms):
+            raise ValidationError(ORDER_OUT_OF_RANGE)
 
 
 class BaseIndicatorRowFormSet(RowFormSet):

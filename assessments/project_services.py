@@ -4,6 +4,7 @@ recorded in the assessment's audit trail."""
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.text import Truncator
 
 from assessments.layouts import layout_for
 from assessments.models import Assessment, AuditEvent, Project
@@ -19,6 +20,8 @@ def project_framework_version(assessment: Assessment) -> FrameworkVersion | None
 
 def record_event(*, assessment: Assessment, user, action: str, label: str, changes=()) -> AuditEvent:
     """One entry of the audit trail for a write of the 项目 or 佐证材料 tab."""
+    # The label quotes a project or file name, which may be longer than the label's column; `changes` keeps it whole.
+    label = Truncator(label).chars(AuditEvent._meta.get_field("action_label").max_length)
     return AuditEvent.objects.create(
         assessment=assessment,
         user=user,

@@ -53,7 +53,7 @@ def public_list(request):
     years = list(published().order_by("-year").values_list("year", flat=True).distinct())
     chosen = request.GET.get("year", "")
     assessments = published()
-    if chosen.isdigit():
+    if chosen.isascii() and chosen.isdigit() and len(chosen) <= 4:  # not "²" (int() refuses it), not 5,000 digits
         assessments = assessments.filter(year=int(chosen))
     page = paginate(
         request, assessments.order_by("-year", "unit__code", "pk").values_list("pk", flat=True), per_page=PUBLIC_PAGE

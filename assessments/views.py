@@ -196,7 +196,8 @@ def _disable(forms, formsets) -> None:
 
 def _next_url(request, default: str) -> str:
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # Only a path of this site: redirect() would read any other text ("abc", "1e400") as a URL pattern name to reverse.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
 

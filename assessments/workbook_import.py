@@ -22,6 +22,7 @@ import openpyxl
 from django import forms as django_forms
 from django.db import transaction
 from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
 
 from assessments import forms as f
 from assessments.models import Assessment, AuditEvent, Facts, IndicatorRow, SpecialFund
@@ -302,11 +303,11 @@ def _read_cells(book, entries, sheet_parts) -> list[ParsedRow]:
     for sheet, coordinate, target, name, label in entries:
         try:
             column, row = coordinate_from_string(coordinate)
-        except ValueError as error:
+            column_index = openpyxl.utils.column_index_from_string(column)
+        except (ValueError, CellCoordinatesException) as error:  # "A1:B2", "A0", a column past XFD
             raise WorkbookRefused(BAD_MAP.format(detail=f"单元格 {coordinate}")) from error
         if sheet not in sheet_parts or sheet not in book.sheetnames:
             raise WorkbookRefused(MISSING_SHEET.format(sheet=sheet))
-        column_index = openpyxl.utils.column_index_from_string(column)
         wanted.setdefault(sheet, set()).add((row, column_index))
         located.append((sheet, row, column, column_index, target, name, label))
     values: dict[str, dict[tuple[int, int], object]] = {}
@@ -566,7 +567,7 @@ def _bind_indicator_row(context: _Context, row: ParsedRow, rest: str) -> _Bound 
         if row.is_empty():
             return None
         _, project_part, group, _ = [*rest.split(":"), "", "", "", ""][:4]
-        project_id = int(project_part) if project_part.isdigit() and project_part != "0" else None
+        project_id = _pk(project_part) or None  # 0 or nothing: the 自评表's own rows
         if project_id is not None and project_id not in context.projects:
             raise _Gone("该项目")
         spec = context.spec_for(project_id)
@@ -612,7 +613,9 @@ def _indicator_snapshot(instance: IndicatorRow) -> dict:
 
 
 def _pk(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    """The id in a target of the cell map. Only ASCII digits, as many as an id can have: str.isdigit() is also true
+    for "²", which int() refuses, and int() refuses more than 4,300 digits."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else None
 
 
 def _form(form_class, instance, row: ParsedRow, **kwargs):

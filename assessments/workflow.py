@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from assessments.models import Assessment, AuditEvent, Notification, ReScore, SignOff, Snapshot
 from assessments.selectors import assessment_data
@@ -46,7 +47,9 @@ NOT_FINAL = "只有已定稿的自评可以重新开启。"
 ADMIN_ONLY = "只有管理员可以重新开启已定稿的自评。"
 RESCORE_STEP = "抽查复核只能在“财政归口业务科室审核”步骤由财政归口业务科室进行。"
 RESCORE_RANGE = "复核得分应在 0 至 {weight} 之间。"
+RESCORE_NOT_A_NUMBER = "复核得分应为数字。"
 RESCORE_UNKNOWN = "没有这个指标，或它不能单独评分。"
+NUL_CHARACTER = "{what}含有不可见的控制字符（NUL），无法保存：常见于从 PDF 或其他系统复制的文字，请删除后重新输入。"
 
 
 def steps_for(unit: Unit) -> list[Step]:
@@ -116,6 +119,14 @@ def _save_state(assessment: Assessment, **fields) -> None:
     assessment.refresh_from_db(fields=["lock_version"])
 
 
+def _require_text(text: str, required: str, what: str) -> None:
+    """An opinion or reason must be written, and free of NUL characters: PostgreSQL cannot store them in text."""
+    if not (text or "").strip():
+        raise ValidationError(required)
+    if "\x00" in text:
+        raise ValidationError(NUL_CHARACTER.format(what=what))
+
+
 def _require_step(user, assessment: Assessment) -> tuple[Step, object | None]:
     if assessment.status != Assessment.Status.IN_REVIEW or assessment.current_step not in STEPS:
         raise ValidationError(NOT_IN_REVIEW.format(status=status_label(assessment)))
@@ -157,8 +168,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
 def assessment_sign(*, assessment: Assessment, user, opinion: str) -> Assessment:
     assessment = _locked(assessment)
     step, on_behalf_of = _require_step(user, assessment)
-    if not (opinion or "").strip():
-        raise ValidationError(OPINION_REQUIRED)
+    _require_text(opinion, OPINION_REQUIRED, "意见")
     SignOff.objects.create(
         assessment=assessment,
         step=step.code,
@@ -186,8 +196,7 @@ def assessment_return(*, assessment: Assessment, user, reason: str, to_step: str
     """Back to the preparer (to_step "") or to an earlier step; the signatures from that step on are voided."""
     assessment = _locked(assessment)
     step, _ = _require_step(user, assessment)
-    if not (reason or "").strip():
-        raise ValidationError(REASON_REQUIRED)
+    _require_text(reason, REASON_REQUIRED, "退回原因")
     codes = [s.code for s in steps_for(assessment.unit)]
     if to_step and (to_step not in codes or codes.index(to_step) >= codes.index(step.code)):
         raise ValidationError(BAD_RETURN_STEP)
@@ -241,8 +250,7 @@ def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessmen
         raise PermissionDenied(ADMIN_ONLY)
     if assessment.status != Assessment.Status.FINAL:
         raise ValidationError(NOT_FINAL)
-    if not (reason or "").strip():
-        raise ValidationError("重新开启必须填写原因。")
+    _require_text(reason, "重新开启必须填写原因。", "原因")
     SignOff.objects.filter(assessment=assessment, voided_at=None).update(voided_at=timezone.now())
     _save_state(assessment, status=Assessment.Status.DRAFT, current_step="", returned=True)
     _audit(assessment, user, "reopen", "管理员重新开启", reason.strip())
@@ -259,12 +267,13 @@ def assessment_rescore(*, assessment: Assessment, user, indicator_key: str, scor
     allowed, _ = acting_for(user, assessment, STEPS["finance"])
     if not allowed:
         raise PermissionDenied(RESCORE_STEP)
-    if not (reason or "").strip():
-        raise ValidationError("复核必须填写理由。")
+    _require_text(reason, "复核必须填写理由。", "复核理由")
     sheet = assessment_data(assessment).scored().sheet
     line = next((line for line in sheet.lines if line.code == indicator_key and line.is_leaf), None)
     if line is None or line.weight is None:
         raise ValidationError(RESCORE_UNKNOWN)
+    if not score.is_finite():  # NaN cannot even be compared with the weight
+        raise ValidationError(RESCORE_NOT_A_NUMBER)
     if score < 0 or score > line.weight:
         raise ValidationError(RESCORE_RANGE.format(weight=line.weight))
     rescore = ReScore.objects.create(
@@ -301,7 +310,9 @@ def _holders(assessment: Assessment, roles) -> list:
 
 
 def _notify(assessment: Assessment, users, message: str) -> None:
-    Notification.objects.bulk_create(Notification(user=u, assessment=assessment, message=message) for u in users)
+    # The message quotes the reviewer's reason, which may be longer than the inbox line; the email keeps all of it.
+    short = Truncator(message).chars(Notification._meta.get_field("message").max_length)
+    Notification.objects.bulk_create(Notification(user=u, assessment=assessment, message=short) for u in users)
     link = reverse("assessments:tab", args=[assessment.pk, "review"])
     recipients = [u.email for u in users if u.email]
     if recipients:

@@ -2,8 +2,8 @@
 Each action is one view calling one service; refusals come back as a Chinese message on the 审签 tab."""
 
 import csv
-from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -16,7 +16,7 @@ from assessments import workflow
 from assessments.access import get_assessment_for_user
 from assessments.models import Assessment, AuditEvent, Notification, ReScore, SignOff, Snapshot
 from assessments.snapshots import assessment_document, document_diff
-from perfeval.paging import paginate
+from perfeval.paging import paginate, search_text
 from units.models import WRITE_ROLES, Deadline, Delegation, Membership
 
 
@@ -102,14 +102,31 @@ def return_view(request, assessment_id: int):
     )
 
 
+class RescoreForm(forms.Form):
+    """The re-score as typed: a finite number with at most 2 places (the column's), so what is stored and audited is
+    what the reviewer typed. The indicator, the range and the reason are the service's rules."""
+
+    score = forms.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        error_messages={
+            "required": workflow.RESCORE_NOT_A_NUMBER,
+            "invalid": workflow.RESCORE_NOT_A_NUMBER,
+            "max_decimal_places": "复核得分最多保留 2 位小数。",
+            "max_digits": "复核得分过大。",
+            "max_whole_digits": "复核得分过大。",
+        },
+    )
+
+
 @require_POST
 def rescore_view(request, assessment_id: int):
     assessment, _ = get_assessment_for_user(request.user, assessment_id)
-    try:
-        score = Decimal(request.POST.get("score", "").strip())
-    except InvalidOperation:
-        messages.error(request, "复核得分应为数字。")
+    form = RescoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["score"]))
         return redirect("assessments:tab", assessment.pk, "review")
+    score = form.cleaned_data["score"]
     return _done(
         request,
         assessment,
@@ -191,7 +208,7 @@ def inbox(request):
     items marked. The lists are selected by the database, so a reviewer of thousands of units gets a page as fast as
     a preparer of one."""
     user, today = request.user, timezone.localdate()
-    query = request.GET.get("q", "").strip()
+    query = search_text(request)
     memberships = list(Membership.objects.filter(user=user).order_by().values_list("unit_id", "role"))
     delegations = list(
         Delegation.objects.filter(delegate=user, starts__lte=today, ends__gte=today)

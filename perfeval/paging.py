@@ -5,6 +5,12 @@ from django.core.paginator import Page, Paginator
 from django.utils.http import urlencode
 
 
+def search_text(request, param: str = "q") -> str:
+    """What was typed in a list's search box, without NUL characters: PostgreSQL cannot compare text holding them, so
+    a pasted or crafted "%00" failed the page instead of finding nothing."""
+    return request.GET.get(param, "").replace("\x00", "").strip()
+
+
 def paginate(request, object_list, *, per_page: int, param: str = "page") -> Page:
     """The page asked for in `param` (the last one when past the end, the first when not a number). The page gets
     `links`: (number or "…", URL or None) for a window around it, and `previous_url`, `next_url`."""

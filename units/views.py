@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from perfeval.paging import paginate
+from perfeval.paging import paginate, search_text
 from units.access import get_unit_for_user
 from units.selectors import current_assessment_year, unit_overviews, visible_unit_list
 
@@ -9,7 +9,7 @@ UNITS_PAGE = 20
 
 def unit_list(request):
     """我的单位: the units the user can see, a page at a time, each with its years; searchable by name or code."""
-    query = request.GET.get("q", "").strip()
+    query = search_text(request)
     page = paginate(request, visible_unit_list(request.user, query), per_page=UNITS_PAGE)
     return render(
         request,

@@ -1,0 +1,42 @@
+"""Fuzzing every form with Hypothesis (issue #8). Two profiles: `fuzz-quick` (the default, a few examples per test so
+`make test` stays fast) and `fuzz` (HYPOTHESIS_PROFILE=fuzz, `make fuzz`: at least 10,000 inputs in all). No example
+database is written: a failing input is printed by Hypothesis and belongs in a regular regression test."""
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from tests.fuzz import budget
+
+_COMMON = {
+    "deadline": None,
+    "database": None,
+    # Fixtures are built once per test and every example runs inside its own rolled-back savepoint (tests.fuzz.state).
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    "print_blob": True,
+}
+# Each test sets its own max_examples for both profiles (tests.fuzz.budget.examples); these are the fallbacks.
+settings.register_profile("fuzz-quick", max_examples=5, **_COMMON)
+settings.register_profile("fuzz", max_examples=500, **_COMMON)
+
+
+@pytest.hookimpl(trylast=True)  # after -m has deselected what will not run
+def pytest_collection_modifyitems(items):
+    budget.planned.clear()
+    for item in items:
+        if item.get_closest_marker("fuzz") is not None:
+            budget.planned[item.nodeid] = budget.max_examples_of(item.function)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not budget.planned:
+        return
+    terminalreporter.write_line(
+        f"fuzz ({budget.profile_name()}): {budget.run_total()} inputs generated, "
+        f"max_examples {sum(budget.planned.values())} over {len(budget.planned)} tests"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Evidence and pending workbook imports are written here, never under the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
