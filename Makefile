@@ -24,6 +24,7 @@ help:
 	@echo "make run    — set up everything, load the demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test   — set up everything and run ruff, the migrations check and the whole test suite"
 	@echo "make fuzz   — Hypothesis fuzzing of every form and the Excel import (10,000+ inputs; prints the count)"
+	@echo "make bench  — engine, assessment screens, report PDF and the 200-unit annual export with 1 and 2 workers (bench/RESULTS.md)"
 	@echo "make lint / make format / make lock / make clean"
 	@echo "make backup [BACKUP=dir] — PostgreSQL dump + MEDIA_ROOT into backups/<time>/ (or dir); make restore BACKUP=dir"
 	@echo "make loadtest — locust against gunicorn + PostgreSQL on 127.0.0.1 (about 4 min; bench/RESULTS.md)"
@@ -124,6 +125,23 @@ SCALE_ARGS ?=
 bench-scale: setup
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(PY) bench/scale.py $(SCALE_ARGS)
 
+# The benchmarks of the targets in bench/RESULTS.md, one after another (about 15 min on 2 cores; PostgreSQL on
+# 127.0.0.1). Each prints its figures; the whole run, with the machine and the date, is kept in bench/out/.
+BENCH_PG := postgres://postgres@127.0.0.1:5432
+BENCH_UNITS ?= 200
+.PHONY: bench
+bench: setup
+	@mkdir -p bench/out; export PYTHONUNBUFFERED=1; log=bench/out/bench-$$(date +%Y%m%d-%H%M%S).txt; \
+	{ echo "# make bench — $$(date -Iseconds)"; echo "machine: $$(nproc) cores, $$(free -h | awk '/^Mem:/ {print $$2}') memory, $$(. /etc/os-release && echo $$PRETTY_NAME), $$($(PY) -V)"; \
+	  echo "load average before: $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+	  echo; echo "## engine"; $(PY) bench/engine.py && \
+	  echo; echo "## assessment screens"; DATABASE_URL=$(BENCH_PG)/perfeval_bench $(PY) bench/assessment_screens.py && \
+	  echo; echo "## report PDF"; $(PY) bench/report_pdf.py && \
+	  echo; echo "## annual export, 1 worker"; DATABASE_URL=$(BENCH_PG)/perfeval_bench_export $(PY) bench/annual_export.py --units $(BENCH_UNITS) --workers 1 && \
+	  echo; echo "## annual export, 2 workers"; DATABASE_URL=$(BENCH_PG)/perfeval_bench_export $(PY) bench/annual_export.py --units $(BENCH_UNITS) --workers 2 && \
+	  echo; echo "load average after: $$(cut -d' ' -f1-3 /proc/loadavg)"; } 2>&1 | grep --line-buffered -v "UserWarning: No directory at\|mw_instance = middleware" | tee $$log; \
+	test $${PIPESTATUS[0]} -eq 0 && echo "written to $$log"
+
 # PYTEST_ARGS narrows the run, e.g. make test PYTEST_ARGS='-m "not e2e"'.
 PYTEST_ARGS ?=
 .PHONY: test
@@ -154,4 +172,4 @@ lock: venv
 
 .PHONY: clean
 clean:
-	rm -rf $(VENV) node_modules static/vendor staticfiles artifacts
+	rm -rf $(VENV) $(LOCUST_VENV) node_modules static/vendor staticfiles artifacts

@@ -54,7 +54,6 @@ def test_a_disabled_field_renders_disabled_as_django_does():
     assert _normal(html) == _normal(form["reception_budget"].as_widget(attrs={"class": "x"}))
 
 
-
 @pytest.mark.django_db
 def test_hidden_inputs_equal_djangos_hidden_fields_and_order(assessment):
     from assessments.models import IndicatorRow
