@@ -43,21 +43,8 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 
-
-def ensure_database():
-    if connection.vendor != "postgresql":
-        return
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    admin = psycopg.connect(
-        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname="postgres", autocommit=True
-    )
-    if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-        admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
-    admin.close()
+from bench.common import ensure_database  # noqa: E402
 
 
 def clone(source, unit):

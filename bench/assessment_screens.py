@@ -29,11 +29,12 @@ from perfeval.runtime import tune_gc
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.signals import request_finished  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+
+from bench.common import ensure_database, fill_screen_assessment  # noqa: E402
 
 ROUNDS = int(os.getenv("ROUNDS", "60"))
 # The tab's form has no enctype and htmx posts forms urlencoded: the test client's default multipart body would
@@ -41,24 +42,10 @@ ROUNDS = int(os.getenv("ROUNDS", "60"))
 FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
-def ensure_database():
-    if connection.vendor != "postgresql":
-        return
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    admin = psycopg.connect(
-        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname="postgres", autocommit=True
-    )
-    if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-        admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
-    admin.close()
-
-
 def build():
     from django.contrib.auth.models import User
 
-    from assessments.models import Assessment, IndicatorRow, Project
+    from assessments.models import Assessment
     from assessments.services import assessment_create
     from units.models import Membership, Region, Role, Unit
 
@@ -70,29 +57,7 @@ def build():
     Membership.objects.get_or_create(user=user, unit=unit, role=Role.PREPARER)
     Assessment.objects.filter(unit=unit).delete()
     assessment = assessment_create(unit=unit, year=2024, user=user)
-    groups = ["quantity", "quality", "timeliness", "cost", "social", "recipient_satisfaction"]
-    IndicatorRow.objects.bulk_create(
-        IndicatorRow(
-            assessment=assessment,
-            group_code=groups[i % len(groups)],
-            name=f"三级指标{i}",
-            weight=1,
-            kind="quantitative",
-            target_value="≥90%",
-            actual_value=f"{85 + i % 10}%",
-            position=i,
-        )
-        for i in range(50)
-    )
-    for p in range(5):
-        project = Project.objects.create(assessment=assessment, name=f"项目{p}", fiscal_budget_full_year=100)
-        IndicatorRow.objects.bulk_create(
-            IndicatorRow(assessment=assessment, project=project, group_code="quantity", name=f"项目指标{i}", weight=9)
-            for i in range(10)
-        )
-    facts = assessment.facts
-    facts.budget_full_year, facts.spending_actual = 2707.46, 2681.55
-    facts.save()
+    fill_screen_assessment(assessment)
     return assessment, user
 
 

@@ -105,8 +105,9 @@ def seed(users: int) -> list[dict]:
     from django.core.management import call_command
     from django.db import transaction
 
-    from assessments.models import Assessment, IndicatorRow, Project
+    from assessments.models import Assessment
     from assessments.services import assessment_create
+    from bench.common import fill_screen_assessment
     from units.models import Membership, Region, Role, Unit
 
     call_command("migrate", verbosity=0)
@@ -117,7 +118,6 @@ def seed(users: int) -> list[dict]:
     )
     # One hash for every user: the same password, and 50 × PBKDF2 would add half a minute to the seed.
     encoded = make_password(PASSWORD)
-    groups = ["quantity", "quality", "timeliness", "cost", "social", "recipient_satisfaction"]
     credentials = []
     for n in range(1, users + 1):
         with transaction.atomic():
@@ -130,30 +130,7 @@ def seed(users: int) -> list[dict]:
             Membership.objects.get_or_create(user=user, unit=unit, role=Role.PREPARER)
             Assessment.objects.filter(unit=unit).delete()
             assessment = assessment_create(unit=unit, year=YEAR, user=user)
-            IndicatorRow.objects.bulk_create(
-                IndicatorRow(
-                    assessment=assessment,
-                    group_code=groups[i % len(groups)],
-                    name=f"三级指标{i}",
-                    weight=1,
-                    kind="quantitative",
-                    target_value="≥90%",
-                    actual_value=f"{85 + i % 10}%",
-                    position=i,
-                )
-                for i in range(50)
-            )
-            for p in range(5):
-                project = Project.objects.create(assessment=assessment, name=f"项目{p}", fiscal_budget_full_year=100)
-                IndicatorRow.objects.bulk_create(
-                    IndicatorRow(
-                        assessment=assessment, project=project, group_code="quantity", name=f"项目指标{i}", weight=9
-                    )
-                    for i in range(10)
-                )
-            facts = assessment.facts
-            facts.budget_full_year, facts.spending_actual = 2707.46, 2681.55
-            facts.save()
+            fill_screen_assessment(assessment)
         credentials.append({"username": user.username, "password": PASSWORD, "assessment": assessment.pk})
     return credentials
 
