@@ -78,6 +78,7 @@ setup: system-deps venv vendor
 .PHONY: migrate
 migrate: setup
 	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py createcachetable
 
 .PHONY: demo
 demo: migrate
@@ -93,11 +94,16 @@ run: demo
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/django-upgrade --target-version 6.0 $$(git ls-files '*.py')
+	$(VENV)/bin/djhtml --check $$(git ls-files 'templates/*.html')
 
 .PHONY: format
 format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/django-upgrade --target-version 6.0 $$(git ls-files '*.py') || true
+	$(VENV)/bin/djhtml $$(git ls-files 'templates/*.html') || true
 
 .PHONY: migrations-check
 migrations-check: setup

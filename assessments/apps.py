@@ -6,4 +6,4 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "绩效自评"
 
     def ready(self):
-        from assessments import export_signals  # noqa: F401 - connects the login receiver
+        from assessments import signals  # noqa: F401 - connects the login receiver

@@ -9,11 +9,13 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, ProhibitNullCharactersValidator
+from django.forms import modelformset_factory
 from django.forms.formsets import ORDERING_FIELD_NAME
 
+from assessments import tables
 from assessments.indicator_inputs import from_stored, inputs_for, to_stored
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, NarrativeSection, Project, SpecialFund
-from assessments.sheets import TOP_ANSWER
+from assessments.scores import TOP_ANSWER
 from scoring.engine import ScoringError, parse_number, parse_target
 from units.models import Staffing, Unit
 
@@ -168,72 +170,14 @@ class GoalForm(forms.ModelForm):
         }
 
 
-BASIC_DATA_FIELDS = [
-    f"{part}_{column}"
-    for part in (
-        "vehicle_purchase",
-        "vehicle_operation",
-        "overseas_travel",
-        "reception",
-        "project_business",
-        "project_operation",
-        "public_funds",
-        "public_office",
-        "public_utilities_travel",
-        "public_meetings_training",
-        "procurement",
-        "budget_basic_adjustment",
-    )
-    for column in ("prior", "budget", "actual")
-] + [
-    "building_area_approved",
-    "building_area_actual",
-    "building_investment_budget",
-    "building_investment_actual",
-    "austerity_measures",
-]
-
-
 class BasicDataForm(forms.ModelForm):
     """附件1-1 基础数据表 (the staffing block is StaffingForm; special funds are SpecialFundFormSet)."""
 
     class Meta:
         formfield_callback = _number_fields
         model = Facts
-        fields = BASIC_DATA_FIELDS
+        fields = tables.BASIC_DATA_FIELDS
         widgets = {"austerity_measures": forms.Textarea(attrs={"rows": 3})}
-
-
-EXECUTION_FIELDS = [
-    "budget_initial",
-    "budget_added",
-    "budget_full_year",
-    "spending_actual",
-    "budget_general_budget",
-    "budget_government_funds",
-    "budget_special_account",
-    "budget_other",
-    "budget_basic",
-    "budget_project",
-    "budget_adjustment",
-    "budget_adjustment_excluded",
-    "budget_adjustment_excluded_reason",
-    "execution_shortfall_reason",
-    "spending_q1",
-    "spending_q2",
-    "spending_q3",
-    "spending_q4",
-    "satisfaction_recipients_responses",
-    "satisfaction_recipients_satisfied",
-    "satisfaction_public_responses",
-    "satisfaction_public_satisfied",
-    "satisfaction_staff_responses",
-    "satisfaction_staff_satisfied",
-    "key_tasks_planned",
-    "key_tasks_completed",
-    "projects_planned",
-    "projects_on_time",
-]
 
 
 class ExecutionForm(forms.ModelForm):
@@ -242,7 +186,7 @@ class ExecutionForm(forms.ModelForm):
     class Meta:
         formfield_callback = _number_fields
         model = Facts
-        fields = EXECUTION_FIELDS
+        fields = tables.EXECUTION_FIELDS
         widgets = {
             "budget_adjustment_excluded_reason": forms.Textarea(attrs={"rows": 2}),
             "execution_shortfall_reason": forms.Textarea(attrs={"rows": 2}),
@@ -591,3 +535,13 @@ class NarrativeForm(forms.Form):
             if section.pk is None or section.body != body:
                 section.body = body
                 section.save()
+
+
+IndicatorRowFormSet = modelformset_factory(
+    IndicatorRow,
+    form=IndicatorRowForm,
+    formset=BaseIndicatorRowFormSet,
+    extra=0,
+    can_delete=True,
+    can_order=True,
+)

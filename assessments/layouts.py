@@ -1,4 +1,4 @@
-"""What differs by region (domain.md §2.3): the framework an assessment is scored with and the sections of its
+"""What differs by region: the framework an assessment is scored with and the sections of its
 narrative report. Keyed by Region.report_layout."""
 
 from dataclasses import dataclass

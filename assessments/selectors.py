@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from assessments.facts import FactSheet
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, Project, SpecialFund
-from assessments.sheets import ScoredAssessment, score_assessment
+from assessments.scores import ScoredAssessment, score_assessment
 from units.models import Staffing
 
 

@@ -1,17 +1,15 @@
 """Writes that touch an assessment. Every save goes through `assessment_touch`, which enforces optimistic locking:
 a save based on a version someone else has replaced is refused, never applied."""
 
-from decimal import Decimal
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from assessments.audit import audit_record, form_changes, formset_changes
 from assessments.layouts import layout_for
 from assessments.models import (
     Assessment,
-    AuditEvent,
     Facts,
     IndicatorRow,
     Institution,
@@ -163,53 +161,32 @@ def assessment_save_forms(
     for formset in formsets:
         formset.save()
     if changes:
-        AuditEvent.objects.create(
+        audit_record(
             assessment=assessment,
             user=user,
-            user_name=user.get_full_name() or user.username,
             action="save",
-            action_label=f"保存“{label}”" if label else "保存",
+            label=f"保存“{label}”" if label else "保存",
             changes=changes,
         )
 
 
-def _shown(value, places: int | None = None) -> str:
-    if value in (None, ""):
-        return "（空）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal) and places is not None:
-        return f"{value:.{places}f}"
-    return str(value)
+class RowsOf:
+    """A validated formset of rows saved for their owner (the assessment, and a project for a project's indicator
+    rows): new rows belong to the owner, the order on the page becomes their position, blank new rows are skipped."""
 
+    def __init__(self, formset, **owner):
+        self.formset, self.owner = formset, owner
 
-def form_changes(form, where: str) -> list[dict]:
-    changes = []
-    for name in form.changed_data:
-        if name in ("ORDER", "DELETE", "id"):
-            continue
-        old, new = form.initial.get(name), form.cleaned_data.get(name)
-        places = getattr(form.fields[name], "decimal_places", None)
-        if _shown(old, places) == _shown(new, places):
-            continue
-        label = form.fields[name].label or name
-        where_label = f"{where}·{label}" if where else str(label)
-        changes.append({"where": where_label, "old": _shown(old, places), "new": _shown(new, places)})
-    return changes
-
-
-def formset_changes(formset, where: str) -> list[dict]:
-    changes = []
-    for index, form in enumerate(formset.forms, start=1):
-        name = (form.cleaned_data or {}).get("name") or getattr(form.instance, "name", "") or ""
-        row = f"{where}·第{index}行" + (f"「{name}」" if name else "")
-        if formset.can_delete and formset._should_delete_form(form):
-            if form.instance.pk is not None:
-                changes.append({"where": row, "old": "存在", "new": "已删除"})
-            continue
-        if form.instance.pk is None:
-            if form.has_changed():
-                changes.append({"where": row, "old": "（无此行）", "new": "新增"})
-            continue
-        changes += form_changes(form, row)
-    return changes
+    def save(self) -> None:
+        formset = self.formset
+        for form in formset.forms:
+            if formset.can_delete and formset._should_delete_form(form):
+                continue
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            order = form.cleaned_data.get("ORDER")
+            if order is not None:
+                form.instance.position = order
+            for name, value in self.owner.items():
+                setattr(form.instance, name, value)
+        formset.save()

@@ -7,10 +7,20 @@ from decimal import Decimal
 
 from django.db import models
 
-from assessments.models import EvaluationMember, Evidence, Facts, IndicatorRow, Institution, NarrativeSection, Project
-from assessments.project_services import project_framework_version
+from assessments.audit import ROW_ADDED, ROW_REMOVED, change, shown
+from assessments.models import (
+    Assessment,
+    EvaluationMember,
+    Evidence,
+    Facts,
+    IndicatorRow,
+    Institution,
+    NarrativeSection,
+    Project,
+    Snapshot,
+)
+from assessments.scores import project_framework_version, score_project
 from assessments.selectors import AssessmentData
-from assessments.sheets import score_project
 from scoring.adapters import framework_spec
 from units.models import Staffing
 
@@ -150,12 +160,6 @@ _FIELD_LABELS = {
 }
 
 
-def _shown(value) -> str:
-    if value in (None, ""):
-        return "（空）"
-    return str(value)
-
-
 def _row_label(section: str, index: int, row) -> str:
     name = row.get("name") if isinstance(row, dict) else None
     return f"{_SECTION_LABELS.get(section, section)} 第{index + 1}行" + (f"「{name}」" if name else "")
@@ -175,9 +179,9 @@ def document_diff(old: dict, new: dict) -> list[dict]:
                 right = b[index] if index < len(b) else None
                 where = _row_label(section, index, right or left)
                 if left is None:
-                    changes.append({"where": where, "old": "（无此行）", "new": "新增"})
+                    changes.append(change(where, *ROW_ADDED))
                 elif right is None:
-                    changes.append({"where": where, "old": "存在", "new": "已删除"})
+                    changes.append(change(where, *ROW_REMOVED))
                 else:
                     _diff_mapping(where, left, right, changes)
         elif isinstance(a, dict) or isinstance(b, dict):
@@ -194,14 +198,13 @@ def _diff_mapping(where: str, left: dict, right: dict, changes: list[dict]) -> N
                 y = (b or [])[index] if index < len(b or []) else None
                 sub = f"{where}·{_row_label('indicator_rows', index, y or x)}"
                 if x is None or y is None:
-                    changes.append(
-                        {
-                            "where": sub,
-                            "old": "（无此行）" if x is None else "存在",
-                            "new": "新增" if x is None else "已删除",
-                        }
-                    )
+                    changes.append(change(sub, *(ROW_ADDED if x is None else ROW_REMOVED)))
                 elif x != y:
                     _diff_mapping(sub, x, y, changes)
         elif a != b and not (a in (None, "") and b in (None, "")):
-            changes.append({"where": f"{where}·{_FIELD_LABELS.get(key, key)}", "old": _shown(a), "new": _shown(b)})
+            changes.append(change(f"{where}·{_FIELD_LABELS.get(key, key)}", shown(a), shown(b)))
+
+
+def latest_snapshot(assessment: Assessment) -> Snapshot | None:
+    """The snapshot a final assessment is shown from: the newest (a reopened and re-finalised assessment has several)."""
+    return Snapshot.objects.filter(assessment=assessment).order_by("-created_at", "-pk").first()

@@ -194,7 +194,7 @@ def summarised(assessments) -> list[tuple[Assessment, dict]]:
     return out
 
 
-# --- stored summaries (issue #8) -----------------------------------------------------------------------------------
+# --- stored summaries -----------------------------------------------------------------------------------------
 
 # The code that turns an assessment into its summary. Its hash is part of every stored summary's key, so a deploy that
 # changes how a total is computed makes every stored line differ from its key, and each is computed again.
@@ -202,7 +202,7 @@ SUMMARY_SOURCES = (
     "scoring/engine",
     "scoring/adapters.py",
     "assessments/facts.py",
-    "assessments/sheets.py",
+    "assessments/scores.py",
     "assessments/selectors.py",
     "assessments/summaries.py",
 )

@@ -57,3 +57,92 @@ BASIC_DATA_ROWS = (
     Row("政府采购金额", "procurement"),
     Row("部门基本支出预算调整", "budget_basic_adjustment"),
 )
+
+
+def unit_row_groups(spec) -> list[tuple[str, str]]:
+    """The level-2 groups of a 10号 table under which the unit writes its own rows, as choices."""
+    return [(node.code, node.name) for node in spec.walk() if node.unit_rows]
+
+
+FUNDS_BLOCK_FIELDS = {
+    "budget_initial",
+    "budget_added",
+    "budget_full_year",
+    "spending_actual",
+    "budget_general_budget",
+    "budget_government_funds",
+    "budget_special_account",
+    "budget_other",
+    "budget_basic",
+    "budget_project",
+    "execution_shortfall_reason",
+}
+
+
+def is_funds_block(node) -> bool:
+    """The 10号 预算执行率 indicator, scored from the funds block at the head of the table."""
+    return node.is_leaf and node.rule is not None and set(node.rule.facts()) == {"spending_actual", "budget_full_year"}
+
+
+# A project's funds block (附件1-3): a row per source of funds, three columns each (project fields <source>_<column>).
+FUND_SOURCES = [("其中：当年财政拨款", "fiscal"), ("上年结转资金", "carryover"), ("其他资金", "other")]
+FUND_COLUMNS = ("budget_initial", "budget_full_year", "spending_actual")
+
+
+# The 基础数据表's inputs (附件1-1), besides staffing and the special funds.
+BASIC_DATA_FIELDS = [
+    f"{part}_{column}"
+    for part in (
+        "vehicle_purchase",
+        "vehicle_operation",
+        "overseas_travel",
+        "reception",
+        "project_business",
+        "project_operation",
+        "public_funds",
+        "public_office",
+        "public_utilities_travel",
+        "public_meetings_training",
+        "procurement",
+        "budget_basic_adjustment",
+    )
+    for column in ("prior", "budget", "actual")
+] + [
+    "building_area_approved",
+    "building_area_actual",
+    "building_investment_budget",
+    "building_investment_actual",
+    "austerity_measures",
+]
+
+# The 自评表's inputs besides the indicator rows: the funds block, quarterly spending, surveys, work done.
+EXECUTION_FIELDS = [
+    "budget_initial",
+    "budget_added",
+    "budget_full_year",
+    "spending_actual",
+    "budget_general_budget",
+    "budget_government_funds",
+    "budget_special_account",
+    "budget_other",
+    "budget_basic",
+    "budget_project",
+    "budget_adjustment",
+    "budget_adjustment_excluded",
+    "budget_adjustment_excluded_reason",
+    "execution_shortfall_reason",
+    "spending_q1",
+    "spending_q2",
+    "spending_q3",
+    "spending_q4",
+    "satisfaction_recipients_responses",
+    "satisfaction_recipients_satisfied",
+    "satisfaction_public_responses",
+    "satisfaction_public_satisfied",
+    "satisfaction_staff_responses",
+    "satisfaction_staff_satisfied",
+    "key_tasks_planned",
+    "key_tasks_completed",
+    "projects_planned",
+    "projects_on_time",
+]

@@ -128,7 +128,7 @@ def build(units: int):
 
 
 def wait_for(job, started: float, timeout: float = 3600):
-    from assessments.export_models import ExportJob
+    from assessments.models import ExportJob
 
     last = None
     while True:
@@ -148,8 +148,8 @@ def main():
     from django.contrib.auth import get_user_model
     from django.db.models import Max
 
-    from assessments import exports
-    from assessments.export_models import ExportJob
+    from assessments.exports import services as exports
+    from assessments.models import ExportJob
 
     ensure_database()
     department = build(args.units)

@@ -463,6 +463,7 @@ KINDS = [
     ("django/forms/", "forms and widgets"),
     ("assessments/forms.py", "forms and widgets"),
     ("perfeval/renderers", "forms and widgets"),
+    ("perfeval/widgets", "forms and widgets"),
     ("django/template/", "templates and HTML"),
     ("jinja2/", "templates and HTML"),
     ("markupsafe/", "templates and HTML"),

@@ -66,7 +66,7 @@ def pages(pdf: bytes) -> int:
 
 def run():
     from assessments.models import Assessment
-    from assessments.reports import render_report_pdf
+    from assessments.reports.render import render_report_pdf
 
     pk = build()
 

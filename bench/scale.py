@@ -84,8 +84,8 @@ def main():
 
     from assessments.management.commands.seed_scale import USER_PREFIX
     from assessments.models import Assessment
+    from assessments.overview.selectors import current_assessment_year
     from units.access import visible_units
-    from units.selectors import current_assessment_year
 
     # The superuser, an administrator of one city's 主管部门, the finance reviewer of every 主管部门, one supervisor
     # and one preparer (manage.py seed_scale).

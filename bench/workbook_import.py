@@ -104,9 +104,9 @@ def report(name: str, samples: list[float]) -> None:
 
 def main():
     from assessments.models import Assessment
-    from assessments.workbook import workbook_bytes
-    from assessments.workbook_import import parse_workbook, workbook_import
-    from tests.assessments.workbook_helpers import edited
+    from assessments.workbook.build import workbook_bytes
+    from assessments.workbook.imports import parse_workbook, workbook_import
+    from tests.assessments.workbook.workbook_helpers import edited
 
     assessment, user = build()
     start = time.perf_counter()

@@ -8,7 +8,7 @@ from functools import cache
 from django.conf import settings
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from perfeval.templatetags.perfeval import control, field_input, hidden_inputs
+from perfeval.widgets import control, field_input, hidden_inputs
 
 
 @cache

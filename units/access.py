@@ -5,14 +5,19 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from units.models import WRITE_ROLES, Membership, Unit
+from units.models import WRITE_ROLES, Membership, Role, Unit
 
 
-def reached_from(unit_ids) -> Q:
+def reached_from(unit_ids, *, via: str = "") -> Q:
     """Units at, or one or two levels below, the given units (主管部门 → 单位 → 二级机构): what a membership there
-    reaches. `unit_ids` is a subquery of unit ids, so the database answers with a few index lookups however many
-    units there are, instead of joining every unit to the memberships of its parents."""
-    return Q(pk__in=unit_ids) | Q(parent_id__in=unit_ids) | Q(parent__parent_id__in=unit_ids)
+    reaches. `unit_ids` is a subquery or a few ids, so the database answers with index lookups however many units
+    there are, instead of joining every unit to the memberships of its parents. `via` asks the same of a model
+    that points at a unit (e.g. ``via="unit__"`` for assessments)."""
+    return (
+        Q(**{f"{via}pk__in": unit_ids})
+        | Q(**{f"{via}parent_id__in": unit_ids})
+        | Q(**{f"{via}parent__parent_id__in": unit_ids})
+    )
 
 
 def visible_units(user) -> QuerySet[Unit]:
@@ -29,6 +34,18 @@ def roles_in_unit(user, unit: Unit) -> set[str]:
 
 def can_write(user, unit: Unit) -> bool:
     return user.is_superuser or bool(roles_in_unit(user, unit) & WRITE_ROLES)
+
+
+def is_administrator(user, unit: Unit | None = None) -> bool:
+    """管理员: a superuser, or a holder of the 管理员 role — in the unit or above it when a unit is given (reopening
+    its assessment), anywhere otherwise (the annual export and the dashboard)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if unit is None:
+        return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+    return Role.ADMIN in roles_in_unit(user, unit)
 
 
 def get_unit_for_user(user, pk) -> tuple[Unit, bool]:

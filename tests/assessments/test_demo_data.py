@@ -14,10 +14,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from assessments.demo import load_demo_assessments
+from assessments.management.demo import load_demo_assessments
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, NarrativeSection, Project, SpecialFund
+from assessments.scores import score_project
 from assessments.selectors import assessment_data
-from assessments.sheets import score_project
 from scoring.adapters import framework_spec
 from scoring.models import Framework
 

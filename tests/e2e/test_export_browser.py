@@ -68,11 +68,11 @@ def test_an_administrator_exports_all_years_and_downloads_the_combined_pdf(
 
 
 def finalise_futian():
-    """The Futian demo signed through every step by its demo users (as tests/exports/conftest.py does)."""
+    """The Futian demo signed through every step by its demo users (as tests/assessments/exports/conftest.py does)."""
     from django.contrib.auth import get_user_model
 
-    from assessments import workflow
     from assessments.models import Assessment
+    from assessments.workflow import services as workflow
 
     users = {u.username: u for u in get_user_model().objects.filter(username__startswith="ft-")}
     assessment = Assessment.objects.select_related("unit__region", "unit__parent").get(unit__code="440304-101")

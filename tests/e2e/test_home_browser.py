@@ -4,8 +4,8 @@ from urllib.parse import urlparse
 import yaml
 from django.core.management import call_command
 
+from assessments.management.commands.load_demo import DEMO_FILE
 from tests.e2e.conftest import login
-from units.management.commands.load_demo import DEMO_FILE
 
 
 def test_demo_preparer_logs_in_and_sees_their_unit_in_chinese(page, live_server, screenshot, db):

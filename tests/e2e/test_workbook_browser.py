@@ -8,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from assessments.models import Assessment, Facts, SpecialFund
-from tests.assessments.workbook_helpers import edited
+from tests.assessments.workbook.workbook_helpers import edited
 from tests.e2e.conftest import login
 
 PASSWORD = "perfeval-demo-2026"

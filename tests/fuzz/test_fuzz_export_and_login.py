@@ -8,7 +8,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.export_models import ExportJob
+from assessments.models import ExportJob
 from tests.fuzz import budget
 from tests.fuzz.state import post, rolled_back, rows
 from tests.fuzz.strategies import describe, mutated, scalar

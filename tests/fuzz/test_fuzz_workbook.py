@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from assessments.models import IndicatorRow, Project, SpecialFund
-from assessments.workbook import MAP_FIRST_ROW, MARKER_SHEET, encode_cell_map
-from tests.assessments.workbook_helpers import cell_map, exported, saved
+from assessments.workbook.build import MAP_FIRST_ROW, MARKER_SHEET, encode_cell_map
+from tests.assessments.workbook.workbook_helpers import cell_map, exported, saved
 from tests.fuzz import budget
 from tests.fuzz.state import assert_one_new_version, assert_unchanged, assessment_state, lock_version, post, rolled_back
 from tests.fuzz.strategies import describe, scalar

@@ -10,8 +10,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments import workflow
 from assessments.models import Facts, ReScore, SignOff
+from assessments.workflow import services as workflow
 from tests.fuzz import budget
 from tests.fuzz.state import (
     assert_one_new_version,

@@ -10,7 +10,7 @@ from assessments.models import Evidence, Project
 from units.models import Membership, Role
 
 PUBLIC = {"login", "logout"}
-# 信息公开 (public:list, public:pdf) answers anyone by design: tests/exports/test_public.py covers it.
+# 信息公开 (public:list, public:pdf) answers anyone by design: tests/assessments/reports/public/test_public.py covers it.
 PUBLIC |= {"list", "pdf"}
 # Pages that are about the user, not about a unit: they may answer 200 but must not show another unit's data.
 PERSONAL = {"home", "inbox", "notifications_read", "password_change", "password_change_done", "delegations"}

@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Pages a visitor may open without logging in.
 PUBLIC = {"login"}
-# 信息公开 (public:list, public:pdf): no login by design, tested in tests/exports/test_public.py.
+# 信息公开 (public:list, public:pdf): no login by design, tested in tests/assessments/reports/public/test_public.py.
 PUBLIC |= {"list", "pdf"}
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from assessments import forms
-from perfeval.templatetags.perfeval import hidden_inputs, render_widget
+from perfeval.widgets import hidden_inputs, render_widget
 
 
 def _normal(html: str) -> str:
@@ -56,8 +56,8 @@ def test_a_disabled_field_renders_disabled_as_django_does():
 
 @pytest.mark.django_db
 def test_hidden_inputs_equal_djangos_hidden_fields_and_order(assessment):
+    from assessments.forms import IndicatorRowFormSet
     from assessments.models import IndicatorRow
-    from assessments.views import IndicatorRowFormSet
 
     IndicatorRow.objects.create(assessment=assessment, group_code="quantity", name="指标", weight=5, position=3)
     formset = IndicatorRowFormSet(

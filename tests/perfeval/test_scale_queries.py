@@ -8,9 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments import workflow
 from assessments.models import Assessment
 from assessments.services import assessment_create
+from assessments.workflow import services as workflow
 from units.models import Deadline, Delegation, Membership, Role, Staffing, Unit
 
 

@@ -2,7 +2,7 @@
 the CSP allows no inline code, uploads over the limits are refused in Chinese, MEDIA_ROOT is never served, and
 failed logins lock out the attacker — by name, and by address even behind a load balancer — but not everyone else.
 (The same-address lock-out and the CSP on the home page are in test_auth.py; the evidence checks in
-tests/assessments/test_evidence.py.)"""
+tests/assessments/evidence/test_evidence.py.)"""
 
 import os
 import re
@@ -17,9 +17,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments import evidence as ev
+from assessments.evidence import services as ev
 from assessments.models import Evidence
-from assessments.workbook_import import MAX_FILE_BYTES, TOO_LARGE
+from assessments.workbook.imports import MAX_FILE_BYTES, TOO_LARGE
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV_FILE = ROOT / "deploy" / "perfeval.env.example"
@@ -159,7 +159,7 @@ def test_an_evidence_file_over_the_limit_is_refused_in_chinese_and_not_stored(
         },
     )
     assert response.status_code == 200
-    assert ev.TOO_BIG.format(size="2.1 KB", limit="1 KB") in response.content.decode()
+    assert ev.TOO_BIG.format(size="2.1\xa0KB", limit="1.0\xa0KB") in response.content.decode()
     assert not Evidence.objects.exists()
     assert not any(path.is_file() for path in Path(media).rglob("*"))
 

@@ -1,4 +1,4 @@
-"""Bring every stored assessment summary up to date (issue #8). The dashboard does this itself for what it shows; run
+"""Bring every stored assessment summary up to date. The dashboard does this itself for what it shows; run
 this after a deploy that changes the scoring code, or after loading many assessments, so that no dashboard request
 has thousands of summaries to compute."""
 

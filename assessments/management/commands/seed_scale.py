@@ -1,4 +1,4 @@
-"""A scale data set for the performance work (issue #8): regions, 主管部门 and N units with their staffing, people in
+"""A scale data set for measuring the list pages: regions, 主管部门 and N units with their staffing, people in
 every role, and one assessment per unit and year with realistic contents in a mix of workflow states.
 
     manage.py seed_scale --units 5000 --years 3          # the figures in bench/RESULTS.md
@@ -23,13 +23,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from assessments.export_models import ExportItem
 from assessments.layouts import layout_for
 from assessments.models import (
     Assessment,
     AssessmentSummary,
     AuditEvent,
     EvaluationMember,
+    ExportItem,
     Facts,
     IndicatorRow,
     Institution,
@@ -41,13 +41,13 @@ from assessments.models import (
     Snapshot,
     SpecialFund,
 )
+from assessments.overview.selectors import current_assessment_year
 from assessments.selectors import AssessmentData
 from assessments.snapshots import assessment_document, document_sha256
 from assessments.summaries import refresh_summaries
-from assessments.workflow import STEPS
+from assessments.workflow.services import STEPS
 from scoring.models import Framework
 from units.models import Deadline, Delegation, Membership, Region, Role, Staffing, Unit
-from units.selectors import current_assessment_year
 
 PREFIX = "BENCH-SCALE"
 USER_PREFIX = "bench-scale-"
@@ -647,7 +647,7 @@ class Seeder:
         self.counts["通知"] += len(notifications)
 
     def snapshot(self, assessment: Assessment, parts, signoffs: list[SignOff]) -> Snapshot:
-        """The document the workflow freezes (assessments.workflow._finalise), built from the rows in memory."""
+        """The document the workflow freezes (assessments.workflow.services._finalise), built from the rows in memory."""
         fact, institutions, funds, rows, projects = parts
         for instance in (fact, *institutions, *funds, *rows, *projects):
             as_stored(instance)

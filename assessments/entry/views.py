@@ -1,0 +1,258 @@
+"""Assessment screens: one view per tab (GET shows it, POST saves it) and one live preview per tab, which
+recomputes the tab's derived figures and the score sheet from the typed values without saving them."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import modelformset_factory
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments import forms as f
+from assessments import tables
+from assessments.access import get_assessment_for_user
+from assessments.layouts import layout_for
+from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, SpecialFund
+from assessments.selectors import AssessmentData, assessment_data
+from assessments.services import RowsOf, assessment_save_forms
+from assessments.tabs import TAB_LABELS, TableItem, disable, finding_link, next_url, posted_instances, tab_context
+from assessments.workflow.review import review_context
+from scoring.adapters import framework_spec
+
+InstitutionFormSet = modelformset_factory(
+    Institution, form=f.InstitutionForm, formset=f.RowFormSet, extra=0, can_delete=True, can_order=True
+)
+SpecialFundFormSet = modelformset_factory(
+    SpecialFund, form=f.SpecialFundForm, formset=f.RowFormSet, extra=0, can_delete=True, can_order=True
+)
+
+
+@require_GET
+def assessment_detail(request, assessment_id: int):
+    get_assessment_for_user(request.user, assessment_id)
+    return redirect("assessments:tab", assessment_id, "basic")
+
+
+# --- the tabs: each returns its bound (or unbound) forms and formsets ---------------------------------------------
+
+
+def _institution_qs(data):
+    return Institution.objects.filter(assessment=data.assessment)
+
+
+def _basic_forms(data: AssessmentData, post):
+    return {
+        "unit_form": f.UnitInfoForm(post, instance=data.assessment.unit, prefix="unit"),
+        "staffing_form": f.StaffingForm(post, instance=data.staffing, prefix="staffing"),
+        "goal_form": f.GoalForm(post, instance=data.assessment, prefix="goal"),
+    }, {}
+
+
+def _finance_forms(data: AssessmentData, post):
+    return {}, {
+        "institutions": InstitutionFormSet(post, queryset=_institution_qs(data), prefix="inst"),
+    }
+
+
+def _basic_data_forms(data: AssessmentData, post):
+    return {"basic_form": f.BasicDataForm(post, instance=data.facts, prefix="facts")}, {
+        "special_funds": SpecialFundFormSet(
+            post, queryset=SpecialFund.objects.filter(assessment=data.assessment), prefix="fund"
+        ),
+    }
+
+
+def _self_eval_forms(data: AssessmentData, post):
+    spec = framework_spec(data.assessment.framework_version)
+    return {
+        "execution_form": f.ExecutionForm(post, instance=data.facts, prefix="facts"),
+        "goal_form": f.GoalForm(post, instance=data.assessment, prefix="goal"),
+    }, {
+        "rows": f.IndicatorRowFormSet(
+            post,
+            queryset=IndicatorRow.objects.filter(assessment=data.assessment, project=None),
+            prefix="row",
+            indicators=spec.by_code,
+            groups=tables.unit_row_groups(spec),
+        ),
+    }
+
+
+def _narrative_forms(data: AssessmentData, post):
+    sections = layout_for(data.assessment.unit).sections
+    return {"narrative_form": f.NarrativeForm(post, assessment=data.assessment, sections=sections)}, {}
+
+
+EvaluationMemberFormSet = modelformset_factory(
+    EvaluationMember,
+    fields=["name", "title", "organisation"],
+    formset=f.RowFormSet,
+    extra=0,
+    can_delete=True,
+    can_order=True,
+)
+
+
+def _review_forms(data: AssessmentData, post):
+    return {}, {
+        "members": EvaluationMemberFormSet(
+            post, queryset=EvaluationMember.objects.filter(assessment=data.assessment), prefix="member"
+        )
+    }
+
+
+FORM_BUILDERS = {
+    "review": _review_forms,
+    "narrative": _narrative_forms,
+    "basic": _basic_forms,
+    "finance": _finance_forms,
+    "basic-data": _basic_data_forms,
+    "self-eval": _self_eval_forms,
+}
+
+
+def assessment_tab(request, assessment_id: int, tab: str):
+    if tab not in TAB_LABELS:
+        return render(request, "404.html", status=404)
+    assessment, writable = get_assessment_for_user(request.user, assessment_id)
+    data = assessment_data(assessment)
+    builder = FORM_BUILDERS.get(tab)
+    forms, formsets, stale = {}, {}, None
+    if builder is not None:
+        if request.method == "POST":
+            if not writable:
+                raise PermissionDenied("您对这份自评只有查看权限。")
+            forms, formsets = builder(data, request.POST)
+            if all(form.is_valid() for form in forms.values()) and all(fs.is_valid() for fs in formsets.values()):
+                try:
+                    expected = int(request.POST.get("lock_version", ""))
+                except ValueError:
+                    return HttpResponseBadRequest("缺少版本号。")
+                try:
+                    assessment_save_forms(
+                        assessment=assessment,
+                        user=request.user,
+                        expected_version=expected,
+                        forms=forms.values(),
+                        formsets=[RowsOf(fs, assessment=assessment) for fs in formsets.values()],
+                        label=TAB_LABELS[tab],
+                    )
+                except ValidationError as error:  # a stale save, or the assessment is no longer a draft
+                    stale = " ".join(error.messages)
+                else:
+                    messages.success(request, f"“{TAB_LABELS[tab]}”已保存。")
+                    return redirect(next_url(request, reverse("assessments:tab", args=[assessment.pk, tab])))
+            # Invalid or stale: the page is shown again with everything the user typed.
+            data = _data_with_posted_values(data, forms, formsets)
+        else:
+            forms, formsets = builder(data, None)
+            data = _data_with_posted_values(data, forms, formsets)
+            if not writable or assessment.status != Assessment.Status.DRAFT:
+                disable(forms, formsets)
+    context = _tab_page(request, data, tab, writable, forms, formsets)
+    context["stale_message"] = stale
+    return render(request, f"assessments/entry/tab_{tab.replace('-', '_')}.html", context)
+
+
+@require_POST
+def assessment_preview(request, assessment_id: int, tab: str):
+    """The tab's computed cells and the score panel for the values as typed (nothing is saved)."""
+    builder = FORM_BUILDERS.get(tab)
+    if builder is None:
+        return render(request, "404.html", status=404)
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    data = assessment_data(assessment)
+    forms, formsets = builder(data, request.POST)
+    for form in forms.values():
+        form.is_valid()
+    for formset in formsets.values():
+        formset.is_valid()
+    data = _data_with_posted_values(data, forms, formsets)
+    context = _tab_page(request, data, tab, False, forms, formsets)
+    return render(request, "assessments/entry/partials/preview.html", context)
+
+
+def _data_with_posted_values(data: AssessmentData, forms, formsets) -> AssessmentData:
+    """Bound forms have already copied their valid values onto the instances (ModelForm._post_clean); rows of
+    formsets are taken as posted, so the computed figures shown match what the user sees on the page."""
+    if "institutions" in formsets:
+        data.institutions = posted_instances(formsets["institutions"])
+    if "special_funds" in formsets:
+        data.special_funds = posted_instances(formsets["special_funds"])
+    if "rows" in formsets:
+        project_rows = [row for row in data.rows if row.project_id is not None]
+        data.rows = posted_instances(formsets["rows"]) + project_rows
+    if "staffing_form" in forms:
+        data.staffing = forms["staffing_form"].instance
+    data._fact_sheet = None
+    return data
+
+
+def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, formsets) -> dict:
+    context = tab_context(data, tab, writable, forms, formsets, previews=tab in FORM_BUILDERS)
+    scored, assessment = context["scored"], data.assessment
+    if tab == "self-eval":
+        context.update(_self_eval_context(data, scored, forms, formsets))
+    if tab == "review":
+        context.update(review_context(request, data, scored))
+    if tab == "score" and scored is not None:
+        context["findings"] = [(finding, finding_link(assessment, finding)) for finding in scored.findings]
+    return context
+
+
+def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
+    """The 自评表 laid out as the framework's tree: headers with subtotals, a row per indicator (unit-written rows
+    under their level-2 group), each with its score line; and the facts the framework's rules read."""
+    spec = framework_spec(data.assessment.framework_version)
+    lines = {line.code: line for line in scored.sheet.lines} if scored else {}
+    fixed, by_group, orphans = {}, {}, []
+    for form in formsets["rows"]:
+        if form.indicator is not None:
+            fixed[form.indicator.code] = form
+            continue
+        group = form["group_code"].value() or ""
+        if group in {node.code for node in spec.walk() if node.unit_rows}:
+            by_group.setdefault(group, []).append(form)
+        else:
+            orphans.append(form)
+    table, execution_line, execution_row = [], None, None
+    for node in spec.walk():
+        line = lines.get(node.code)
+        if tables.is_funds_block(node):
+            execution_line, execution_row = line, fixed.get(node.code)
+            continue
+        if node.unit_rows:
+            table.append(TableItem(node, line))
+            table += [TableItem(node, lines.get(form.prefix), form) for form in by_group.get(node.code, [])]
+            table.append(TableItem(node, add_group=node.code))
+        elif node.is_leaf:
+            if node.code in fixed:
+                table.append(TableItem(node, line, fixed[node.code]))
+        else:
+            table.append(TableItem(node, line))
+    table += [TableItem(None, lines.get(form.prefix), form) for form in orphans]
+
+    needed = set()
+    for node in spec.walk():
+        if node.rule is not None:
+            needed.update(node.rule.facts())
+    execution_form = forms["execution_form"]
+    shown, hidden = [], []
+    for name in execution_form.fields:
+        if name in tables.FUNDS_BLOCK_FIELDS:
+            continue
+        base = name.removesuffix("_responses").removesuffix("_satisfied")
+        wanted = (
+            name in needed
+            or base in needed
+            or (name == "budget_adjustment_excluded_reason" and "budget_adjustment_excluded" in needed)
+        )
+        (shown if wanted else hidden).append(execution_form[name])
+    return {
+        "indicator_table": table,
+        "execution_line": execution_line,
+        "execution_row": execution_row,
+        "fact_fields": shown,
+        "hidden_fact_fields": hidden,
+    }

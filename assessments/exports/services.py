@@ -1,0 +1,507 @@
+"""The annual export: every unit's report as a PDF, one combined PDF (cover, summary table, then each
+report with a bookmark per unit), the 汇总表 in Excel and a ZIP of them all — in the background, through Django's
+Tasks API.
+
+`export_start` creates the job and one item per assessment and enqueues one `export_render_item` per item. A task
+first CLAIMS its item (pending → running in one UPDATE): when that changes no row, another worker has it and the task
+returns, so no item is ever rendered twice however many workers there are. The rendered PDF is kept under
+MEDIA_ROOT/exports/cache/<fingerprint>.pdf, the fingerprint being what the report shows (the snapshot's SHA-256 for
+a final assessment), so an unchanged report is reused by the next export. Two exports running at the same time over
+the same unit have two items with one fingerprint: the render of a fingerprint holds a database lock, so the second
+waits and reuses the first one's file. A failure is recorded on its item and the others go on. The task that
+finishes the last item enqueues `export_assemble`, which claims the job the same way.
+
+A worker that dies mid-render leaves its item running: an item running longer than STALE_AFTER is put back and
+enqueued again by the next render task or export (`reclaim_stale_items`); the dead worker's claim is void, so a late
+finish by it counts nothing."""
+
+import io
+import logging
+import os
+import re
+import socket
+import zipfile
+from collections import OrderedDict
+from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from assessments.models import Assessment, ExportItem, ExportJob
+from assessments.reports.cache import cache_path, fingerprint, write_atomically
+from assessments.reports.render import REPORT_CSS, render_report_pdf, report_filename
+from assessments.selectors import assessment_data
+from assessments.snapshots import latest_snapshot
+from assessments.summaries import percent, summary_from_data, summary_from_snapshot
+from perfeval.runtime import collect_between_jobs
+from units.access import visible_units
+
+logger = logging.getLogger(__name__)
+
+EXPORT_CSS = "css/export.css"
+# The 汇总表's column of 全年执行数 ÷ 全年预算数 (an indicator may be called 预算执行率 too: its column holds points).
+RATE_HEAD = "预算执行率（%）"
+FINISHED_ITEM = (ExportItem.Status.DONE, ExportItem.Status.REUSED, ExportItem.Status.FAILED)
+# A report renders in seconds (about 0.15 s a page): an item running this long was left by a dead worker.
+STALE_AFTER = timedelta(minutes=15)
+
+
+# --- who, and which assessments ---------------------------------------------------------------------------------
+
+
+def scope_filter(*, scope: str, region=None, department=None) -> Q:
+    if scope == ExportJob.Scope.REGION:
+        # 省 → 市 → 区（县）: a region reaches two levels down.
+        return Q(unit__region=region) | Q(unit__region__parent=region) | Q(unit__region__parent__parent=region)
+    if scope == ExportJob.Scope.DEPARTMENT:
+        return Q(unit=department) | Q(unit__parent=department) | Q(unit__parent__parent=department)
+    return Q()
+
+
+def export_assessments(user, *, year: int | None, scope: str, region=None, department=None):
+    queryset = Assessment.objects.filter(unit__in=visible_units(user)).filter(
+        scope_filter(scope=scope, region=region, department=department)
+    )
+    if year is not None:
+        queryset = queryset.filter(year=year)
+    return queryset.order_by("year", "unit__code", "pk")
+
+
+def scope_label(*, scope: str, region=None, department=None) -> str:
+    if scope == ExportJob.Scope.REGION and region is not None:
+        return region.full_name
+    if scope == ExportJob.Scope.DEPARTMENT and department is not None:
+        return f"{department.name}及所属单位"
+    return "全部单位"
+
+
+def export_start(*, user, year: int | None, scope: str, region=None, department=None) -> ExportJob:
+    """Create the job and its items, then hand every item to the task backend."""
+    assessment_ids = list(
+        export_assessments(user, year=year, scope=scope, region=region, department=department).values_list(
+            "pk", flat=True
+        )
+    )
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            year=year,
+            scope=scope,
+            region=region if scope == ExportJob.Scope.REGION else None,
+            department=department if scope == ExportJob.Scope.DEPARTMENT else None,
+            scope_label=scope_label(scope=scope, region=region, department=department),
+            requested_by=user,
+            total=len(assessment_ids),
+        )
+        ExportItem.objects.bulk_create(
+            ExportItem(job=job, assessment_id=pk, position=index) for index, pk in enumerate(assessment_ids)
+        )
+    reclaim_stale_items()
+    # After the commit, so that a worker on another connection finds the rows. The immediate backend runs each
+    # task right here.
+    for item_id in job.items.order_by("position").values_list("pk", flat=True):
+        export_render_item.enqueue(item_id)
+    if not assessment_ids:
+        export_assemble.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def export_again(*, job: ExportJob, user) -> ExportJob:
+    """The same year and scope once more (unchanged reports are reused from the cache)."""
+    return export_start(user=user, year=job.year, scope=job.scope, region=job.region, department=job.department)
+
+
+# --- one item ---------------------------------------------------------------------------------------------------
+
+
+def job_dir(job: ExportJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / "exports" / "jobs" / str(job.pk)
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
+
+
+def _summary(assessment: Assessment, snapshot) -> dict:
+    if snapshot is not None:
+        return summary_from_snapshot(assessment, snapshot)
+    return summary_from_data(assessment_data(assessment))
+
+
+def fingerprint_lock_key(key: str) -> int:
+    """The fingerprint as a signed 64-bit advisory-lock key (two fingerprints sharing one only wait for each other)."""
+    return int.from_bytes(bytes.fromhex(key[:16]), "big", signed=True)
+
+
+@contextmanager
+def rendering_exclusively(key: str):
+    """Held while the PDF of one fingerprint is looked for and rendered: across processes and machines, whoever comes
+    second waits here and then finds the first one's file. PostgreSQL's transaction-level advisory lock is released
+    by the commit, or by the server when the worker dies. SQLite allows one writing process at a time and serves one
+    machine: no lock there."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [fingerprint_lock_key(key)])
+        yield
+
+
+def _render_claimed(item: ExportItem) -> tuple[str, dict]:
+    """Render (or reuse) the claimed item's PDF; (status, fields to store)."""
+    assessment = item.assessment
+    snapshot = latest_snapshot(assessment) if assessment.status == Assessment.Status.FINAL else None
+    fields = {"summary": {**_summary(assessment, snapshot), "filename": report_filename(assessment)}}
+    fields["fingerprint"] = key = fingerprint(assessment, snapshot)
+    path = cache_path(key)
+    fields["pdf_path"] = _relative(path)
+    if path.exists():
+        return ExportItem.Status.REUSED, fields
+    with rendering_exclusively(key):
+        if path.exists():  # rendered by another export's item while this one waited for the lock
+            return ExportItem.Status.REUSED, fields
+        pdf = render_report_pdf(assessment)
+        write_atomically(path, pdf)
+    return ExportItem.Status.DONE, fields
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def claim_item(item_id: int) -> bool:
+    """pending → running in one UPDATE: True for exactly one caller."""
+    return bool(
+        ExportItem.objects.filter(pk=item_id, status=ExportItem.Status.PENDING).update(
+            status=ExportItem.Status.RUNNING, started_at=timezone.now(), rendered_by=worker_name()
+        )
+    )
+
+
+def reclaim_stale_items() -> list[int]:
+    """Put items running longer than STALE_AFTER back to pending and enqueue them again; their ids."""
+    cutoff = timezone.now() - STALE_AFTER
+    stale = ExportItem.objects.filter(status=ExportItem.Status.RUNNING, started_at__lt=cutoff)
+    reclaimed = []
+    for pk, worker in stale.values_list("pk", "rendered_by"):
+        # One by one, so that of two processes reclaiming at once only one enqueues each item.
+        if stale.filter(pk=pk).update(status=ExportItem.Status.PENDING, started_at=None, rendered_by=""):
+            logger.warning("年度导出：导出项 %s 在 %s 上运行超过 %s，已重新排队", pk, worker or "?", STALE_AFTER)
+            reclaimed.append(pk)
+    for pk in reclaimed:
+        export_render_item.enqueue(pk)
+    return reclaimed
+
+
+@task()
+def export_render_item(item_id: int) -> str:
+    reclaim_stale_items()
+    if not claim_item(item_id):
+        return "claimed-elsewhere"
+    item = ExportItem.objects.select_related(
+        "assessment__unit__region__parent__parent",
+        "assessment__unit__parent",
+        "assessment__framework_version__framework",
+    ).get(pk=item_id)
+    ExportJob.objects.filter(pk=item.job_id, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, started_at=item.started_at
+    )
+    try:
+        status, fields = _render_claimed(item)
+    except Exception as exc:  # a unit's failure is reported on it; the other units go on
+        logger.exception("年度导出：单位报告生成失败（导出项 %s）", item_id)
+        status, fields = ExportItem.Status.FAILED, {"error": f"{type(exc).__name__}: {exc}"[:2000]}
+    with transaction.atomic():
+        # Still ours? An item reclaimed from this worker (it seemed dead) is counted by whoever holds it now.
+        finished = ExportItem.objects.filter(
+            pk=item_id, status=ExportItem.Status.RUNNING, rendered_by=item.rendered_by, started_at=item.started_at
+        ).update(status=status, finished_at=timezone.now(), **fields)
+        if not finished:
+            logger.warning("年度导出：导出项 %s 已被重新分配，本次结果不计入", item_id)
+            return "reclaimed"
+        counters = {"failed": F("failed") + 1} if status == ExportItem.Status.FAILED else {"done": F("done") + 1}
+        if status == ExportItem.Status.REUSED:
+            counters["reused"] = F("reused") + 1
+        ExportJob.objects.filter(pk=item.job_id).update(**counters)
+    collect_between_jobs()
+    job = ExportJob.objects.values("total", "done", "failed").get(pk=item.job_id)
+    if job["done"] + job["failed"] >= job["total"]:
+        export_assemble.enqueue(item.job_id)
+    return status
+
+
+# --- assembly ---------------------------------------------------------------------------------------------------
+
+
+def claim_assembly(job_id: int) -> bool:
+    return bool(
+        ExportJob.objects.filter(pk=job_id, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]).update(
+            status=ExportJob.Status.ASSEMBLING
+        )
+    )
+
+
+@task()
+def export_assemble(job_id: int) -> str:
+    if not claim_assembly(job_id):
+        return "claimed-elsewhere"
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    try:
+        paths = assemble(job)
+    except Exception as exc:
+        logger.exception("年度导出：合并失败（导出 %s）", job_id)
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        return "failed"
+    ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.DONE, finished_at=timezone.now(), **paths)
+    return "done"
+
+
+def export_title(job: ExportJob) -> str:
+    return f"{job.year_label}部门整体支出绩效自评报告汇编"
+
+
+def assemble(job: ExportJob) -> dict:
+    items = list(job.items.order_by("position", "pk"))
+    rendered = [item for item in items if item.status in (ExportItem.Status.DONE, ExportItem.Status.REUSED)]
+    directory = job_dir(job)
+    directory.mkdir(parents=True, exist_ok=True)
+    base = f"{export_title(job)}（{job.scope_label}）"
+
+    xlsx = directory / f"{job.year_label}绩效自评汇总表.xlsx"
+    write_atomically(xlsx, summary_workbook(job, items))
+    front = front_matter_pdf(job, items)
+    collect_between_jobs()
+    combined = directory / f"{base}.pdf"
+    write_atomically(combined, combine_pdfs(front, rendered))
+    archive = directory / f"{base}.zip"
+    write_atomically(archive, zip_bytes(rendered, combined=combined, xlsx=xlsx))
+    return {"zip_file": _relative(archive), "combined_pdf": _relative(combined), "xlsx_file": _relative(xlsx)}
+
+
+def summary_rows(items: list[ExportItem]) -> list[dict]:
+    rows = []
+    for number, item in enumerate(items, start=1):
+        summary = item.summary or {}
+        rows.append(
+            {
+                "number": number,
+                "unit": summary.get("unit") or str(item.assessment),
+                "department": summary.get("department", ""),
+                "year": summary.get("year", ""),
+                "status": summary.get("status_label", ""),
+                "total": summary.get("total") or "—",
+                "grade": summary.get("grade") or "—",
+                "rate": percent(summary.get("execution_rate")),
+                "failed": item.status == ExportItem.Status.FAILED,
+                "error": item.error,
+            }
+        )
+    return rows
+
+
+def front_matter_pdf(job: ExportJob, items: list[ExportItem]) -> bytes:
+    """The cover and the summary table of all units, with the reports' fonts and CSS."""
+    from weasyprint import CSS, HTML
+
+    for item in items:
+        if not item.summary:  # a failed item: name it from the database
+            item.assessment = Assessment.objects.select_related("unit").get(pk=item.assessment_id)
+    html = render_to_string(
+        "assessments/exports/combined_front.html",
+        {
+            "job": job,
+            "title": export_title(job),
+            "rows": summary_rows(items),
+            "rendered": sum(1 for i in items if i.status != ExportItem.Status.FAILED),
+            "failed": sum(1 for i in items if i.status == ExportItem.Status.FAILED),
+            "date": timezone.localdate(),
+        },
+    )
+    stylesheets = [CSS(filename=finders.find(REPORT_CSS)), CSS(filename=finders.find(EXPORT_CSS))]
+    document = HTML(string=html, base_url=settings.BASE_DIR.as_uri() + "/").render(stylesheets=stylesheets)
+    pdf = document.write_pdf()
+    del document
+    return pdf
+
+
+def bookmark_title(item: ExportItem) -> str:
+    summary = item.summary or {}
+    return f"{summary.get('year', '')}年度 {summary.get('unit', '')}"
+
+
+def combine_pdfs(front: bytes, items: list[ExportItem]) -> bytes:
+    """The front matter, then each unit's PDF with one top-level bookmark per unit (its own headings below it)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.append(io.BytesIO(front), outline_item="封面及汇总表", import_outline=False)
+    for item in items:
+        writer.append(str(Path(settings.MEDIA_ROOT) / item.pdf_path), outline_item=bookmark_title(item))
+    writer.page_mode = "/UseOutlines"
+    out = io.BytesIO()
+    writer.write(out)
+    writer.close()
+    return out.getvalue()
+
+
+def _unique(name: str, used: set[str]) -> str:
+    stem, dot, extension = name.rpartition(".")
+    candidate, number = name, 2
+    while candidate in used:
+        candidate = f"{stem}（{number}）{dot}{extension}"
+        number += 1
+    used.add(candidate)
+    return candidate
+
+
+def zip_bytes(items: list[ExportItem], *, combined: Path, xlsx: Path) -> bytes:
+    """单位报告/<report_filename> for every rendered unit, then the combined PDF and the 汇总表 at the top."""
+    out = io.BytesIO()
+    used: set[str] = set()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for item in items:
+            name = _unique(f"单位报告/{item.summary.get('filename') or f'{item.assessment_id}.pdf'}", used)
+            archive.write(Path(settings.MEDIA_ROOT) / item.pdf_path, name, compress_type=zipfile.ZIP_STORED)
+        archive.write(combined, combined.name, compress_type=zipfile.ZIP_STORED)
+        archive.write(xlsx, xlsx.name)
+    return out.getvalue()
+
+
+# --- the 汇总表 ---------------------------------------------------------------------------------------------------
+
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = _SHEET_UNSAFE.sub("", name)[:28] or "指标体系"
+    candidate, number = base, 2
+    while candidate in used:
+        candidate = f"{base[:26]}{number}"
+        number += 1
+    used.add(candidate)
+    return candidate
+
+
+def _number(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
+    """汇总: one row per unit (total, grade, execution rate, status). Then one sheet per framework version (their
+    indicators differ): every indicator's score, total, grade, execution rate."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    workbook = Workbook()
+    overview = workbook.active
+    overview.title = "汇总"
+    used = {"汇总"}
+    heads = [
+        "序号",
+        "单位编码",
+        "单位",
+        "主管部门",
+        "行政区划",
+        "年度",
+        "状态",
+        "指标体系",
+        "总分",
+        "等次",
+        RATE_HEAD,
+        "导出结果",
+    ]
+    overview.append([f"{export_title(job)}·汇总表（{job.scope_label}）"])
+    overview.append(heads)
+    by_framework: OrderedDict[tuple, list[ExportItem]] = OrderedDict()
+    for number, item in enumerate(items, start=1):
+        s = item.summary or {}
+        framework = s.get("framework") or {}
+        overview.append(
+            [
+                number,
+                s.get("unit_code", ""),
+                s.get("unit") or str(item.assessment_id),
+                s.get("department", ""),
+                s.get("region", ""),
+                s.get("year"),
+                s.get("status_label", ""),
+                framework.get("name", ""),
+                _number(s.get("total")),
+                s.get("grade") or "",
+                _number(s.get("execution_rate")),
+                f"失败：{item.error}" if item.status == ExportItem.Status.FAILED else "已生成",
+            ]
+        )
+        if framework and s.get("columns"):
+            by_framework.setdefault((framework["code"], framework["version"], framework["name"]), []).append(item)
+    _format(overview, heads, total_column=9, rate_column=11, bold=bold, get_column_letter=get_column_letter)
+
+    for (code, version, name), group in by_framework.items():
+        sheet = workbook.create_sheet(_sheet_name(name, used))
+        columns: OrderedDict[str, str] = OrderedDict()
+        for item in group:
+            for column in item.summary["columns"]:
+                columns.setdefault(column["code"], column["name"])
+        heads = ["序号", "单位", "主管部门", "年度", "状态", *columns.values(), "总分", "等次", RATE_HEAD]
+        sheet.append([f"{name}（{code} 第 {version} 版）"])
+        sheet.append(heads)
+        for number, item in enumerate(group, start=1):
+            s = item.summary
+            points = {column["code"]: column["points"] for column in s["columns"]}
+            sheet.append(
+                [
+                    number,
+                    s["unit"],
+                    s.get("department", ""),
+                    s.get("year"),
+                    s.get("status_label", ""),
+                    *(_number(points.get(code_)) for code_ in columns),
+                    _number(s.get("total")),
+                    s.get("grade") or "",
+                    _number(s.get("execution_rate")),
+                ]
+            )
+        first_score = 6
+        _format(
+            sheet,
+            heads,
+            total_column=first_score + len(columns),
+            rate_column=first_score + len(columns) + 2,
+            bold=bold,
+            get_column_letter=get_column_letter,
+            score_columns=range(first_score, first_score + len(columns)),
+        )
+        for cell in sheet[2]:
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _format(sheet, heads, *, total_column, rate_column, bold, get_column_letter, score_columns=()):
+    sheet["A1"].font = bold
+    for cell in sheet[2]:
+        cell.font = bold
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            if cell.column == rate_column:
+                cell.number_format = "0.00%"
+            elif cell.column == total_column or cell.column in score_columns:
+                cell.number_format = "0.00"
+    for index, head in enumerate(heads, start=1):
+        width = 8 if index in score_columns else max(8, min(30, len(head) * 2 + 2))
+        if head in ("单位", "主管部门", "行政区划", "导出结果"):
+            width = 28
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "C3"

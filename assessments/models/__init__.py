@@ -1,0 +1,57 @@
+"""Every model of the assessments app, importable from `assessments.models` as before the models were split by
+feature. The migration history is one (app label `assessments`); moving a model between these modules changes no
+migration."""
+
+from assessments.models.assessment import (
+    Assessment,
+    AssessmentPart,
+    AuditEvent,
+    EvaluationMember,
+    Evidence,
+    Facts,
+    FinalisedError,
+    IndicatorRow,
+    Institution,
+    NarrativeSection,
+    Notification,
+    Project,
+    ReScore,
+    SignOff,
+    Snapshot,
+    SpecialFund,
+    count,
+    evidence_path,
+    guard_not_final,
+    money,
+)
+from assessments.models.exports import ExportItem, ExportJob
+from assessments.models.steps import STEPS, Step
+from assessments.models.summaries import AssessmentSummary
+
+__all__ = [
+    "STEPS",
+    "Assessment",
+    "AssessmentPart",
+    "AssessmentSummary",
+    "AuditEvent",
+    "EvaluationMember",
+    "Evidence",
+    "ExportItem",
+    "ExportJob",
+    "Facts",
+    "FinalisedError",
+    "IndicatorRow",
+    "Institution",
+    "NarrativeSection",
+    "Notification",
+    "Project",
+    "ReScore",
+    "SignOff",
+    "Snapshot",
+    "SpecialFund",
+    "Step",
+    "count",
+    "evidence_path",
+    "guard_not_final",
+    "money",
+]

@@ -1,0 +1,34 @@
+"""The stored overview line of each assessment: what the administrator dashboard and the public list show
+of thousands of assessments without scoring each one on every request."""
+
+from django.db import models
+
+
+class AssessmentSummary(models.Model):
+    """Derived data, never typed: total, grade and budget execution rate as assessments.summaries computes them.
+    `key` names every input it was computed from (assessments.summaries.with_summary_keys: the assessment's version, its
+    staffing, the framework version and the scoring code); a line whose key no longer matches is computed again
+    before it is shown (assessments.summaries.refresh_summaries), so what is shown is never stale."""
+
+    assessment = models.OneToOneField(
+        "assessments.Assessment", primary_key=True, on_delete=models.CASCADE, related_name="summary"
+    )
+    key = models.CharField("计算依据", max_length=255)
+    total = models.CharField("总分", max_length=20, blank=True)
+    grade = models.CharField("等次", max_length=20, blank=True)
+    execution_rate = models.CharField("预算执行率", max_length=20, blank=True)
+    error = models.TextField("无法评分的原因", blank=True)
+    # As frozen in the final snapshot (blank for an assessment that is not final: the live unit is shown).
+    unit_code = models.CharField("单位编码", max_length=30, blank=True)
+    unit_name = models.CharField("单位名称", max_length=100, blank=True)
+    region_name = models.CharField("行政区划", max_length=200, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    finalised_at = models.CharField("定稿时间", max_length=40, blank=True)
+    computed_at = models.DateTimeField("计算时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "自评概要"
+        verbose_name_plural = "自评概要"
+
+    def __str__(self):
+        return f"{self.assessment_id}: {self.total or '—'} {self.grade}"

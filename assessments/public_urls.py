@@ -1,9 +1,0 @@
-from django.urls import path
-
-from assessments import public_views
-
-app_name = "public"
-urlpatterns = [
-    path("", public_views.public_list, name="list"),
-    path("<int:assessment_id>/report.pdf", public_views.public_pdf, name="pdf"),
-]

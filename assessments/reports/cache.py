@@ -1,0 +1,62 @@
+"""Rendered report PDFs kept on disk, keyed by everything a report shows: the annual export and the public page
+render a report once and serve the file until something it prints changes."""
+
+import hashlib
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from assessments.layouts import layout_for
+from assessments.models import Assessment
+from units.models import Staffing
+
+# Raise when the report templates or their CSS change: every cached PDF is then rendered again.
+REPORT_TEMPLATE_VERSION = "2026-11-22.1"
+
+
+def fingerprint(assessment: Assessment, snapshot=None) -> str:
+    """What the report shows, as a hash. Final: the frozen snapshot. Otherwise the live data's version (every save
+    bumps lock_version), the unit's own fields and staffing, which the report prints too, and today's date (a draft
+    report is dated the day it is printed)."""
+    layout = layout_for(assessment.unit).key
+    if snapshot is not None:
+        parts = [REPORT_TEMPLATE_VERSION, "final", snapshot.sha256, layout]
+    else:
+        unit = assessment.unit
+        staffing = (
+            Staffing.objects.filter(unit=unit, year=assessment.year)
+            .values_list("staff_quota", "staff_actual", "staff_agency", "veteran_retirees", "retirees")
+            .first()
+        )
+        parts = [
+            REPORT_TEMPLATE_VERSION,
+            "live",
+            assessment.pk,
+            assessment.status,
+            assessment.current_step,
+            assessment.lock_version,
+            assessment.updated_at.isoformat(),
+            layout,
+            timezone.localdate().isoformat(),
+            unit.name,
+            unit.region.full_name,
+            unit.contact_person,
+            unit.contact_phone,
+            unit.functions,
+            unit.internal_structure,
+            staffing,
+        ]
+    return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+
+
+def cache_path(fingerprint_: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "exports" / "cache" / f"{fingerprint_}.pdf"
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)

@@ -1,0 +1,102 @@
+"""Scoring an assessment: stored rows and facts → engine input → score sheet and consistency findings.
+The one place where assessments meet the engine (errors come out as ValidationErrors through scoring.adapters)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from assessments.facts import FactSheet, total
+from assessments.layouts import layout_for
+from assessments.models import Assessment, IndicatorRow, Project
+from scoring.adapters import engine_errors_as_validation, framework_spec
+from scoring.engine import Finding, IndicatorEntry, ScoreSheet, run_checks, score
+from scoring.models import FrameworkVersion
+
+# The key under which IndicatorRow.answers keeps the answer of a single yes/no or single-choice indicator.
+TOP_ANSWER = "answer"
+
+
+@dataclass
+class ScoredAssessment:
+    fact_sheet: FactSheet
+    sheet: ScoreSheet
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "error"]
+
+
+@dataclass
+class ScoredProject:
+    project: Project
+    facts: dict[str, Decimal]
+    sheet: ScoreSheet
+    findings: list[Finding]
+
+
+def entry_key(row: IndicatorRow) -> str:
+    """The code a row's score line carries: the framework indicator's code, or for a unit-written row a key the
+    screen can find it by (a row typed but not saved yet carries its form prefix)."""
+    if not row.group_code:
+        return row.code
+    return getattr(row, "form_key", None) or f"row-{row.pk}"
+
+
+def row_entry(row: IndicatorRow) -> IndicatorEntry:
+    """A stored indicator row as the engine's entry: a framework indicator by code, or a unit-written row."""
+    return IndicatorEntry(
+        code=entry_key(row),
+        parent=row.group_code or None,
+        name=row.name or None,
+        weight=row.weight,
+        kind=row.kind or None,
+        target_value=row.target_value or None,
+        actual_value=row.actual_value or None,
+        target=row.target_number,
+        comparator=row.target_comparator or None,
+        actual=row.actual_number,
+        outcome=row.outcome or None,
+        score=row.score,
+        reason=row.deviation_reason or row.score_reason or None,
+        answer=row.failed_items if row.failed_items is not None else (row.answers or {}).get(TOP_ANSWER),
+        answers={key: value for key, value in (row.answers or {}).items() if key != TOP_ANSWER},
+    )
+
+
+def score_assessment(assessment: Assessment, *, fact_sheet: FactSheet, rows: list[IndicatorRow]) -> ScoredAssessment:
+    spec = framework_spec(assessment.framework_version)
+    facts = fact_sheet.engine_facts()
+    entries = [row_entry(row) for row in rows if row.project_id is None]
+    with engine_errors_as_validation():
+        sheet = score(spec, facts, entries)
+        findings = run_checks(facts, entries=entries, institutions=fact_sheet.engine_institutions(), sheet=sheet)
+    return ScoredAssessment(fact_sheet, sheet, findings)
+
+
+def project_facts(project: Project) -> dict[str, Decimal]:
+    """A project table's funds block: the 年度资金总额 row is the sum of its three source rows."""
+    values = {
+        "budget_initial": total(getattr(project, f"{s}_budget_initial") for s in ("fiscal", "carryover", "other")),
+        "budget_full_year": total(getattr(project, f"{s}_budget_full_year") for s in ("fiscal", "carryover", "other")),
+        "spending_actual": total(getattr(project, f"{s}_spending_actual") for s in ("fiscal", "carryover", "other")),
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def score_project(project: Project, *, spec, rows: list[IndicatorRow]) -> ScoredProject:
+    facts = project_facts(project)
+    entries = [row_entry(row) for row in rows]
+    with engine_errors_as_validation():
+        sheet = score(spec, facts, entries)
+        findings = run_checks(facts, entries=entries, sheet=sheet)
+    return ScoredProject(project, facts, sheet, findings)
+
+
+def project_framework_version(assessment: Assessment) -> FrameworkVersion | None:
+    """The newest stored version of the framework the unit's layout scores its project tables with."""
+    code = layout_for(assessment.unit).project_framework_code
+    return FrameworkVersion.objects.filter(framework__code=code).order_by("-version").first()

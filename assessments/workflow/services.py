@@ -1,0 +1,348 @@
+"""The review workflow: 草稿 → 已提交 → 评价组组长签署 → 单位负责人审签 → 主管部门审核 (units with a
+supervising department) → 财政归口业务科室审核 → 已定稿. Each transition is one function that checks the actor's role
+and the state, writes the sign-off and the audit event in one transaction, and refuses anything else in Chinese."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from assessments.audit import audit_record, user_name
+from assessments.models import STEPS, Assessment, Notification, ReScore, SignOff, Snapshot, Step
+from assessments.selectors import assessment_data
+from assessments.snapshots import assessment_document, document_sha256
+from units.access import can_write, is_administrator, roles_in_unit
+from units.models import Delegation, Membership, Role, Unit
+
+NOT_DRAFT = "只有草稿可以提交，这份自评当前状态为“{status}”。"
+HAS_ERRORS = "一致性检查还有 {count} 个错误，改正后才能提交：{first}"
+NOT_IN_REVIEW = "这份自评当前状态为“{status}”，没有等待审签的步骤。"
+NOT_YOUR_STEP = "当前步骤“{step}”应由{role}办理，您没有这个身份，也没有有效的委托。"
+OPINION_REQUIRED = "请填写意见。"
+REASON_REQUIRED = "退回必须填写原因。"
+BAD_RETURN_STEP = "只能退回到当前步骤之前的步骤。"
+NOT_FINAL = "只有已定稿的自评可以重新开启。"
+ADMIN_ONLY = "只有管理员可以重新开启已定稿的自评。"
+RESCORE_STEP = "抽查复核只能在“财政归口业务科室审核”步骤由财政归口业务科室进行。"
+RESCORE_RANGE = "复核得分应在 0 至 {weight} 之间。"
+RESCORE_NOT_A_NUMBER = "复核得分应为数字。"
+RESCORE_UNKNOWN = "没有这个指标，或它不能单独评分。"
+NUL_CHARACTER = "{what}含有不可见的控制字符（NUL），无法保存：常见于从 PDF 或其他系统复制的文字，请删除后重新输入。"
+
+
+def steps_for(unit: Unit) -> list[Step]:
+    """The unit's review steps from its region; the supervising department's only when the unit has one."""
+    has_department = unit.parent is not None and unit.parent.kind == Unit.Kind.DEPARTMENT
+    codes = [code for code in unit.region.review_steps if code in STEPS]
+    return [STEPS[code] for code in codes if code != "supervisor" or has_department]
+
+
+def acting_for(user, assessment: Assessment, step: Step) -> tuple[bool, object | None]:
+    """(may act, on whose behalf): the user holds the step's role, or a delegation of it is in force today."""
+    if step.role in roles_in_unit(user, assessment.unit):
+        return True, None
+    today = timezone.localdate()
+    units = [assessment.unit_id, *(u.pk for u in assessment.unit.ancestors())]
+    delegation = (
+        Delegation.objects.filter(delegate=user, role=step.role, unit_id__in=units, starts__lte=today, ends__gte=today)
+        .select_related("delegator")
+        .first()
+    )
+    if delegation is None:
+        return False, None
+    return True, delegation.delegator
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What a user may do with an assessment now. The 审签 tab shows exactly these actions; each service below
+    checks the same conditions again (with the reason in its refusal) inside its transaction."""
+
+    submit: bool = False
+    act: bool = False  # sign or return the current step
+    on_behalf_of: object | None = None
+    rescore: bool = False
+    reopen: bool = False
+
+
+def allowed_actions(user, assessment: Assessment) -> Allowed:
+    status = assessment.status
+    if status == Assessment.Status.DRAFT:
+        return Allowed(submit=can_write(user, assessment.unit))
+    if status == Assessment.Status.FINAL:
+        return Allowed(reopen=is_administrator(user, assessment.unit))
+    current = STEPS.get(assessment.current_step)
+    if status != Assessment.Status.IN_REVIEW or current is None:
+        return Allowed()
+    act, on_behalf_of = acting_for(user, assessment, current)
+    return Allowed(act=act, on_behalf_of=on_behalf_of, rescore=act and current.code == "finance")
+
+
+def _locked(assessment: Assessment) -> Assessment:
+    # Lock only the assessment's row: PostgreSQL refuses FOR UPDATE on the nullable side of the unit__parent join.
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("unit__region", "unit__parent")
+        .get(pk=assessment.pk)
+    )
+    locked._workflow_write = True
+    return locked
+
+
+def _save_state(assessment: Assessment, **fields) -> None:
+    for name, value in fields.items():
+        setattr(assessment, name, value)
+    assessment.lock_version = F("lock_version") + 1
+    assessment.save(update_fields=[*fields, "lock_version", "updated_at"])
+    assessment.refresh_from_db(fields=["lock_version"])
+
+
+def _require_text(text: str, required: str, what: str) -> None:
+    """An opinion or reason must be written, and free of NUL characters: PostgreSQL cannot store them in text."""
+    if not (text or "").strip():
+        raise ValidationError(required)
+    if "\x00" in text:
+        raise ValidationError(NUL_CHARACTER.format(what=what))
+
+
+def _require_step(user, assessment: Assessment) -> tuple[Step, object | None]:
+    if assessment.status != Assessment.Status.IN_REVIEW or assessment.current_step not in STEPS:
+        raise ValidationError(NOT_IN_REVIEW.format(status=assessment.status_label))
+    step = STEPS[assessment.current_step]
+    allowed, on_behalf_of = acting_for(user, assessment, step)
+    if not allowed:
+        raise PermissionDenied(NOT_YOUR_STEP.format(step=step.label, role=Role(step.role).label))
+    return step, on_behalf_of
+
+
+def _next_step(assessment: Assessment, step: Step | None) -> Step | None:
+    steps = steps_for(assessment.unit)
+    if step is None:
+        return steps[0] if steps else None
+    codes = [s.code for s in steps]
+    index = codes.index(step.code)
+    return steps[index + 1] if index + 1 < len(steps) else None
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, user) -> Assessment:
+    assessment = _locked(assessment)
+    if not can_write(user, assessment.unit):
+        raise PermissionDenied("只有本单位的填表人可以提交。")
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(NOT_DRAFT.format(status=assessment.status_label))
+    scored = assessment_data(assessment).scored()
+    if scored.errors:
+        raise ValidationError(HAS_ERRORS.format(count=len(scored.errors), first=scored.errors[0].message))
+    first = _next_step(assessment, None)
+    was_returned = assessment.returned
+    _save_state(assessment, status=Assessment.Status.IN_REVIEW, current_step=first.code, returned=False)
+    audit_record(assessment=assessment, user=user, action="submit", label="重新提交" if was_returned else "提交")
+    _notify_step(assessment, first, f"{assessment} 已提交，等待您{first.label}。")
+    return assessment
+
+
+@transaction.atomic
+def assessment_sign(*, assessment: Assessment, user, opinion: str) -> Assessment:
+    assessment = _locked(assessment)
+    step, on_behalf_of = _require_step(user, assessment)
+    _require_text(opinion, OPINION_REQUIRED, "意见")
+    SignOff.objects.create(
+        assessment=assessment,
+        step=step.code,
+        signer=user,
+        on_behalf_of=on_behalf_of,
+        signer_name=user_name(user) if on_behalf_of is None else f"{user_name(user)} 代 {user_name(on_behalf_of)}",
+        role_label=Role(step.role).label,
+        opinion=opinion.strip(),
+        lock_version=assessment.lock_version,
+    )
+    following = _next_step(assessment, step)
+    signer = user_name(user) if on_behalf_of is None else f"{user_name(user)}（代 {user_name(on_behalf_of)}）"
+    audit_record(assessment=assessment, user=user, action="sign", label=f"{step.label}：签署", detail=opinion.strip())
+    if following is None:
+        _finalise(assessment, user)
+        _notify_unit(assessment, f"{assessment} 已定稿（{signer}签署）。")
+    else:
+        _save_state(assessment, current_step=following.code)
+        _notify_step(assessment, following, f"{assessment} 已由{signer}{step.label}，等待您{following.label}。")
+    return assessment
+
+
+@transaction.atomic
+def assessment_return(*, assessment: Assessment, user, reason: str, to_step: str = "") -> Assessment:
+    """Back to the preparer (to_step "") or to an earlier step; the signatures from that step on are voided."""
+    assessment = _locked(assessment)
+    step, _ = _require_step(user, assessment)
+    _require_text(reason, REASON_REQUIRED, "退回原因")
+    codes = [s.code for s in steps_for(assessment.unit)]
+    if to_step and (to_step not in codes or codes.index(to_step) >= codes.index(step.code)):
+        raise ValidationError(BAD_RETURN_STEP)
+    voided_steps = codes if not to_step else codes[codes.index(to_step) :]
+    SignOff.objects.filter(assessment=assessment, step__in=voided_steps, voided_at=None).update(
+        voided_at=timezone.now()
+    )
+    snapshot = assessment_document(assessment_data(assessment), include_score=False)
+    target = STEPS[to_step].label if to_step else "填表人"
+    audit_record(
+        assessment=assessment,
+        user=user,
+        action="return",
+        label=f"{step.label}：退回至{target}",
+        detail=reason.strip(),
+        snapshot=snapshot,
+    )
+    if to_step:
+        _save_state(assessment, current_step=to_step)
+        _notify_step(
+            assessment, STEPS[to_step], f"{assessment} 被退回，请重新{STEPS[to_step].label}。原因：{reason.strip()}"
+        )
+    else:
+        _save_state(assessment, status=Assessment.Status.DRAFT, current_step="", returned=True)
+        _notify_roles(assessment, [Role.PREPARER], f"{assessment} 被退回修改。原因：{reason.strip()}")
+    return assessment
+
+
+def _finalise(assessment: Assessment, user) -> Snapshot:
+    data = assessment_data(assessment)
+    document = {
+        "assessment": assessment_document(data),
+        "signoffs": [
+            {
+                "step": s.step,
+                "role": s.role_label,
+                "signer": s.signer_name,
+                "opinion": s.opinion,
+                "signed_at": s.signed_at.isoformat(),
+            }
+            for s in SignOff.objects.filter(assessment=assessment, voided_at=None).order_by("signed_at", "pk")
+        ],
+    }
+    snapshot = Snapshot.objects.create(
+        assessment=assessment, data=document, sha256=document_sha256(document), created_by=user
+    )
+    _save_state(assessment, status=Assessment.Status.FINAL, current_step="")
+    audit_record(
+        assessment=assessment, user=user, action="finalise", label="定稿", detail=f"SHA-256：{snapshot.sha256}"
+    )
+    return snapshot
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessment:
+    """An administrator takes a finalised assessment back to draft; its snapshots stay as they were."""
+    assessment = _locked(assessment)
+    if not is_administrator(user, assessment.unit):
+        raise PermissionDenied(ADMIN_ONLY)
+    if assessment.status != Assessment.Status.FINAL:
+        raise ValidationError(NOT_FINAL)
+    _require_text(reason, "重新开启必须填写原因。", "原因")
+    SignOff.objects.filter(assessment=assessment, voided_at=None).update(voided_at=timezone.now())
+    _save_state(assessment, status=Assessment.Status.DRAFT, current_step="", returned=True)
+    audit_record(assessment=assessment, user=user, action="reopen", label="管理员重新开启", detail=reason.strip())
+    _notify_roles(assessment, [Role.PREPARER], f"{assessment} 已由管理员重新开启。原因：{reason.strip()}")
+    return assessment
+
+
+@transaction.atomic
+def assessment_rescore(*, assessment: Assessment, user, indicator_key: str, score: Decimal, reason: str) -> ReScore:
+    """抽查复核: the finance reviewer's own score for one indicator, recorded beside the unit's."""
+    assessment = _locked(assessment)
+    if assessment.current_step != "finance" or assessment.status != Assessment.Status.IN_REVIEW:
+        raise ValidationError(RESCORE_STEP)
+    allowed, _ = acting_for(user, assessment, STEPS["finance"])
+    if not allowed:
+        raise PermissionDenied(RESCORE_STEP)
+    _require_text(reason, "复核必须填写理由。", "复核理由")
+    sheet = assessment_data(assessment).scored().sheet
+    line = next((line for line in sheet.lines if line.code == indicator_key and line.is_leaf), None)
+    if line is None or line.weight is None:
+        raise ValidationError(RESCORE_UNKNOWN)
+    if not score.is_finite():  # NaN cannot even be compared with the weight
+        raise ValidationError(RESCORE_NOT_A_NUMBER)
+    if score < 0 or score > line.weight:
+        raise ValidationError(RESCORE_RANGE.format(weight=line.weight))
+    rescore = ReScore.objects.create(
+        assessment=assessment,
+        indicator_key=indicator_key,
+        indicator_name=line.name,
+        self_score=line.points,
+        score=score,
+        reason=reason.strip(),
+        reviewer=user,
+    )
+    audit_record(
+        assessment=assessment,
+        user=user,
+        action="rescore",
+        label=f"抽查复核：{line.name}",
+        detail=f"自评 {line.points} 分，复核 {score} 分。{reason.strip()}",
+    )
+    return rescore
+
+
+# --- notifications ------------------------------------------------------------------------------------------------
+
+
+def _holders(assessment: Assessment, roles) -> list:
+    units = [assessment.unit_id, *(u.pk for u in assessment.unit.ancestors())]
+    memberships = Membership.objects.filter(unit_id__in=units, role__in=roles).select_related("user")
+    today = timezone.localdate()
+    delegates = Delegation.objects.filter(
+        Q(unit_id__in=units) & Q(role__in=roles) & Q(starts__lte=today) & Q(ends__gte=today)
+    ).select_related("delegate")
+    users = {m.user_id: m.user for m in memberships} | {d.delegate_id: d.delegate for d in delegates}
+    return list(users.values())
+
+
+def _notify(assessment: Assessment, users, message: str) -> None:
+    # The message quotes the reviewer's reason, which may be longer than the inbox line; the email keeps all of it.
+    short = Truncator(message).chars(Notification._meta.get_field("message").max_length)
+    Notification.objects.bulk_create(Notification(user=u, assessment=assessment, message=short) for u in users)
+    link = reverse("assessments:tab", args=[assessment.pk, "review"])
+    recipients = [u.email for u in users if u.email]
+    if recipients:
+        send_mail(
+            subject=f"[perfeval 绩效自评] {message[:60]}",
+            message=f"{message}\n\n请登录 perfeval 查看：{link}",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=recipients,
+            fail_silently=True,
+        )
+
+
+def _notify_step(assessment: Assessment, step: Step, message: str) -> None:
+    _notify(assessment, _holders(assessment, [step.role]), message)
+
+
+def _notify_roles(assessment: Assessment, roles, message: str) -> None:
+    _notify(assessment, _holders(assessment, roles), message)
+
+
+def _notify_unit(assessment: Assessment, message: str) -> None:
+    _notify(assessment, _holders(assessment, [Role.PREPARER, *(s.role for s in STEPS.values())]), message)
+
+
+REVIEW_ROLES = (Role.GROUP_LEADER, Role.UNIT_HEAD, Role.SUPERVISOR, Role.FINANCE)
+
+
+@transaction.atomic
+def delegation_create(*, delegator, delegate, unit: Unit, role: str, starts, ends) -> Delegation:
+    """A reviewer lets a colleague sign their step in one unit for a date range; the signature then reads
+    "B 代 A". Only for a review role the delegator holds in that unit."""
+    if role not in REVIEW_ROLES or role not in roles_in_unit(delegator, unit):
+        raise PermissionDenied("只能委托您在该单位担任的审签角色。")
+    if delegate == delegator:
+        raise ValidationError("不能委托给自己。")
+    if ends < starts:
+        raise ValidationError("结束日期不能早于开始日期。")
+    return Delegation.objects.create(
+        delegator=delegator, delegate=delegate, unit=unit, role=role, starts=starts, ends=ends
+    )

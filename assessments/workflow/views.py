@@ -1,0 +1,214 @@
+"""Review screens: the 审签 tab's actions (submit, sign, return, re-score, reopen), the audit trail and the inbox.
+Each action is one view calling one service; refusals come back as a Chinese message on the 审签 tab."""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments.access import get_assessment_for_user
+from assessments.models import Assessment, AuditEvent, Notification, SignOff
+from assessments.workflow import services as workflow
+from perfeval.paging import paginate, search_text
+from units.access import reached_from
+from units.deadlines import all_deadlines, deadline_for
+from units.models import WRITE_ROLES, Delegation, Membership
+
+
+def _done(request, assessment, call, success: str):
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error) or "您没有执行此操作的权限。")
+    else:
+        messages.success(request, success)
+    return redirect("assessments:tab", assessment.pk, "review")
+
+
+@require_POST
+def submit_view(request, assessment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    return _done(
+        request, assessment, lambda: workflow.assessment_submit(assessment=assessment, user=request.user), "已提交。"
+    )
+
+
+@require_POST
+def sign_view(request, assessment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    opinion = request.POST.get("opinion", "")
+    return _done(
+        request,
+        assessment,
+        lambda: workflow.assessment_sign(assessment=assessment, user=request.user, opinion=opinion),
+        "已签署。",
+    )
+
+
+@require_POST
+def return_view(request, assessment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    reason, to_step = request.POST.get("reason", ""), request.POST.get("to_step", "")
+    return _done(
+        request,
+        assessment,
+        lambda: workflow.assessment_return(assessment=assessment, user=request.user, reason=reason, to_step=to_step),
+        "已退回。",
+    )
+
+
+class RescoreForm(forms.Form):
+    """The re-score as typed: a finite number with at most 2 places (the column's), so what is stored and audited is
+    what the reviewer typed. The indicator, the range and the reason are the service's rules."""
+
+    score = forms.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        error_messages={
+            "required": workflow.RESCORE_NOT_A_NUMBER,
+            "invalid": workflow.RESCORE_NOT_A_NUMBER,
+            "max_decimal_places": "复核得分最多保留 2 位小数。",
+            "max_digits": "复核得分过大。",
+            "max_whole_digits": "复核得分过大。",
+        },
+    )
+
+
+@require_POST
+def rescore_view(request, assessment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    form = RescoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["score"]))
+        return redirect("assessments:tab", assessment.pk, "review")
+    score = form.cleaned_data["score"]
+    return _done(
+        request,
+        assessment,
+        lambda: workflow.assessment_rescore(
+            assessment=assessment,
+            user=request.user,
+            indicator_key=request.POST.get("indicator", ""),
+            score=score,
+            reason=request.POST.get("reason", ""),
+        ),
+        "已记录抽查复核得分。",
+    )
+
+
+@require_POST
+def reopen_view(request, assessment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    reason = request.POST.get("reason", "")
+    return _done(
+        request,
+        assessment,
+        lambda: workflow.assessment_reopen(assessment=assessment, user=request.user, reason=reason),
+        "已重新开启，状态回到草稿。",
+    )
+
+
+def audit_view(request, assessment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    events = list(AuditEvent.objects.filter(assessment=assessment).order_by("created_at", "pk"))
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{assessment.year}-audit-{assessment.pk}.csv"
+        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+        writer = csv.writer(response)
+        writer.writerow(["时间", "用户", "操作", "意见或原因", "修改项", "原值", "新值"])
+        for event in events:
+            when = timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S")
+            rows = event.changes or [{"where": "", "old": "", "new": ""}]
+            for change in rows:
+                writer.writerow(
+                    [
+                        when,
+                        event.user_name,
+                        event.action_label,
+                        event.detail,
+                        change["where"],
+                        change["old"],
+                        change["new"],
+                    ]
+                )
+        return response
+    return render(request, "assessments/workflow/audit.html", {"assessment": assessment, "events": events})
+
+
+INBOX_PAGE = 20
+HANDLED_ACTIONS = ("return", "sign", "rescore")
+
+
+def _reached_assessments(unit_ids) -> Q:
+    """Assessments of the given units and of the units below them: with the few ids of a user's memberships written
+    into the query, the database tests each assessment against them instead of building the set of visible units
+    again for every list."""
+    return reached_from(unit_ids, via="unit__")
+
+
+def _waiting_for(held: list[tuple[int, str]]) -> Q:
+    """In review at a step whose role the user holds (`held`: unit and role of each membership and delegation in
+    force) in the unit or above it: what workflow.acting_for allows, asked of the database for every assessment."""
+    waiting = Q(pk__in=[])
+    for step in workflow.STEPS.values():
+        unit_ids = {unit_id for unit_id, role in held if role == step.role}
+        if unit_ids:
+            waiting |= Q(current_step=step.code) & _reached_assessments(unit_ids)
+    return Q(status=Assessment.Status.IN_REVIEW) & waiting
+
+
+def inbox(request):
+    """待我处理 · 被退回 · 我已处理 · 未提交, each a page of its own, with each region-year's deadline and overdue
+    items marked. The lists are selected by the database, so a reviewer of thousands of units gets a page as fast as
+    a preparer of one."""
+    user, today = request.user, timezone.localdate()
+    query = search_text(request)
+    memberships = list(Membership.objects.filter(user=user).order_by().values_list("unit_id", "role"))
+    delegations = list(
+        Delegation.objects.filter(delegate=user, starts__lte=today, ends__gte=today)
+        .order_by()
+        .values_list("unit_id", "role")
+    )
+    visible = Assessment.objects.all()
+    if not user.is_superuser:  # as units.access.visible_units
+        visible = visible.filter(_reached_assessments({unit_id for unit_id, _ in memberships}))
+    writable = Q()
+    if not user.is_superuser:  # units.access.can_write
+        writable = _reached_assessments({unit_id for unit_id, role in memberships if role in WRITE_ROLES})
+    if query:
+        visible = visible.filter(Q(unit__name__icontains=query) | Q(unit__code__icontains=query))
+    visible = visible.select_related("unit__region__parent__parent").order_by("-year", "unit__code", "pk")
+    handled = SignOff.objects.filter(signer=user).values("assessment_id")
+    acted = AuditEvent.objects.filter(user=user, action__in=HANDLED_ACTIONS).values("assessment_id")
+    lists = {
+        "waiting": visible.filter(_waiting_for(memberships + delegations)),
+        "returned": visible.filter(writable, status=Assessment.Status.DRAFT, returned=True),
+        "handled": visible.filter(Q(pk__in=handled) | Q(pk__in=acted)),
+        "unsubmitted": visible.filter(status=Assessment.Status.DRAFT, returned=False),
+    }
+    pages = {
+        name: paginate(request, assessments, per_page=INBOX_PAGE, param=name) for name, assessments in lists.items()
+    }
+    deadlines = all_deadlines()
+    for page in pages.values():
+        for assessment in page.object_list:
+            due = deadline_for(assessment.unit.region, assessment.year, deadlines)
+            assessment.due = due
+            assessment.overdue = due is not None and today > due and assessment.status != Assessment.Status.FINAL
+    notifications = list(Notification.objects.filter(user=user, read_at=None).select_related("assessment")[:20])
+    return render(request, "assessments/workflow/inbox.html", {**pages, "query": query, "notifications": notifications})
+
+
+@require_POST
+def notifications_read(request):
+    Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    return redirect("inbox")

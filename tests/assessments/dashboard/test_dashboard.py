@@ -1,0 +1,136 @@
+"""管理看板: a traffic light per unit against its region's deadline, grade distribution and average score as inline
+SVG, for administrators only, in a pinned number of queries."""
+
+import datetime
+import re
+
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.services import assessment_create
+from tests.assessments.exports.conftest import FUTIAN, TAOJIANG, ZHUZHOU, load
+from units.models import Deadline, Region, Unit
+
+
+def lights(page: str) -> dict[str, str]:
+    """Unit code → traffic light colour, from the table's rows."""
+    return {unit: colour for colour, unit in re.findall(r'data-light="(\w+)" data-unit="([\w-]+)"', page)}
+
+
+def test_each_unit_gets_a_traffic_light_against_its_deadline(client, demo, users, finalised_futian):
+    today = timezone.localdate()
+    Deadline.objects.create(region=Region.objects.get(code="430200"), year=2022, due=today - datetime.timedelta(days=1))
+    Deadline.objects.create(region=Region.objects.get(code="440000"), year=2021, due=today - datetime.timedelta(days=1))
+    Deadline.objects.create(
+        region=Region.objects.get(code="430000"), year=2024, due=today + datetime.timedelta(days=30)
+    )
+    client.force_login(users["admin"])
+
+    page = client.get(reverse("dashboard"), {"year": "all"}).content.decode()
+
+    # Zhuzhou: a draft after its city's deadline; Futian: final (the province's deadline reaches it, but it is
+    # final); Taojiang: a draft before the province's deadline.
+    assert lights(page) == {ZHUZHOU: "red", FUTIAN: "green", TAOJIANG: "amber"}
+    assert "已逾期" in page and "已定稿" in page and "进行中" in page
+
+
+def test_a_year_shows_the_units_that_have_not_started(client, demo, users):
+    Deadline.objects.create(region=Region.objects.get(code="430000"), year=2022, due=datetime.date(2023, 5, 31))
+    client.force_login(users["admin"])
+    page = client.get(reverse("dashboard"), {"year": "2022"}).content.decode()
+    # Taojiang (Hunan, past the province's deadline) has no 2022 assessment: red; Futian has no deadline: grey.
+    assert lights(page) == {ZHUZHOU: "red", TAOJIANG: "red", FUTIAN: "grey"}
+    assert "未创建" in page
+
+
+def test_the_charts_show_the_grade_distribution_and_the_average_score(client, demo, users):
+    client.force_login(users["admin"])
+    page = client.get(reverse("dashboard"), {"year": "all"}).content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="chart-grades"' in page
+    assert "优：3 个" in page  # the three demo totals: 96.97, 99.40, 98.95
+    assert "98.44（3）" in page  # (96.97 + 99.40 + 98.95) ÷ 3 = 98.44
+    assert 'id="chart-average"' in page and "<script" not in page.split("<main", 1)[1].split("</main>")[0]
+
+
+def test_a_unit_administrator_sees_only_their_units(client, demo, users):
+    client.force_login(users["zz-admin"])
+    page = client.get(reverse("dashboard"), {"year": "all"}).content.decode()
+    assert set(lights(page)) == {ZHUZHOU}
+
+
+def test_the_dashboard_query_count_is_pinned(client, demo, users, finalised_futian, django_assert_num_queries):
+    client.force_login(users["admin"])
+    # The first view summarises every assessment and stores the lines: their keys, the snapshot, the live data and
+    # one write (in a savepoint: 3 queries).
+    with django_assert_num_queries(18):
+        client.get(reverse("dashboard"), {"year": "all"})
+    # Then only what changed is summarised again: nothing here.
+    with django_assert_num_queries(8):
+        client.get(reverse("dashboard"), {"year": "all"})
+    region = Region.objects.get(code="430200")
+    for number in range(4):
+        unit = Unit.objects.create(code=f"430200-2{number:02d}", name=f"测试单位{number}", region=region)
+        assessment_create(unit=unit, year=2022, user=users["admin"])
+    with django_assert_num_queries(17):  # the four new drafts: live data only, no snapshot
+        client.get(reverse("dashboard"), {"year": "all"})
+    with django_assert_num_queries(8):
+        page = client.get(reverse("dashboard"), {"year": "all"}).content.decode()
+    assert page.count("data-light=") == 7
+
+
+# --- the stored summaries (issue #8): never stale -------------------------------------------------------------------
+
+
+def total_of(page: str, unit_code: str) -> str:
+    row = page.split(f'data-unit="{unit_code}"', 1)[1].split("</tr>", 1)[0]
+    return re.findall(r'<td class="text-end num">([^<]*)</td>', row)[0]
+
+
+def test_a_save_is_on_the_dashboard_at_once(client, demo, users):
+    from assessments.models import IndicatorRow
+    from assessments.selectors import assessment_data
+    from assessments.services import assessment_touch
+    from assessments.summaries import summary_from_data
+
+    client.force_login(users["admin"])
+    assert total_of(client.get(reverse("dashboard"), {"year": "2022"}).content.decode(), ZHUZHOU) == "99.40"
+    assessment = demo[ZHUZHOU]
+    # As a save on the 自评表 does: a new version (services.assessment_touch), then the rows.
+    assessment_touch(assessment=assessment, user=users["zz-preparer"], expected_version=assessment.lock_version)
+    IndicatorRow.objects.filter(assessment=assessment, name="老干住院慰问率").update(
+        actual_value="50%", actual_number=50
+    )
+    page = client.get(reverse("dashboard"), {"year": "2022"}).content.decode()
+    assert total_of(page, ZHUZHOU) == summary_from_data(assessment_data(load(assessment.pk)))["total"] == "96.40"
+
+
+def test_a_change_of_staffing_or_of_the_scoring_code_makes_the_summary_again(client, demo, users, monkeypatch):
+    from assessments import summaries
+    from assessments.models import AssessmentSummary
+    from units.models import Staffing
+
+    client.force_login(users["admin"])
+    client.get(reverse("dashboard"), {"year": "all"})
+    stored = dict(AssessmentSummary.objects.values_list("assessment_id", "key"))
+    Staffing.objects.filter(unit__code=ZHUZHOU, year=2022).update(staff_actual=26)
+    client.get(reverse("dashboard"), {"year": "all"})
+    changed = {pk for pk, key in AssessmentSummary.objects.values_list("assessment_id", "key") if stored[pk] != key}
+    assert changed == {demo[ZHUZHOU].pk}
+
+    monkeypatch.setattr(summaries, "code_version", lambda: "a-new-release")
+    client.get(reverse("dashboard"), {"year": "all"})
+    assert all(key.startswith("a-new-release|") for key in AssessmentSummary.objects.values_list("key", flat=True))
+
+
+def test_an_administrator_s_edit_of_the_facts_is_a_new_version(client, demo, users, rf):
+    from django.contrib import admin
+
+    from assessments.models import Assessment, Facts
+
+    facts = Facts.objects.get(assessment=demo[ZHUZHOU])
+    version = demo[ZHUZHOU].lock_version
+    request = rf.post("/admin/")
+    request.user = users["admin"]
+    facts.spending_actual = facts.budget_full_year
+    admin.site._registry[Facts].save_model(request, facts, form=None, change=True)
+    assert Assessment.objects.get(pk=demo[ZHUZHOU].pk).lock_version == version + 1
