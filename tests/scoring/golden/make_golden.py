@@ -55,6 +55,7 @@ VARIANTS = [
     ),
     ("hunan-overall", "", {}),
     ("guangdong-overall", "", {}),
+    ("mof-2021-core", "", {}),
 ]
 CASES_PER_VARIANT = 40
 REASONS = [None, None, "", "无", "无偏差", "疫情影响，下年改进", "部分工作延后"]
