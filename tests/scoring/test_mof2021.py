@@ -7,10 +7,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring.engine import IndicatorEntry, ScoringError, framework_from_dict, load_json, score, score_input
+from scoring.engine.rules import Context, QuantitativeRule, Settings
+from scoring.engine.rules_2021 import ExecutionCompletionRule, SatisfactionBandsRule, ThresholdCompletionRule
 
 D = Decimal
+ZERO_POINTS = D(0)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -360,3 +365,44 @@ def test_the_tangxi_table_with_an_unfinished_project_loses_three_points():
     sheet, _ = score_input(load_json(json.dumps(data, ensure_ascii=False)), FRAMEWORKS)
     assert sheet.line("budget_execution").points == D(7)
     assert sheet.total == D("97.00")
+
+
+# --- properties ------------------------------------------------------------------------------------------------------
+
+weights = st.decimals(min_value=1, max_value=40, places=1, allow_nan=False, allow_infinity=False)
+completions = st.decimals(min_value=0, max_value=2, places=4, allow_nan=False, allow_infinity=False)
+CTX = Context({}, Settings())
+
+
+def _quantitative(rule_class, weight, completion):
+    entry = IndicatorEntry(target=D(100), actual=completion * 100, comparator=">=")
+    return rule_class(weight).evaluate(CTX, entry).points
+
+
+@settings(max_examples=200, deadline=None)
+@given(weights, completions, completions)
+def test_threshold_completion_stays_within_the_weight_never_above_linear_and_never_falls(weight, a, b):
+    low, high = sorted((a, b))
+    at_low = _quantitative(ThresholdCompletionRule, weight, low)
+    at_high = _quantitative(ThresholdCompletionRule, weight, high)
+    assert ZERO_POINTS <= at_low <= at_high <= weight
+    assert at_low <= _quantitative(QuantitativeRule, weight, low)
+
+
+@settings(max_examples=200, deadline=None)
+@given(weights, completions, completions, st.booleans())
+def test_execution_and_satisfaction_bands_never_fall_as_the_rate_rises(weight, a, b, completed):
+    low, high = sorted((a, b))
+    execution_rule = ExecutionCompletionRule.from_params(weight, {}, "t")
+    satisfaction_rule = SatisfactionBandsRule(weight)
+    for rule, entry_at in (
+        (execution_rule, lambda _: IndicatorEntry(project_completed=completed)),
+        (satisfaction_rule, lambda rate: IndicatorEntry(actual=min(rate, D(1)))),
+    ):
+        points = []
+        for rate in (low, high):
+            ctx = Context({"budget_full_year": D(100), "spending_actual": rate * 100}, Settings())
+            points.append(rule.evaluate(ctx, entry_at(rate)).points)
+        if rule is execution_rule and completed and high > 1 >= low:
+            continue  # finishing within budget is what earns full marks: overspending does not
+        assert ZERO_POINTS <= points[0] <= points[1] <= weight
