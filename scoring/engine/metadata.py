@@ -9,6 +9,7 @@ them.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .errors import ScoringError
 
@@ -182,4 +183,31 @@ def findings(required: Iterable[str], entries: Iterable[object]) -> list:
                 f"{entry.parent}.{name}.{field}" for field in required if VOCABULARIES[field].label in absent
             )
             found.append(Finding("metadata_missing", "error", fields, f"“{name}”未填写：" + "、".join(absent)))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    basis: str  # a TARGET_BASIS code
+    value: Decimal
+    text: str
+
+
+def suggest_targets(history: Mapping[int, Decimal], year: int, comparator: str = ">=") -> list[Suggestion]:
+    """Targets a 历史标准 row may take, from the indicator's actual values of earlier years ({year: actual}).
+
+    上年值 needs last year; 近三年平均 needs each of the three years before ``year`` (no average of fewer);
+    历史极值 is the best year on record — the highest for “≥”, the lowest for “≤” (none for “=”).
+    """
+    past = {y: value for y, value in history.items() if y < year and value is not None}
+    found = []
+    if year - 1 in past:
+        found.append(Suggestion("history_last_year", past[year - 1], f"{year - 1}年实际完成值"))
+    last_three = [past.get(y) for y in range(year - 3, year)]
+    if all(value is not None for value in last_three):
+        average = sum(last_three, Decimal(0)) / 3
+        found.append(Suggestion("history_average", average, f"{year - 3}—{year - 1}年实际完成值的平均"))
+    if past and comparator in (">=", "<="):
+        best_year = (max if comparator == ">=" else min)(past, key=lambda y: (past[y], -y))
+        found.append(Suggestion("history_extreme", past[best_year], f"历年最好值（{best_year}年）"))
     return found

@@ -1,6 +1,7 @@
 """What a 101号 indicator row records about its values: one vocabulary each, optional unless the framework asks."""
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import yaml
 from scoring.engine import ScoringError, entry_from_dict, framework_from_dict, load_json, metadata, score_input
 
 ROOT = Path(__file__).resolve().parents[2]
+D = Decimal
 
 
 def raw(code: str) -> dict:
@@ -119,3 +121,20 @@ def test_without_the_requirement_no_finding_is_made():
     data["framework"] = "mof-2021-core"
     _, findings = score_input(data, {"mof-2021-core": framework_from_dict(raw("mof-2021-core"))})
     assert not [finding for finding in findings if finding.code == "metadata_missing"]
+
+
+def test_history_based_targets_are_suggested_from_earlier_years():
+    history = {2021: D("80"), 2022: D("90"), 2023: D("85"), 2024: D("99")}
+    found = {s.basis: (s.value, s.text) for s in metadata.suggest_targets(history, 2024)}
+    assert found["history_last_year"] == (D("85"), "2023年实际完成值")
+    assert found["history_average"][0] == D("85")  # (80 + 90 + 85) ÷ 3; 2024 itself is not history
+    assert found["history_extreme"] == (D("90"), "历年最好值（2022年）")
+    lower = {s.basis: s.value for s in metadata.suggest_targets(history, 2024, "<=")}
+    assert lower["history_extreme"] == D("80")
+
+
+def test_no_average_is_suggested_without_three_years():
+    found = [s.basis for s in metadata.suggest_targets({2022: D(5), 2023: D(6)}, 2024)]
+    assert found == ["history_last_year", "history_extreme"]
+    assert metadata.suggest_targets({}, 2024) == []
+    assert [s.basis for s in metadata.suggest_targets({2021: D(1), 2022: D(2)}, 2024, "=")] == []
