@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from . import rules_2021  # noqa: F401 -- adds the 101号 rule kinds to the registry
 from .errors import ScoringError
-from .layout import NO_LAYOUT, Layout, RowRule, parse_layout, parse_row_rules
+from .layout import NO_LAYOUT, FrozenMap, Layout, RowRule, parse_layout, parse_row_rules
 from .numbers import HUNDRED, ZERO, to_decimal
 from .rules import Rule, Settings, build_rule, parse_bound, show_points
 
@@ -50,7 +50,7 @@ class IndicatorSpec:
     aliases: tuple[str, ...] = ()
     unit_rows: bool = False
     source: str = ""
-    row_rules: Mapping[str, RowRule] = field(default_factory=dict)  # how this group's unit rows are scored
+    row_rules: Mapping[str, RowRule] = field(default_factory=FrozenMap)  # how this group's unit rows are scored
 
     @property
     def is_leaf(self) -> bool:
@@ -270,9 +270,9 @@ def _indicator(raw: Mapping, *, level: int, parent_code: str, places: int) -> In
     )
 
 
-def _row_rules(raw: Mapping, code: str, unit_rows: bool) -> dict[str, RowRule]:
+def _row_rules(raw: Mapping, code: str, unit_rows: bool) -> Mapping[str, RowRule]:
     if raw.get("row_rules") is None:
-        return {}
+        return FrozenMap()
     if not unit_rows:
         raise ScoringError("只有可填写三级指标的指标（unit_rows）才能设置 row_rules", field=code)
     return parse_row_rules(raw["row_rules"], f"{code}.row_rules")

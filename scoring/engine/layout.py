@@ -20,6 +20,16 @@ from .errors import ScoringError
 from .numbers import ZERO, to_decimal
 from .rules import QualitativeRule, QuantitativeRule, Rule, build_rule, show_points
 
+
+class FrozenMap(dict):
+    """A dict that hashes by its items, so that a framework without these keys hashes as it did before them."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.items()))
+
+
 ROW_KINDS = {"quantitative": "定量", "qualitative": "定性", "direct": "直接赋分"}
 _TEST_WEIGHT = Decimal(10)
 
@@ -45,12 +55,12 @@ DEFAULT_ROW_RULES: dict[str, RowRule] = {
 }
 
 
-def parse_row_rules(raw: object, where: str) -> dict[str, RowRule]:
+def parse_row_rules(raw: object, where: str) -> FrozenMap:
     if raw is None:
-        return {}
+        return FrozenMap()
     if not isinstance(raw, Mapping):
         raise ScoringError("row_rules 应为“行类型: 规则”的键值表", field=where)
-    parsed = {}
+    parsed = FrozenMap()
     for row_kind, spec in raw.items():
         if row_kind not in ROW_KINDS:
             raise ScoringError(
@@ -81,13 +91,13 @@ class AbsentMove:
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    row_rules: Mapping[str, RowRule] = field(default_factory=dict)
+    row_rules: Mapping[str, RowRule] = field(default_factory=FrozenMap)
     weight_schemes: tuple[WeightScheme, ...] = ()
     absent_moves: tuple[AbsentMove, ...] = ()
-    row_group_map: Mapping[str, str] = field(default_factory=dict)
+    row_group_map: Mapping[str, str] = field(default_factory=FrozenMap)
     required_metadata: tuple[str, ...] = ()
     # row group code → its level-1 code, for the weight schemes
-    group_tops: Mapping[str, str] = field(default_factory=dict)
+    group_tops: Mapping[str, str] = field(default_factory=FrozenMap)
 
     @property
     def variable_weights(self) -> bool:
@@ -111,18 +121,30 @@ def parse_layout(data: Mapping, indicators: tuple, total: Decimal) -> Layout:
                 group_tops[node.code] = top.code
                 groups[node.code] = node
     schemes = tuple(_scheme(raw, top_codes, total, index) for index, raw in enumerate(data.get("weight_schemes") or []))
+    # Only the weight of a level 1 whose rows the unit writes can vary: a fixed indicator's rule is built with its own.
+    with_rows = set(group_tops.values())
+    for scheme in schemes:
+        for code, weight in scheme.weights.items():
+            if code not in with_rows and weight != top_codes[code].weight:
+                raise ScoringError(
+                    f"分值方案“{scheme.label}”不能改变“{top_codes[code].name}”的分值（其评分规则按 "
+                    f"{show_points(top_codes[code].weight)} 分设定）",
+                    field="weight_schemes",
+                )
     moves = []
     for raw in data.get("absent_moves") or []:
         source, target = raw.get("from"), raw.get("to")
         for code in (source, target):
             if code not in top_codes:
                 raise ScoringError(f"分值转移中的“{code}”不是一级指标", field="absent_moves")
+            if code not in with_rows:
+                raise ScoringError(f"分值转移中的“{code}”没有可填写的三级指标", field="absent_moves")
         moves.append(
             AbsentMove(
                 source, target, raw.get("label") or f"未设{top_codes[source].name}，其分值并入{top_codes[target].name}"
             )
         )
-    row_group_map = {}
+    row_group_map = FrozenMap()
     for source, target in (data.get("row_group_map") or {}).items():
         if target not in groups:
             raise ScoringError(f"“{source}”对应的“{target}”不是可填写三级指标的二级指标", field="row_group_map")
@@ -133,7 +155,7 @@ def parse_layout(data: Mapping, indicators: tuple, total: Decimal) -> Layout:
         absent_moves=tuple(moves),
         row_group_map=row_group_map,
         required_metadata=metadata.required_fields(data.get("required_metadata")),
-        group_tops=group_tops,
+        group_tops=FrozenMap(group_tops),
     )
 
 

@@ -309,6 +309,11 @@ def test_a_framework_may_put_cost_under_output():
         (lambda d: d["weight_schemes"][1]["weights"].pop("cost"), "应为每个一级指标列出分值"),
         (lambda d: d["weight_schemes"][0].update(when={"nope": True}), "条件应为"),
         (lambda d: d["absent_moves"][0].update(to="nope"), "不是一级指标"),
+        (lambda d: d["absent_moves"][0].update(to="budget_execution"), "没有可填写的三级指标"),
+        (
+            lambda d: d["weight_schemes"][1]["weights"].update(budget_execution=20, output=40),
+            "不能改变“预算执行率”的分值",
+        ),
         (lambda d: d["row_group_map"].update(cost="output"), "不是可填写三级指标的二级指标"),
         (lambda d: d["row_rules"].update(quantitative={"kind": "magic"}), "未知的评分规则类型“magic”"),
         (lambda d: d["row_rules"].update(checklist={"kind": "direct"}), "未知的三级指标类型“checklist”"),
@@ -322,6 +327,15 @@ def test_a_broken_101_definition_is_refused(change, message):
     change(data)
     with pytest.raises(ScoringError, match=message):
         framework_from_dict(data)
+
+
+def test_a_framework_with_row_rules_pickles_and_scores_the_same():
+    import pickle
+
+    copied = pickle.loads(pickle.dumps(MOF2021))
+    entry = IndicatorEntry(parent="数量", name="行", weight=D(10), target_value="≥100", actual_value="95", reason="r")
+    assert score(copied, {}, [entry]).line("quantity.1").points == D("8.75")
+    assert copied.layout == MOF2021.layout
 
 
 def test_satisfaction_bands_must_start_at_zero():
