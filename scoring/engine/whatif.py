@@ -346,3 +346,129 @@ def run_compare(
     if fmt == "json":
         return EXIT_OK, json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2)
     return EXIT_OK, comparison.render_text()
+
+
+# --- many comparisons: what a finance bureau asks before adopting new rules ------------------------------------------
+
+
+@dataclass
+class IndicatorShift:
+    """How one indicator (a framework indicator by name, unit rows by their group in the other framework) moved."""
+
+    name: str
+    count: int = 0
+    total: Decimal = Decimal(0)
+    total_abs: Decimal = Decimal(0)
+
+    @property
+    def mean(self) -> Decimal:
+        return self.total / self.count if self.count else Decimal(0)
+
+    @property
+    def mean_abs(self) -> Decimal:
+        return self.total_abs / self.count if self.count else Decimal(0)
+
+
+@dataclass
+class Summary:
+    count: int
+    compared: int  # both totals known
+    grade_changes: dict[tuple[str, str], int]  # (base grade, other grade) → assessments, changed ones only
+    unchanged: int
+    total_difference: Decimal  # the sum over the compared assessments
+    lowest: Decimal | None
+    highest: Decimal | None
+    shifts: list[IndicatorShift]  # largest mean absolute change first
+    lacking: dict[str, int]  # “指标或二级指标：数据项” → assessments lacking it (inputs of the rules)
+
+    @property
+    def changed(self) -> int:
+        return sum(self.grade_changes.values())
+
+    @property
+    def mean_difference(self) -> Decimal | None:
+        return self.total_difference / self.compared if self.compared else None
+
+    def to_dict(self) -> dict:
+        return _plain(
+            {
+                "count": self.count,
+                "compared": self.compared,
+                "changed": self.changed,
+                "unchanged": self.unchanged,
+                "grade_changes": [
+                    {"from": base, "to": other, "count": count} for (base, other), count in self.grade_changes.items()
+                ],
+                "mean_difference": self.mean_difference,
+                "lowest": self.lowest,
+                "highest": self.highest,
+                "shifts": [
+                    {"name": s.name, "count": s.count, "mean": s.mean, "mean_abs": s.mean_abs} for s in self.shifts
+                ],
+                "lacking": self.lacking,
+            }
+        )
+
+    def render_text(self, places: int = 2) -> str:
+        out = [f"共 {self.count} 份，其中 {self.compared} 份两套体系均可算出总分"]
+        out.append(f"等次改变 {self.changed} 份，不变 {self.unchanged} 份")
+        for (base, other), count in sorted(self.grade_changes.items(), key=lambda item: -item[1]):
+            out.append(f"  {base} → {other}：{count} 份")
+        if self.mean_difference is not None:
+            out.append(
+                f"总分平均变化 {_signed(self.mean_difference, places)}（最低 {_signed(self.lowest, places)}，"
+                f"最高 {_signed(self.highest, places)}）"
+            )
+        if self.shifts:
+            out.append("变化最大的指标（平均变化）：")
+            out += [f"  {s.name}：{_signed(s.mean, places)}（{s.count} 项）" for s in self.shifts[:10]]
+        if self.lacking:
+            out.append("对比体系需要而数据中缺少的：")
+            out += [f"  {name}：{count} 份" for name, count in sorted(self.lacking.items(), key=lambda item: -item[1])]
+        return "\n".join(out)
+
+
+def summarise(comparisons: Iterable[Comparison]) -> Summary:
+    """Grade changes, total changes, the indicators that move most and the inputs most often lacking.
+
+    Reads points only, never explanations, so summarising a region-year costs little beyond scoring it.
+    """
+    count = compared = unchanged = 0
+    grade_changes: dict[tuple[str, str], int] = {}
+    total_difference = Decimal(0)
+    lowest = highest = None
+    shifts: dict[str, IndicatorShift] = {}
+    lacking: dict[str, int] = {}
+    for comparison in comparisons:
+        count += 1
+        difference = comparison.total_difference
+        if difference is not None:
+            compared += 1
+            total_difference += difference
+            lowest = difference if lowest is None else min(lowest, difference)
+            highest = difference if highest is None else max(highest, difference)
+            key = (comparison.base.grade, comparison.other.grade)
+            if key[0] == key[1]:
+                unchanged += 1
+            else:
+                grade_changes[key] = grade_changes.get(key, 0) + 1
+        missing_here = set()
+        for line in comparison.lines:
+            other = line.other
+            if other is None:
+                continue
+            # a unit's own rows are named by the unit: across units they are counted by their group
+            name = line.other_group if other.unit_row else line.name
+            for item in other.missing:
+                missing_here.add(f"{name}：{item}")
+            moved = line.difference
+            if moved is None:
+                continue
+            shift = shifts.setdefault(name, IndicatorShift(name))
+            shift.count += 1
+            shift.total += moved
+            shift.total_abs += abs(moved)
+        for item in missing_here:
+            lacking[item] = lacking.get(item, 0) + 1
+    ranked = sorted(shifts.values(), key=lambda shift: (-shift.mean_abs, shift.name))
+    return Summary(count, compared, grade_changes, unchanged, total_difference, lowest, highest, ranked, lacking)

@@ -197,3 +197,28 @@ def test_compare_as_json(tmp_path):
 def test_compare_with_an_unknown_framework_exits_2(tmp_path):
     code, out = main([_write(tmp_path, True), "--compare", "nope"], FRAMEWORKS)
     assert code == 2 and "指标体系“nope”不存在" in out
+
+
+# --- a region-year: many comparisons summarised ----------------------------------------------------------------------
+
+
+def test_a_summary_counts_grade_changes_and_ranks_the_indicators_that_move_most():
+    from scoring.engine.whatif import summarise
+
+    comparisons = []
+    for completed, satisfaction in ((False, "85%"), (True, "95%"), (None, "85%")):
+        facts, entries = project(completed=completed, satisfaction=satisfaction)
+        comparisons.append(compare(MOF2020, MOF2021, facts, entries))
+    summary = summarise(comparisons)
+    assert (summary.count, summary.compared) == (3, 2)
+    # unfinished: 82.94 良 → 63.75 中; finished: 83.50 良 → 68.75 中 (10 for execution, 10 for satisfaction)
+    assert summary.grade_changes == {("良", "中"): 2} and summary.unchanged == 0
+    assert summary.mean_difference == D("-16.97")
+    assert (summary.lowest, summary.highest) == (D("-19.19"), D("-14.75"))
+    top = summary.shifts[0]
+    # the four completion rows of the three projects: (−0.75 − 3 − 6 − 5.5) × 3 ÷ 12
+    assert (top.name, top.count, top.mean) == ("数量指标", 12, D("-3.8125"))
+    assert summary.lacking == {"预算执行率：项目是否完成（project_completed）": 1}
+    text = summary.render_text()
+    assert "等次改变 2 份，不变 0 份" in text and "  良 → 中：2 份" in text
+    assert summary.to_dict()["grade_changes"] == [{"from": "良", "to": "中", "count": 2}]
