@@ -37,7 +37,6 @@ from .rules import (
 )
 
 PROJECT_COMPLETED = "项目是否完成（project_completed）"
-HUNDRED_PERCENT = ONE
 
 
 def _share(value: object, where: str) -> Decimal:
@@ -82,7 +81,7 @@ def _find(bands: tuple[RateBand, ...], rate: Decimal) -> RateBand:
     return bands[-1]  # a negative rate: the lowest band
 
 
-def _weight_share(share: Decimal, weight: Decimal) -> str:
+def _weight_share(share: Decimal) -> str:
     return f"得分值的 {fmt_bound(share)}"
 
 
@@ -250,7 +249,7 @@ class ExecutionCompletionRule(Rule):
             outcome.add(f"，{band.label}")
             if rate >= ONE:
                 outcome.add("（执行率达100%而项目未完成，按最高一档计）")
-        outcome.add(f"，{_weight_share(band.share, self.weight)}")
+        outcome.add(f"，{_weight_share(band.share)}")
         outcome.close = CLOSE_LITERAL
         return outcome
 
@@ -362,7 +361,7 @@ class SatisfactionBandsRule(Rule):
         band = _find(self.bands, value)
         outcome.points = band.share * self.weight
         outcome.band = band.label
-        outcome.add(f"，{band.label}，{_weight_share(band.share, self.weight)}")
+        outcome.add(f"，{band.label}，{_weight_share(band.share)}")
         outcome.close = CLOSE_LITERAL
         return outcome
 
