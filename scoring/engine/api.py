@@ -8,7 +8,7 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal
 
-from . import vocabulary
+from . import metadata, vocabulary
 from .checks import Finding, run_checks
 from .errors import ScoringError
 from .framework import FrameworkSpec
@@ -39,6 +39,15 @@ _ENTRY_KEYS = {
     "stated_score": "stated_score",
     "survey_responses": "survey_responses",
     "survey_satisfied": "survey_satisfied",
+    "project_completed": "project_completed",
+    "target_basis": "target_basis",
+    "指标值设定依据": "target_basis",
+    "actual_method": "actual_method",
+    "完成值取值方式": "actual_method",
+    "data_source": "data_source",
+    "数据来源": "data_source",
+    "evidence": "evidence",
+    "佐证资料": "evidence",
 }
 _DECIMAL_FIELDS = {"weight", "target", "actual", "score", "stated_score", "survey_responses", "survey_satisfied"}
 _TEXT_FIELDS = {"target_value", "actual_value"}
@@ -87,6 +96,10 @@ def entry_from_dict(raw: Mapping, *, code: str = "", parent: str | None = None) 
             value = {str(name): _answer(item) for name, item in value.items()}
         elif target == "answer":
             value = _answer(value)
+        elif target in metadata.VOCABULARIES:
+            value = metadata.normalise(target, value, where=f"{code or parent}.{key}")
+        elif target == "project_completed" and not isinstance(value, bool):
+            raise ScoringError("项目是否完成应为 true 或 false", field=f"{code or parent}.{key}")
         values[target] = value
     return IndicatorEntry(**values)
 
@@ -141,4 +154,5 @@ def score_input(
     # Kept as typed: the precision a rate was printed with decides how it is compared.
     stated_rates = dict(stated_raw.get("rates") or {})
     findings = run_checks(facts, entries=entries, institutions=institutions, stated_rates=stated_rates, sheet=sheet)
+    findings += metadata.findings(framework.layout.required_metadata, entries)
     return sheet, findings

@@ -12,6 +12,7 @@ from pathlib import Path
 from .api import load_json, score_input
 from .errors import ScoringError
 from .framework import FrameworkSpec
+from .whatif import run_compare
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -21,6 +22,7 @@ def build_parser(prog: str = "score") -> argparse.ArgumentParser:
     parser.add_argument("input", help="评分输入 JSON 文件（格式见 README）")
     parser.add_argument("--framework", help="指标体系代码，覆盖输入文件中的 framework")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--compare", metavar="FRAMEWORK", help="同时按另一指标体系评分，逐项对比（不改变任何数据）")
     return parser
 
 
@@ -48,4 +50,6 @@ def run(
 
 def main(argv: Sequence[str], frameworks: Mapping[str, FrameworkSpec]) -> tuple[int, str]:
     args = build_parser().parse_args(argv)
+    if args.compare:
+        return run_compare(args.input, frameworks, args.compare, framework=args.framework, fmt=args.format)
     return run(args.input, frameworks, framework=args.framework, fmt=args.format)

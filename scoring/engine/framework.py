@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 
+from . import rules_2021  # noqa: F401 -- adds the 101号 rule kinds to the registry
 from .errors import ScoringError
+from .layout import NO_LAYOUT, FrozenMap, Layout, RowRule, parse_layout, parse_row_rules
 from .numbers import HUNDRED, ZERO, to_decimal
 from .rules import Rule, Settings, build_rule, parse_bound, show_points
 
@@ -48,6 +50,7 @@ class IndicatorSpec:
     aliases: tuple[str, ...] = ()
     unit_rows: bool = False
     source: str = ""
+    row_rules: Mapping[str, RowRule] = field(default_factory=FrozenMap)  # how this group's unit rows are scored
 
     @property
     def is_leaf(self) -> bool:
@@ -77,6 +80,7 @@ class FrameworkSpec:
     indicators: tuple[IndicatorSpec, ...]
     total: Decimal = HUNDRED
     source: str = ""
+    layout: Layout = NO_LAYOUT  # unit rows: their rules, level-1 weight schemes, required metadata (``layout``)
     by_code: Mapping[str, IndicatorSpec] = field(default_factory=dict, compare=False, repr=False)
     by_alias: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     # The indicator tree as the scorer walks it, prepared on first use (``scorer.plan``): derived from the fields
@@ -131,6 +135,7 @@ def framework_from_dict(data: Mapping) -> FrameworkSpec:
             indicators=indicators,
             total=total,
             source=data.get("source", ""),
+            layout=parse_layout(data, indicators, total),
         )
     except ScoringError as error:
         error.code = error.code or code
@@ -261,7 +266,16 @@ def _indicator(raw: Mapping, *, level: int, parent_code: str, places: int) -> In
         aliases=tuple(raw.get("aliases") or ()),
         unit_rows=unit_rows,
         source=raw.get("source", ""),
+        row_rules=_row_rules(raw, code, unit_rows),
     )
+
+
+def _row_rules(raw: Mapping, code: str, unit_rows: bool) -> Mapping[str, RowRule]:
+    if raw.get("row_rules") is None:
+        return FrozenMap()
+    if not unit_rows:
+        raise ScoringError("只有可填写三级指标的指标（unit_rows）才能设置 row_rules", field=code)
+    return parse_row_rules(raw["row_rules"], f"{code}.row_rules")
 
 
 def _check_weights(indicators: tuple[IndicatorSpec, ...], total: Decimal) -> None:

@@ -15,6 +15,10 @@ _OUTCOME_ALIASES = {label: code for code, label in OUTCOMES.items()} | {
     "达成": "achieved",
     "部分达成": "partial",
     "未达成": "not_achieved",
+    # 财预〔2021〕101号 names the same three bands differently
+    "基本达成目标": "achieved",
+    "部分实现目标": "partial",
+    "实现目标程度较低": "not_achieved",
 }
 
 
@@ -53,6 +57,13 @@ class IndicatorEntry:
     stated_score: Decimal | None = None
     survey_responses: Decimal | None = None
     survey_satisfied: Decimal | None = None
+    # 财预〔2021〕101号: whether the project is finished (its 预算执行率 rule reads it), and what the row records about
+    # its values — codes from ``metadata`` (evidence: a tuple of codes).
+    project_completed: bool | None = None
+    target_basis: str | None = None
+    actual_method: str | None = None
+    data_source: str | None = None
+    evidence: tuple[str, ...] = ()
 
     def part(self, code: str) -> "PartEntry":
         return PartEntry(code, self.answers.get(code), self.reason)
@@ -79,6 +90,8 @@ class PartEntry:
     __slots__ = ("answer", "code", "reason")
     name = parent = weight = kind = target_value = actual_value = target = actual = comparator = outcome = None
     score = stated_score = survey_responses = survey_satisfied = None
+    project_completed = target_basis = actual_method = data_source = None
+    evidence: tuple[str, ...] = ()
     answers: Mapping[str, object] = MappingProxyType({})
 
     def __init__(self, code: str, answer: object, reason: str | None):

@@ -4,12 +4,12 @@ import linecache
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, getcontext
 
-from . import vocabulary
+from . import layout, vocabulary
 from .errors import ScoringError
 from .framework import FrameworkSpec, IndicatorSpec
 from .inputs import _NO_REASON, EMPTY_ENTRY, IndicatorEntry, Stated, outcome_code
 from .numbers import QUANTA, ZERO, fmt, fmt_percent, parse_target
-from .rules import Context, Outcome, QualitativeRule, QuantitativeRule, describe_entry_field, show_points
+from .rules import Context, Outcome, describe_entry_field, show_points
 from .sheet import ScoreLine, ScoreSheet
 
 
@@ -329,6 +329,8 @@ class _Scorer:
         self.all_stated = True
         self.differences: list[ScoreLine] = []  # leaves whose stated score differs from the rules'
         self.total: Decimal | None = ZERO
+        # Level-1 weights that depend on the groups the project uses (101号), and the notes that say which applied.
+        self.level_weights, self.weight_notes = layout.choose_weights(framework, rows)
 
     def walk(self, walker: Callable, stated_items: Mapping[str, Decimal]) -> None:
         """Score every indicator in sheet order, with the framework's compiled walk (``_compile``)."""
@@ -356,14 +358,9 @@ class _Scorer:
         if entry.weight is None:
             raise ScoringError(f"三级指标“{name}”缺少分值", code=code, field="weight")
         kind = entry.kind or _infer_kind(entry)
-        if kind == "quantitative":
-            rule = QuantitativeRule(entry.weight)
-        elif kind == "qualitative":
-            rule = QualitativeRule(entry.weight)
-        else:
-            raise ScoringError(f"三级指标“{name}”的类型应为定量（quantitative）或定性（qualitative）", code=code)
+        rule = layout.row_rule(self.framework, group, kind, entry.weight, code)
         outcome = rule.evaluate(self.ctx, entry)
-        line = self.finish_leaf(code, name, group.level + 1, entry.weight, kind, group.code, entry, outcome)
+        line = self.finish_leaf(code, name, group.level + 1, entry.weight, rule.kind, group.code, entry, outcome)
         line.unit_row = True
         line.target_value = entry.target_value
         line.actual_value = entry.actual_value
@@ -409,8 +406,10 @@ class _Scorer:
         """10号 rows are weighted by the unit; a level-1 total that does not match is reported, not refused."""
         children = [child for child in self.lines if child.parent == spec.code]  # its level-2 groups, in order
         rows_weight = sum((child.weight or ZERO for child in children), ZERO)
-        if spec.weight is not None and rows_weight != spec.weight:
-            message = f"“{spec.name}”下各三级指标分值之和为 {show_points(rows_weight)}，应为 {show_points(spec.weight)}"
+        expected = self.level_weights.get(spec.code, spec.weight)
+        line.weight = expected
+        if expected is not None and rows_weight != expected:
+            message = f"“{spec.name}”下各三级指标分值之和为 {show_points(rows_weight)}，应为 {show_points(expected)}"
             line.warnings.append(message)
             self.warnings.append(message)
 
@@ -431,7 +430,7 @@ class _Scorer:
             for line in self.lines:
                 if line.is_leaf and line.points is not None:
                     scored_total += line.points
-        adjustments: list[str] = []
+        adjustments: list[str] = list(self.weight_notes)
         if total is not None and framework.settings.execution_caps:
             total = self._execution_cap(total, adjustments)
         sheet = ScoreSheet(
@@ -522,6 +521,8 @@ def _sum_points(lines: list[ScoreLine]) -> Decimal | None:
 
 
 def _infer_kind(entry: IndicatorEntry) -> str:
+    if entry.answer is True or entry.answer is False:
+        return "direct"
     if outcome_code(entry.outcome) is not None:
         return "qualitative"
     if entry.target is not None or parse_target(entry.target_value)[1] is not None:

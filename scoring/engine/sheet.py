@@ -21,6 +21,11 @@ _KIND_LABELS = {
     "budget_execution": "预算执行率",
     "quarterly_progress": "季度执行进度",
     "weighted_satisfaction": "加权满意度",
+    "direct": "直接赋分",
+    "threshold_completion": "定量（60%门槛）",
+    "execution_completion": "预算执行率（完成情况分档）",
+    "qualitative_2021": "定性三档",
+    "satisfaction_bands": "满意度分档",
 }
 
 

@@ -61,3 +61,23 @@ def test_a_file_that_is_not_json_is_refused(tmp_path):
     code, _, err = _score(str(path))
     assert code == 2
     assert "无法读取输入文件" in err
+
+
+@pytest.mark.django_db
+def test_compare_scores_the_same_file_under_another_framework():
+    code, out, _ = _score(str(EXAMPLES / "seed004-taojiang-2024.json"), "--compare", "mof-2021-core")
+    assert code == 0
+    assert "对比：财预〔2021〕101号项目支出核心绩效指标自评表（mof-2021-core 第 1 版）" in out
+    assert "总分：基准 98.95（优），对比 未完成（已评分部分 89.00）" in out
+    assert "  - 预算执行率：项目是否完成（project_completed）" in out
+
+
+@pytest.mark.django_db
+def test_compare_as_json_from_the_command():
+    _, out, _ = _score(
+        str(EXAMPLES / "tangxi-2022-weituo-mof2021.json"), "--compare", "mof-2020-selfeval", "--format", "json"
+    )
+    payload = json.loads(out)
+    assert payload["base"]["framework"]["code"] == "mof-2021-core"
+    assert payload["other"]["total"] == "100.00"
+    assert payload["moved"] == ["经济成本指标 → 成本指标：项目总成本、单项业务成本"]

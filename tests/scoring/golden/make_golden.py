@@ -55,6 +55,7 @@ VARIANTS = [
     ),
     ("hunan-overall", "", {}),
     ("guangdong-overall", "", {}),
+    ("mof-2021-core", "", {}),
 ]
 CASES_PER_VARIANT = 40
 REASONS = [None, None, "", "无", "无偏差", "疫情影响，下年改进", "部分工作延后"]
@@ -146,6 +147,10 @@ def _leaf_entry(rng: random.Random, indicator, gaps: bool) -> dict | None:
         if rng.random() < 0.15:
             entry["score"] = _score_text(rng, Decimal(0), weight)  # an override, used only when inputs are missing
         return entry
+    if rule.kind == "execution_completion":  # 101号: whether the project is finished (drawn only for this kind)
+        if rng.random() < 0.1 and gaps:
+            return None
+        return {"project_completed": rng.random() < 0.5, "reason": rng.choice(REASONS)}
     if rng.random() < 0.25:
         return {"score": _score_text(rng, Decimal(0), weight), "reason": rng.choice(REASONS)}
     return None
