@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from assessments.facts import FactSheet
-from assessments.models import Assessment, Facts, IndicatorRow, Institution, Project, SpecialFund
+from assessments.models import Assessment, Facts, IndicatorRow, Institution, Project, Snapshot, SpecialFund
 from assessments.scores import ScoredAssessment, score_assessment
 from units.models import Staffing
 
@@ -36,7 +36,7 @@ class AssessmentData:
 
 def assessment_data(assessment: Assessment) -> AssessmentData:
     facts, _ = Facts.objects.get_or_create(assessment=assessment)
-    return AssessmentData(
+    data = AssessmentData(
         assessment=assessment,
         facts=facts,
         staffing=Staffing.objects.filter(unit=assessment.unit_id, year=assessment.year).first(),
@@ -45,3 +45,39 @@ def assessment_data(assessment: Assessment) -> AssessmentData:
         rows=list(IndicatorRow.objects.filter(assessment=assessment)),
         projects=list(Project.objects.filter(assessment=assessment)),
     )
+    if assessment.status == Assessment.Status.FINAL:
+        _as_frozen(data)
+    return data
+
+
+def unsaved_instance(model, values: dict, **extra):
+    """An unsaved model instance from a snapshot's plain values (Decimal strings back to Decimal)."""
+    kwargs = {}
+    for model_field in model._meta.concrete_fields:
+        if model_field.name in values:
+            kwargs[model_field.attname] = model_field.to_python(values[model_field.name])
+    return model(**kwargs, **extra)
+
+
+# The unit's own fields that the frozen document keeps (they are edited from any year's assessment).
+FROZEN_UNIT_FIELDS = ("contact_person", "contact_phone", "functions", "internal_structure")
+
+
+def _as_frozen(data: AssessmentData) -> None:
+    """A final assessment is shown as it was frozen. Its own rows cannot change any more (the models and the
+    database refuse it), but the unit's staffing and its contact details belong to the unit and stay editable: the
+    screens take them from the snapshot, so every tab shows the totals the signed report prints."""
+    snapshot = Snapshot.objects.latest_for(data.assessment)
+    if snapshot is None:
+        return
+    document = snapshot.verified_data()["assessment"]
+    frozen_staffing = document.get("staffing") or {}
+    data.staffing = (
+        unsaved_instance(Staffing, frozen_staffing, unit_id=data.assessment.unit_id, year=data.assessment.year)
+        if frozen_staffing
+        else None
+    )
+    unit = data.assessment.unit
+    for name in FROZEN_UNIT_FIELDS:
+        if name in document.get("unit", {}):
+            setattr(unit, name, document["unit"][name])

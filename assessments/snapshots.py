@@ -2,14 +2,12 @@
 keeps so the resubmission can show what changed, and the source of the field-by-field diff."""
 
 import hashlib
-import json
 from decimal import Decimal
 
 from django.db import models
 
 from assessments.audit import ROW_ADDED, ROW_REMOVED, change, shown
 from assessments.models import (
-    Assessment,
     EvaluationMember,
     Evidence,
     Facts,
@@ -17,7 +15,6 @@ from assessments.models import (
     Institution,
     NarrativeSection,
     Project,
-    Snapshot,
 )
 from assessments.scores import project_framework_version, score_project
 from assessments.selectors import AssessmentData
@@ -119,14 +116,6 @@ def file_sha256(evidence: Evidence) -> str:
     return digest.hexdigest()
 
 
-def canonical_json(document: dict) -> str:
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def document_sha256(document: dict) -> str:
-    return hashlib.sha256(canonical_json(document).encode("utf-8")).hexdigest()
-
-
 # --- the field-by-field diff -----------------------------------------------------------------------------------
 
 _SECTION_LABELS = {
@@ -203,8 +192,3 @@ def _diff_mapping(where: str, left: dict, right: dict, changes: list[dict]) -> N
                     _diff_mapping(sub, x, y, changes)
         elif a != b and not (a in (None, "") and b in (None, "")):
             changes.append(change(f"{where}·{_FIELD_LABELS.get(key, key)}", shown(a), shown(b)))
-
-
-def latest_snapshot(assessment: Assessment) -> Snapshot | None:
-    """The snapshot a final assessment is shown from: the newest (a reopened and re-finalised assessment has several)."""
-    return Snapshot.objects.filter(assessment=assessment).order_by("-created_at", "-pk").first()

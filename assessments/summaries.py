@@ -106,7 +106,7 @@ def _unit(assessment: Assessment) -> dict:
 
 
 def summary_from_snapshot(assessment: Assessment, snapshot: Snapshot) -> dict:
-    document = snapshot.data["assessment"]
+    document = snapshot.verified_data()["assessment"]
     facts = document.get("facts", {})
     frozen = document.get("unit", {})
     unit = {

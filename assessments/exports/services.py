@@ -35,11 +35,10 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from assessments.models import Assessment, ExportItem, ExportJob
+from assessments.models import Assessment, ExportItem, ExportJob, Snapshot
 from assessments.reports.cache import cache_path, fingerprint, write_atomically
 from assessments.reports.render import REPORT_CSS, render_report_pdf, report_filename
 from assessments.selectors import assessment_data
-from assessments.snapshots import latest_snapshot
 from assessments.summaries import percent, summary_from_data, summary_from_snapshot
 from perfeval.runtime import collect_between_jobs
 from units.access import visible_units
@@ -157,7 +156,7 @@ def rendering_exclusively(key: str):
 def _render_claimed(item: ExportItem) -> tuple[str, dict]:
     """Render (or reuse) the claimed item's PDF; (status, fields to store)."""
     assessment = item.assessment
-    snapshot = latest_snapshot(assessment) if assessment.status == Assessment.Status.FINAL else None
+    snapshot = Snapshot.objects.latest_for(assessment) if assessment.status == Assessment.Status.FINAL else None
     fields = {"summary": {**_summary(assessment, snapshot), "filename": report_filename(assessment)}}
     fields["fingerprint"] = key = fingerprint(assessment, snapshot)
     path = cache_path(key)

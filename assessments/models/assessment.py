@@ -2,12 +2,19 @@
 institutions, special funds, indicator rows, projects, narrative and evidence. Every derived figure — totals, rates,
 scores — is computed from these (assessments.facts and the scoring engine), never stored as typed."""
 
+import hashlib
+import json
+import logging
+
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.core.validators import MinValueValidator
 from django.db import models
 
 from assessments.models.steps import STEPS
 from units.models import Unit
+
+logger = logging.getLogger("assessments.snapshots")
 
 
 def money(label: str, *, negative: bool = False, **kwargs) -> models.DecimalField:
@@ -55,12 +62,14 @@ class Assessment(models.Model):
     lock_version = models.PositiveIntegerField("版本号", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    # PROTECT, as for every person a final record names: deleting the user would rewrite a frozen row (the database
+    # refuses it anyway); people who leave are deactivated instead.
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="最后修改人",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -387,7 +396,7 @@ class Evidence(AssessmentPart):
     size = models.PositiveIntegerField("大小（字节）")
     description = models.CharField("说明", max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
@@ -475,6 +484,30 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_name} {self.action_label}"
 
 
+def canonical_json(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def document_sha256(document: dict) -> str:
+    return hashlib.sha256(canonical_json(document).encode("utf-8")).hexdigest()
+
+
+class SnapshotTampered(SuspiciousOperation):
+    """The stored document no longer hashes to the SHA-256 recorded when it was frozen. Django answers a suspicious
+    operation with 400 and logs it on the `django.security.SnapshotTampered` logger (mailed to the administrators
+    where mail is configured)."""
+
+
+TAMPERED = "定稿快照的内容与其 SHA-256 不符（记录 {recorded}，实际 {actual}），已拒绝显示。请立即联系系统管理员核查。"
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def latest_for(self, assessment) -> "Snapshot | None":
+        """The snapshot a final assessment is shown from: the newest (a reopened and re-finalised assessment has
+        several)."""
+        return self.filter(assessment=assessment).order_by("-created_at", "-pk").first()
+
+
 class Snapshot(models.Model):
     """The frozen record of a finalised assessment: all its data, the score sheet and the framework version, with
     the SHA-256 of their canonical JSON. Never changed or deleted; a reopened assessment keeps its old snapshots."""
@@ -484,8 +517,10 @@ class Snapshot(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64)
     created_at = models.DateTimeField("定稿时间", auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="定稿人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="定稿人", null=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = SnapshotQuerySet.as_manager()
 
     class Meta:
         verbose_name = "定稿快照"
@@ -496,12 +531,26 @@ class Snapshot(models.Model):
         return f"{self.assessment} {self.sha256[:12]}"
 
     def save(self, *args, **kwargs):
+        # Written once, at finalisation, before the assessment becomes final: a snapshot for an assessment that is
+        # already final would be a forgery.
         if self.pk is not None:
             raise FinalisedError
+        guard_not_final(self.assessment_id)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise FinalisedError
+
+    def verified_data(self) -> dict:
+        """The document, after checking it against its hash: every rendering of a final assessment reads it through
+        here, so an edit of the stored document made past every guard is refused instead of printed."""
+        actual = document_sha256(self.data)
+        if actual != self.sha256:
+            logger.critical(
+                "定稿快照 %s（自评 %s）被篡改：记录 %s，实际 %s", self.pk, self.assessment_id, self.sha256, actual
+            )
+            raise SnapshotTampered(TAMPERED.format(recorded=self.sha256[:12], actual=actual[:12]))
+        return self.data
 
 
 class ReScore(models.Model):

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 from assessments.models import Assessment, Snapshot
 from assessments.reports.cache import cache_path, fingerprint, write_atomically
 from assessments.reports.render import render_report_pdf, report_filename
-from assessments.snapshots import latest_snapshot
 from assessments.summaries import refresh_summaries, stored_summary
 from perfeval.paging import paginate
 
@@ -81,7 +80,7 @@ def public_pdf(request, assessment_id: int):
         published().select_related("unit__region__parent__parent", "unit__parent", "framework_version__framework"),
         pk=assessment_id,
     )
-    snapshot = latest_snapshot(assessment)
+    snapshot = Snapshot.objects.latest_for(assessment)
     if snapshot is None:
         raise Http404
     path = cache_path(fingerprint(assessment, snapshot))

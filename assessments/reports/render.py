@@ -33,8 +33,7 @@ from assessments.models import (
 )
 from assessments.reports import charts
 from assessments.scores import project_facts, project_framework_version, score_project
-from assessments.selectors import assessment_data
-from assessments.snapshots import latest_snapshot
+from assessments.selectors import assessment_data, unsaved_instance
 from assessments.workflow.services import steps_for
 from perfeval.runtime import collector_paused
 from scoring.adapters import framework_spec
@@ -115,32 +114,24 @@ def _live_source(assessment: Assessment) -> Source:
     )
 
 
-def _instance(model, values: dict, **extra):
-    """An unsaved model instance from a snapshot's plain values (Decimal strings back to Decimal)."""
-    kwargs = {}
-    for model_field in model._meta.concrete_fields:
-        if model_field.name in values:
-            kwargs[model_field.attname] = model_field.to_python(values[model_field.name])
-    return model(**kwargs, **extra)
-
-
 def _snapshot_source(snapshot: Snapshot) -> Source:
-    document = snapshot.data["assessment"]
-    facts = _instance(Facts, document.get("facts", {}))
-    staffing = _instance(Staffing, document["staffing"]) if document.get("staffing") else None
-    institutions = [_instance(Institution, values) for values in document.get("institutions", [])]
-    special_funds = [_instance(SpecialFund, values) for values in document.get("special_funds", [])]
+    data = snapshot.verified_data()
+    document = data["assessment"]
+    facts = unsaved_instance(Facts, document.get("facts", {}))
+    staffing = unsaved_instance(Staffing, document["staffing"]) if document.get("staffing") else None
+    institutions = [unsaved_instance(Institution, values) for values in document.get("institutions", [])]
+    special_funds = [unsaved_instance(SpecialFund, values) for values in document.get("special_funds", [])]
     projects = []
     number = 0
     for values in document.get("projects", []):
-        project = _instance(Project, values)
+        project = unsaved_instance(Project, values)
         rows = []
         for row_values in values.get("indicator_rows", []):
             number += 1
             # Unsaved rows need distinct keys on the engine's sheet (sheets.entry_key uses the pk).
-            rows.append(_instance(IndicatorRow, row_values, id=number))
+            rows.append(unsaved_instance(IndicatorRow, row_values, id=number))
         projects.append((project, rows))
-    signoffs = [{**s, "signed_at": datetime.fromisoformat(s["signed_at"])} for s in snapshot.data.get("signoffs", [])]
+    signoffs = [{**s, "signed_at": datetime.fromisoformat(s["signed_at"])} for s in data.get("signoffs", [])]
     return Source(
         unit=document["unit"],
         goal=document.get("goal", {}),
@@ -161,7 +152,7 @@ def _snapshot_source(snapshot: Snapshot) -> Source:
 
 def report_source(assessment: Assessment) -> Source:
     if assessment.status == Assessment.Status.FINAL:
-        snapshot = latest_snapshot(assessment)
+        snapshot = Snapshot.objects.latest_for(assessment)
         if snapshot is not None:
             return _snapshot_source(snapshot)
     return _live_source(assessment)
@@ -356,9 +347,9 @@ def _prior_score(assessment: Assessment) -> tuple[Assessment | None, dict | None
     if prior is None:
         return None, None
     if prior.status == Assessment.Status.FINAL:
-        snapshot = latest_snapshot(prior)
+        snapshot = Snapshot.objects.latest_for(prior)
         if snapshot is not None:
-            return prior, snapshot.data["assessment"].get("score")
+            return prior, snapshot.verified_data()["assessment"].get("score")
     try:
         return prior, assessment_data(prior).scored().sheet.to_dict()
     except ValidationError:
@@ -491,7 +482,7 @@ def report_filename(assessment: Assessment, *, extension: str = "pdf") -> str:
     """2022年度株洲市行业办公室整体支出绩效自评报告.pdf (the unit's name as frozen for a final report)."""
     name = assessment.unit.name
     if assessment.status == Assessment.Status.FINAL:
-        snapshot = latest_snapshot(assessment)
+        snapshot = Snapshot.objects.latest_for(assessment)
         if snapshot is not None:
             name = snapshot.data["assessment"]["unit"]["name"]
     return f"{assessment.year}年度{name}整体支出绩效自评报告.{extension}"

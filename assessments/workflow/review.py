@@ -1,8 +1,8 @@
 """What the 审签 tab shows of the workflow: the steps with their signatures, what the user may do now, the changes
 since the last return, re-scores and the final snapshot."""
 
-from assessments.models import Assessment, AuditEvent, ReScore, SignOff
-from assessments.snapshots import assessment_document, document_diff, latest_snapshot
+from assessments.models import Assessment, AuditEvent, ReScore, SignOff, Snapshot
+from assessments.snapshots import assessment_document, document_diff
 from assessments.workflow import services as workflow
 
 
@@ -34,7 +34,7 @@ def review_context(request, data, scored) -> dict:
         "rescores": list(ReScore.objects.filter(assessment=assessment).select_related("reviewer")),
         "may_rescore": allowed.rescore,
         "rescore_lines": [line for line in scored.sheet.lines if line.is_leaf and line.weight] if scored else [],
-        "snapshot": latest_snapshot(assessment),
+        "snapshot": Snapshot.objects.latest_for(assessment),
         "may_reopen": allowed.reopen,
         "can_submit": allowed.submit,
         "blocking": scored.errors if scored else [],

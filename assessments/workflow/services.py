@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from assessments.audit import audit_record, user_name
-from assessments.models import STEPS, Assessment, Notification, ReScore, SignOff, Snapshot, Step
+from assessments.models import STEPS, Assessment, Notification, ReScore, SignOff, Snapshot, Step, document_sha256
 from assessments.selectors import assessment_data
-from assessments.snapshots import assessment_document, document_sha256
+from assessments.snapshots import assessment_document
 from units.access import can_write, is_administrator, roles_in_unit
 from units.models import Delegation, Membership, Role, Unit
 
@@ -244,8 +244,9 @@ def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessmen
     if assessment.status != Assessment.Status.FINAL:
         raise ValidationError(NOT_FINAL)
     _require_text(reason, "重新开启必须填写原因。", "原因")
-    SignOff.objects.filter(assessment=assessment, voided_at=None).update(voided_at=timezone.now())
+    # Back to draft first: while the assessment is final the database refuses any change to its sign-offs.
     _save_state(assessment, status=Assessment.Status.DRAFT, current_step="", returned=True)
+    SignOff.objects.filter(assessment=assessment, voided_at=None).update(voided_at=timezone.now())
     audit_record(assessment=assessment, user=user, action="reopen", label="管理员重新开启", detail=reason.strip())
     _notify_roles(assessment, [Role.PREPARER], f"{assessment} 已由管理员重新开启。原因：{reason.strip()}")
     return assessment

@@ -19,9 +19,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from assessments.models import Assessment, Evidence, Snapshot
+from assessments.models import Assessment, Evidence, Snapshot, document_sha256
 from assessments.services import assessment_create
-from assessments.snapshots import document_sha256
 from assessments.workflow import services as workflow
 from perfeval import backups
 from units.models import Membership, Role

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from assessments.frozen import guards_lifted
 from assessments.layouts import layout_for
 from assessments.models import (
     Assessment,
@@ -40,10 +41,11 @@ from assessments.models import (
     SignOff,
     Snapshot,
     SpecialFund,
+    document_sha256,
 )
 from assessments.overview.selectors import current_assessment_year
 from assessments.selectors import AssessmentData
-from assessments.snapshots import assessment_document, document_sha256
+from assessments.snapshots import assessment_document
 from assessments.summaries import refresh_summaries
 from assessments.workflow.services import STEPS
 from scoring.models import Framework
@@ -169,7 +171,9 @@ def delete_scale_data() -> int:
     assessments = Assessment.objects.filter(unit__in=units)
     users = get_user_model().objects.filter(username__startswith=USER_PREFIX)
     removed = 0
-    with transaction.atomic():
+    # Final assessments of the scale set are deleted and rewritten wholesale: the database's guards are lifted for
+    # this maintenance only, inside the transaction.
+    with guards_lifted():
         for queryset in (
             ExportItem.objects.filter(assessment__in=assessments),
             AssessmentSummary.objects.filter(assessment__in=assessments),
@@ -227,7 +231,7 @@ class Seeder:
         ).latest_version()
         tick = time.perf_counter()
         for start in range(0, len(self.units), CHUNK):
-            with transaction.atomic():
+            with guards_lifted():
                 self.build_assessments(self.units[start : start + CHUNK])
             if time.perf_counter() - tick > 10:
                 progress(f"  … {min(start + CHUNK, len(self.units)):,} / {len(self.units):,} 个单位")

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from assessments.exports import services as exports
 from assessments.exports.forms import DEPARTMENT_REQUIRED, REGION_REQUIRED
 from assessments.exports.views import ADMIN_ONLY, progress
-from assessments.models import ExportItem, ExportJob
-from assessments.reports.render import latest_snapshot, report_filename
+from assessments.models import ExportItem, ExportJob, Snapshot
+from assessments.reports.render import report_filename
 from assessments.selectors import assessment_data
 from assessments.services import assessment_touch
 from units.models import Unit
@@ -35,7 +35,7 @@ def no_worker(settings):
 def expected_sheet(assessment) -> dict:
     """What the score sheet says: the frozen one for a final assessment, else the live one."""
     if assessment.status == "final":
-        return latest_snapshot(assessment).data["assessment"]["score"]
+        return Snapshot.objects.latest_for(assessment).data["assessment"]["score"]
     return assessment_data(assessment).scored().sheet.to_dict()
 
 
@@ -130,7 +130,7 @@ def test_running_the_same_export_again_reuses_unchanged_pdfs_and_renders_a_chang
 
 
 def test_a_final_assessment_is_fingerprinted_by_its_snapshot(demo, finalised_futian):
-    snapshot = latest_snapshot(finalised_futian)
+    snapshot = Snapshot.objects.latest_for(finalised_futian)
     key = exports.fingerprint(finalised_futian, snapshot)
     assert key == exports.fingerprint(load(finalised_futian.pk), snapshot)
     assert key != exports.fingerprint(finalised_futian, None)

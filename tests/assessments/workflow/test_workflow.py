@@ -16,8 +16,8 @@ from assessments.models import (
     Notification,
     SignOff,
     Snapshot,
+    document_sha256,
 )
-from assessments.snapshots import document_sha256
 from assessments.workflow import services as workflow
 from units.models import Deadline, Delegation, Membership, Role
 

@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from assessments.models import Assessment, Snapshot
 from assessments.reports.public_views import mask_phone
-from assessments.reports.render import latest_snapshot
 from tests.assessments.exports.conftest import TAOJIANG, ZHUZHOU, blank_pdf
 
 
@@ -69,7 +68,9 @@ def test_the_public_list_is_paged(client, demo, finalised_futian, monkeypatch):
     monkeypatch.setattr("assessments.reports.public_views.PUBLIC_PAGE", 1)
     for code in (ZHUZHOU, TAOJIANG):
         Assessment.objects.filter(pk=demo[code].pk).update(status="final")
-        Snapshot.objects.create(assessment=demo[code], data=latest_snapshot(finalised_futian).data, sha256="0" * 64)
+        Snapshot.objects.create(
+            assessment=demo[code], data=Snapshot.objects.latest_for(finalised_futian).data, sha256="0" * 64
+        )
     first = client.get(reverse("public:list")).content.decode()
     assert first.count("data-unit=") == 1 and "第 1–1 条，共 3 条" in first
     last = client.get(reverse("public:list"), {"page": 3}).content.decode()
