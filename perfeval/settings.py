@@ -69,15 +69,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: an oversized request is refused on its Content-Length.
+    "perfeval.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "perfeval.middleware.SessionIdleTimeoutMiddleware",
+    # After the CSRF check, so that a forged request gets the CSRF page.
+    "perfeval.middleware.FormCountLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside the CSP middleware, so that the page it renders carries the policy.
+    "perfeval.middleware.NotAllowedPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes requirement).
     "axes.middleware.AxesMiddleware",
@@ -182,6 +189,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Sessions end after SESSION_IDLE_MINUTES without a request (perfeval.middleware.SessionIdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "120") * 60
+# A Chinese page that keeps what was typed, instead of Django's English one (which also needs inline CSS).
+CSRF_FAILURE_VIEW = "perfeval.views.csrf_failure"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false" if DEBUG else "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -241,10 +252,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024))
 # 佐证材料: the largest file a unit may upload, in bytes.
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
+# The largest request body accepted at all, refused on its Content-Length before it is read: one evidence file and
+# the form around it.
+MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", str(EVIDENCE_MAX_BYTES + 1024 * 1024))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_client_error_tracebacks": {"()": "perfeval.logs.NoClientErrorTracebacks"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_client_error_tracebacks"]},
+        "console_errors": {"class": "logging.StreamHandler", "level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # WeasyPrint reports each layout step (INFO) and each CSS property it ignores (WARNING): 10-30 lines a PDF.
+        # Its warnings still reach the report's own collector (missing CJK glyphs are logged there as errors);
+        # only its errors reach the log.
+        "weasyprint": {"handlers": ["console_errors"], "level": "WARNING", "propagate": False},
+    },
 }
