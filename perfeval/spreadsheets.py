@@ -9,7 +9,8 @@ forms ＝ ＋ － ＠, which the Chinese editions of these programs accept as th
   convention OWASP recommends). A plain number such as "-12.50" or "+3%" stays as it is: it is not a formula.
 - xlsx cells carry a type: `set_cell` and `append_row` keep the value exactly (so a workbook read back gives the
   same text) and store every string as a string, which no spreadsheet program evaluates. openpyxl would otherwise
-  store a string starting with "=" as a formula.
+  store a string starting with "=" as a formula. A formula-like value also gets Excel's quote prefix, so that it
+  stays text when someone edits the cell and presses Enter.
 """
 
 import re
@@ -36,11 +37,17 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
     return [neutralise(value) for value in values]
 
 
+def _as_text(cell, value: Any) -> None:
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if is_formula_like(value):
+            cell.quotePrefix = True
+
+
 def set_cell(cell, value: Any) -> None:
     """Writes a value into an openpyxl cell; a string is stored as text even if it starts with "="."""
     cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
+    _as_text(cell, value)
 
 
 def append_row(worksheet, values: Iterable[Any]) -> None:
@@ -49,5 +56,4 @@ def append_row(worksheet, values: Iterable[Any]) -> None:
     worksheet.append(values)
     row = worksheet.max_row
     for column, value in enumerate(values, start=1):
-        if isinstance(value, str):
-            worksheet.cell(row=row, column=column).data_type = "s"
+        _as_text(worksheet.cell(row=row, column=column), value)

@@ -131,6 +131,40 @@ def test_an_oversized_upload_is_refused_on_its_content_length_without_reading_it
     assert time.perf_counter() - started < 2
 
 
+class EndlessBody(io.RawIOBase):
+    """A client that keeps sending after the length it declared."""
+
+    def __init__(self):
+        self.sent = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        self.sent += len(buffer)
+        buffer[:] = b"x" * len(buffer)
+        return len(buffer)
+
+
+@pytest.mark.django_db
+def test_no_more_than_the_declared_length_is_ever_read():
+    # The streaming bound behind the Content-Length check: Django reads a body through a stream limited to it.
+    body = EndlessBody()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": reverse("login"),
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": body,
+        "wsgi.errors": io.StringIO(),
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": "1000",
+    }
+    b"".join(WSGIHandler()(environ, lambda status, headers, exc_info=None: None))
+    assert 0 < body.sent <= 1000
+
+
 @pytest.mark.django_db
 def test_a_request_within_the_limit_goes_on_to_the_view(settings):
     settings.MAX_REQUEST_BYTES = 1024

@@ -68,6 +68,15 @@ def xlsx_round_trip(fill) -> tuple[list[list], str]:
     return values, sheet_xml
 
 
+def quote_prefixed(content_fill) -> list[bool]:
+    workbook = Workbook()
+    content_fill(workbook.active)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
+    return [bool(cell.quotePrefix) for cell in sheet["A"]]
+
+
 def test_openpyxl_alone_would_store_a_leading_equals_sign_as_a_formula():
     # The hazard the helpers exist for: without them, the value becomes a live formula in the file.
     _, sheet_xml = xlsx_round_trip(lambda ws: ws.append([HOSTILE[0]]))
@@ -89,3 +98,11 @@ def test_xlsx_single_cells_store_text_as_text():
     values, sheet_xml = xlsx_round_trip(fill)
     assert "<f>" not in sheet_xml
     assert values == [["=SUM(1,2)"], [42]]
+
+
+def test_formula_like_xlsx_text_keeps_excels_quote_prefix_so_it_stays_text_after_editing():
+    def fill(ws):
+        for value in [*HOSTILE, *HARMLESS]:
+            append_row(ws, [value])
+
+    assert quote_prefixed(fill) == [True] * len(HOSTILE) + [False] * len(HARMLESS)
