@@ -77,7 +77,7 @@ class NotAllowedPageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 405 and not response.content:
+        if response.status_code == 405 and not response.streaming and not response.content:
             allowed = response.get("Allow", "")
             page = render(request, "405.html", {"allowed": allowed}, status=405)
             if allowed:
