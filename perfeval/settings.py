@@ -4,6 +4,7 @@ Production sets at least SECRET_KEY, DEBUG=false, ALLOWED_HOSTS and DATABASE_URL
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -68,15 +69,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: an oversized request is refused on its Content-Length.
+    "perfeval.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "perfeval.middleware.SessionIdleTimeoutMiddleware",
+    # After the CSRF check, so that a forged request gets the CSRF page.
+    "perfeval.middleware.FormCountLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside the CSP middleware, so that the page it renders carries the policy.
+    "perfeval.middleware.NotAllowedPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes requirement).
     "axes.middleware.AxesMiddleware",
@@ -130,10 +138,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Failed logins count per (user name, client address) pair: one person's typing does not lock out an office behind
+# one NAT address, nor can a stranger lock a named user out everywhere. From the AXES_FAILURE_LIMIT-th failure the
+# pair waits LOGIN_DELAY_FIRST before its next try, twice as long after each further failure, at most
+# AXES_COOLOFF_MINUTES (perfeval/login_attempts.py). Failures are remembered LOGIN_FAILURE_MEMORY_HOURS.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
-AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "15") / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "perfeval.login_attempts.ProgressiveDelayHandler"
+AXES_COOLOFF_TIME = timedelta(hours=envint("LOGIN_FAILURE_MEMORY_HOURS", "24"))
+LOGIN_DELAY_FIRST = timedelta(minutes=envint("LOGIN_DELAY_FIRST_MINUTES", "1"))
+LOGIN_DELAY_MAX = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+# A try made while the pair waits is refused without checking the password, and does not lengthen the wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "perfeval.login_attempts.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "perfeval.login_attempts.attempted_username"
 
@@ -178,6 +195,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Sessions end after SESSION_IDLE_MINUTES without a request (perfeval.middleware.SessionIdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "120") * 60
+# A Chinese page that keeps what was typed, instead of Django's English one (which also needs inline CSS).
+CSRF_FAILURE_VIEW = "perfeval.views.csrf_failure"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false" if DEBUG else "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -189,11 +210,20 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "fals
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
 BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY", "false")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
-# Behind load balancers every request arrives from their address, so a lock-out by address would lock out everyone.
-# The client is the X-Forwarded-For entry appended by the outermost of our proxies; entries further left are
-# whatever the client sent.
+# The client address of the login lock-out (django-axes through django-ipware). Behind TRUSTED_PROXY_COUNT proxies
+# that each append to X-Forwarded-For, the client is the entry the outermost of them appended — the
+# TRUSTED_PROXY_COUNT-th from the right; entries further left are whatever the client sent, and a request with fewer
+# entries did not come through the proxies, so its socket address counts. Without proxies the header is ignored.
+# Only the proxies may reach gunicorn (GUNICORN_BIND on 127.0.0.1 or the proxies' network), or anyone could forge it.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "1" if BEHIND_TLS_PROXY else "0")
-AXES_CLIENT_IP_CALLABLE = "perfeval.proxy.client_ip"
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+# ipware counts the proxies listed in the header after the client, i.e. all but the one that appended it last.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# At least that many entries, not exactly: the client may have sent its own X-Forwarded-For on the left.
+IPWARE_STRICT = False
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND_NAME = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -228,10 +258,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024))
 # 佐证材料: the largest file a unit may upload, in bytes.
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
+# The largest request body accepted at all, refused on its Content-Length before it is read: one evidence file and
+# the form around it.
+MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", str(EVIDENCE_MAX_BYTES + 1024 * 1024))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_client_error_tracebacks": {"()": "perfeval.logs.NoClientErrorTracebacks"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_client_error_tracebacks"]},
+        "console_errors": {"class": "logging.StreamHandler", "level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # WeasyPrint reports each layout step (INFO) and each CSS property it ignores (WARNING): 10-30 lines a PDF.
+        # Its warnings still reach the report's own collector (missing CJK glyphs are logged there as errors);
+        # only its errors reach the log.
+        "weasyprint": {"handlers": ["console_errors"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -18,6 +18,8 @@ from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
 import openpyxl
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as parse_xml
 from django import forms as django_forms
 from django.db import transaction
 from openpyxl.utils.cell import coordinate_from_string
@@ -142,6 +144,10 @@ def parse_workbook(file) -> ParsedWorkbook:
         meta, entries = _read_marker(book[MARKER_SHEET])
         _check_template(meta)
         return ParsedWorkbook(meta=meta, rows=_read_cells(book, entries, sheet_parts))
+    except (ElementTree.ParseError, DefusedXmlException) as error:
+        # In read-only mode openpyxl parses each sheet while its rows are read: truncated XML, an undefined entity
+        # or an entity declaration (refused by defusedxml) surfaces here.
+        raise WorkbookRefused(CORRUPT) from error
     finally:
         book.close()
 
@@ -194,17 +200,25 @@ def _check_archive(archive: zipfile.ZipFile) -> dict[str, str]:
     content_types = _member(archive, "[Content_Types].xml")
     if any(name.lower().endswith("vbaproject.bin") for name in names) or b"macroEnabled" in content_types:
         raise WorkbookRefused(MACROS)
+    # The whole part, before any of it is parsed: a declaration can follow a comment of any length.
+    for name in names:
+        if name.endswith((".xml", ".rels")) and _has_doctype(_member(archive, name)):
+            raise WorkbookRefused(DTD)
     sheet_parts = _sheet_parts(archive)
     if len(sheet_parts) > MAX_SHEETS:
         raise WorkbookRefused(TOO_BIG_INSIDE.format(what=f"{len(sheet_parts)} 张工作表"))
-    for name in names:
-        if name.endswith((".xml", ".rels")) and b"<!DOCTYPE" in _member(archive, name)[:4096].upper():
-            raise WorkbookRefused(DTD)
     for sheet, part in sheet_parts.items():
         xml = _member(archive, part)
         _check_sheet_size(sheet, xml)
         _check_formulas(sheet, xml)
     return sheet_parts
+
+
+_DOCTYPES = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def _has_doctype(xml: bytes) -> bool:
+    return any(doctype in xml for doctype in _DOCTYPES)
 
 
 def _member(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -225,9 +239,9 @@ _DOC_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     try:
-        workbook = ElementTree.fromstring(_member(archive, "xl/workbook.xml"))
-        rels = ElementTree.fromstring(_member(archive, "xl/_rels/workbook.xml.rels"))
-    except ElementTree.ParseError as error:
+        workbook = parse_xml(_member(archive, "xl/workbook.xml"))
+        rels = parse_xml(_member(archive, "xl/_rels/workbook.xml.rels"))
+    except (ElementTree.ParseError, DefusedXmlException) as error:
         raise WorkbookRefused(CORRUPT) from error
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_RELS_NS}Relationship")}
     parts = {}

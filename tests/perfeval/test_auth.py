@@ -5,6 +5,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Pages a visitor may open without logging in.
 PUBLIC = {"login"}
+# A forgotten password is reset without logging in (tests/perfeval/test_request_guards.py).
+PUBLIC |= {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 # 信息公开 (public:list, public:pdf): no login by design, tested in tests/assessments/reports/public/test_public.py.
 PUBLIC |= {"list", "pdf"}
 

@@ -1,7 +1,6 @@
 """Security in production: Django's deployment checks pass with the shipped production environment, cookies are Secure,
-the CSP allows no inline code, uploads over the limits are refused in Chinese, MEDIA_ROOT is never served, and
-failed logins lock out the attacker — by name, and by address even behind a load balancer — but not everyone else.
-(The same-address lock-out and the CSP on the home page are in test_auth.py; the evidence checks in
+the CSP allows no inline code, uploads over the limits are refused in Chinese, and MEDIA_ROOT is never served.
+(The login lock-out is in test_lockout.py; the CSP on the home page in test_auth.py; the evidence checks in
 tests/assessments/evidence/test_evidence.py.)"""
 
 import os
@@ -208,38 +207,3 @@ def test_uploaded_evidence_is_not_served_under_media_url_only_through_the_checke
 
     download = client.get(reverse("assessments:evidence_download", args=[assessment.pk, evidence.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
-
-
-# --- login throttling --------------------------------------------------------------------------------------------
-
-
-def login(client, username, password, address, forwarded=None):
-    extra = {"REMOTE_ADDR": address}
-    if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return client.post(reverse("login"), {"username": username, "password": password}, **extra)
-
-
-def test_a_locked_out_name_stays_locked_from_another_address(client, alice, settings):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        login(client, "alice", "wrong", "198.51.100.1")
-    response = login(client, "alice", "secret-pass-123", "198.51.100.2")
-    assert response.status_code == 429
-    assert "登录失败次数过多" in response.content.decode()
-
-
-def test_an_address_that_guesses_many_names_is_locked_out(client, alice, settings):
-    for number in range(settings.AXES_FAILURE_LIMIT):
-        login(client, f"guess{number}", "wrong", "203.0.113.9")
-    assert login(client, "alice", "secret-pass-123", "203.0.113.9").status_code == 429
-    assert login(client, "alice", "secret-pass-123", "198.51.100.7").status_code == 302
-
-
-def test_behind_a_load_balancer_the_attacker_is_locked_out_and_everyone_else_is_not(client, alice, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
-    balancer = "10.0.0.10"
-    for number in range(settings.AXES_FAILURE_LIMIT):
-        # The attacker forges an X-Forwarded-For entry; the balancer appends the address it really saw.
-        login(client, f"guess{number}", "wrong", balancer, forwarded=f"192.0.2.{number}, 203.0.113.9")
-    assert login(client, "alice", "secret-pass-123", balancer, forwarded="203.0.113.9").status_code == 429
-    assert login(client, "alice", "secret-pass-123", balancer, forwarded="198.51.100.7").status_code == 302
