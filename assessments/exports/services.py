@@ -41,6 +41,7 @@ from assessments.reports.render import REPORT_CSS, render_report_pdf, report_fil
 from assessments.selectors import assessment_data
 from assessments.summaries import percent, summary_from_data, summary_from_snapshot
 from perfeval.runtime import collect_between_jobs
+from perfeval.spreadsheets import append_row
 from units.access import visible_units
 
 logger = logging.getLogger(__name__)
@@ -420,13 +421,14 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
         RATE_HEAD,
         "导出结果",
     ]
-    overview.append([f"{export_title(job)}·汇总表（{job.scope_label}）"])
-    overview.append(heads)
+    append_row(overview, [f"{export_title(job)}·汇总表（{job.scope_label}）"])
+    append_row(overview, heads)
     by_framework: OrderedDict[tuple, list[ExportItem]] = OrderedDict()
     for number, item in enumerate(items, start=1):
         s = item.summary or {}
         framework = s.get("framework") or {}
-        overview.append(
+        append_row(
+            overview,
             [
                 number,
                 s.get("unit_code", ""),
@@ -440,7 +442,7 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
                 s.get("grade") or "",
                 _number(s.get("execution_rate")),
                 f"失败：{item.error}" if item.status == ExportItem.Status.FAILED else "已生成",
-            ]
+            ],
         )
         if framework and s.get("columns"):
             by_framework.setdefault((framework["code"], framework["version"], framework["name"]), []).append(item)
@@ -453,12 +455,13 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
             for column in item.summary["columns"]:
                 columns.setdefault(column["code"], column["name"])
         heads = ["序号", "单位", "主管部门", "年度", "状态", *columns.values(), "总分", "等次", RATE_HEAD]
-        sheet.append([f"{name}（{code} 第 {version} 版）"])
-        sheet.append(heads)
+        append_row(sheet, [f"{name}（{code} 第 {version} 版）"])
+        append_row(sheet, heads)
         for number, item in enumerate(group, start=1):
             s = item.summary
             points = {column["code"]: column["points"] for column in s["columns"]}
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     number,
                     s["unit"],
@@ -469,7 +472,7 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
                     _number(s.get("total")),
                     s.get("grade") or "",
                     _number(s.get("execution_rate")),
-                ]
+                ],
             )
         first_score = 6
         _format(

@@ -25,6 +25,7 @@ from assessments.models import Assessment, IndicatorRow, Project, SpecialFund
 from assessments.projects.forms import ProjectTableForm
 from assessments.scores import entry_key, project_framework_version, score_project
 from assessments.selectors import AssessmentData, assessment_data
+from perfeval.spreadsheets import set_cell
 from scoring.adapters import framework_spec
 from units.models import Staffing
 
@@ -41,7 +42,6 @@ SHEET_FINANCE = "收支情况"
 BLANK_FUND_ROWS = 5  # empty 专项资金 rows offered for new funds
 BLANK_INDICATOR_ROWS = 2  # empty 三级指标 rows offered under each level-2 group
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 AMOUNT_FORMAT = "#,##0.00"
 NUMBER_FORMAT = "#,##0.####"
 PERCENT_FORMAT = "0.00%"
@@ -103,8 +103,7 @@ class _Book:
                 self.lists_ws.sheet_state = "veryHidden"
             column = get_column_letter(len(self.lists) + 1)
             for row, label in enumerate(labels, 1):
-                self.lists_ws[f"{column}{row}"].value = label
-                self.lists_ws[f"{column}{row}"].data_type = "s"
+                set_cell(self.lists_ws[f"{column}{row}"], label)
             self.lists[labels] = f"'{LISTS_SHEET}'!${column}$1:${column}${len(labels)}"
         return self.lists[labels]
 
@@ -116,14 +115,8 @@ class _Sheet:
 
     def write(self, coordinate: str, value, *, font=FONT, fill=None, align=WRAP, fmt=None, border=True):
         cell = self.ws[coordinate]
-        if isinstance(value, str):
-            cell.value = value
-            if value.startswith(FORMULA_START) or cell.data_type == "f":
-                # Text typed by a person is text: never a formula, also after a round trip through Excel.
-                cell.data_type = "s"
-                cell.quotePrefix = True
-        else:
-            cell.value = value
+        # Text typed by a person is text: never a formula, also after a round trip through Excel.
+        set_cell(cell, value)
         cell.font = font
         cell.alignment = align
         if fill is not None:
@@ -721,12 +714,9 @@ def _marker_sheet(book: _Book, assessment: Assessment):
         ("exported_at", timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")),
     )
     for row, (key, value) in enumerate(pairs, 1):
-        ws.cell(row=row, column=1, value=key)
-        ws.cell(row=row, column=2, value=value)
-        if isinstance(value, str):
-            ws.cell(row=row, column=2).data_type = "s"
+        set_cell(ws.cell(row=row, column=1), key)
+        set_cell(ws.cell(row=row, column=2), value)
     ws.cell(row=MAP_FIRST_ROW - 1, column=1, value="cell_map")
     for row, chunk in enumerate(encode_cell_map(book.cell_map), MAP_FIRST_ROW):
-        cell = ws.cell(row=row, column=1, value=chunk)
-        cell.data_type = "s"
+        set_cell(ws.cell(row=row, column=1), chunk)
     ws.protection.sheet = True

@@ -16,6 +16,7 @@ from assessments.access import get_assessment_for_user
 from assessments.models import Assessment, AuditEvent, Notification, SignOff
 from assessments.workflow import services as workflow
 from perfeval.paging import paginate, search_text
+from perfeval.spreadsheets import csv_row
 from units.access import reached_from
 from units.deadlines import all_deadlines, deadline_for
 from units.models import WRITE_ROLES, Delegation, Membership
@@ -124,21 +125,23 @@ def audit_view(request, assessment_id: int):
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{assessment.year}-audit-{assessment.pk}.csv"
         response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
         writer = csv.writer(response)
-        writer.writerow(["时间", "用户", "操作", "意见或原因", "修改项", "原值", "新值"])
+        writer.writerow(csv_row(["时间", "用户", "操作", "意见或原因", "修改项", "原值", "新值"]))
         for event in events:
             when = timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S")
             rows = event.changes or [{"where": "", "old": "", "new": ""}]
             for change in rows:
                 writer.writerow(
-                    [
-                        when,
-                        event.user_name,
-                        event.action_label,
-                        event.detail,
-                        change["where"],
-                        change["old"],
-                        change["new"],
-                    ]
+                    csv_row(
+                        [
+                            when,
+                            event.user_name,
+                            event.action_label,
+                            event.detail,
+                            change["where"],
+                            change["old"],
+                            change["new"],
+                        ]
+                    )
                 )
         return response
     return render(request, "assessments/workflow/audit.html", {"assessment": assessment, "events": events})
