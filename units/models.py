@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -157,6 +158,15 @@ class Role(models.TextChoices):
 
 # Roles that may change a unit's data; every other role reads and signs.
 WRITE_ROLES = frozenset({Role.PREPARER, Role.ADMIN})
+# Roles that sign a step of the review.
+REVIEW_ROLES = (Role.GROUP_LEADER, Role.UNIT_HEAD, Role.SUPERVISOR, Role.FINANCE)
+
+NOT_TO_SELF = "不能委托给自己。"
+ENDS_BEFORE_START = "结束日期不能早于开始日期。"
+DELEGATE_NOT_REVIEWER = (
+    "受托人须是本单位或其主管部门的审签人员（评价组组长、单位负责人、主管部门或财政归口业务科室审核人）。"
+)
+DELEGATE_WRITES = "受托人在本单位有填报或管理权限：填报与审签须由不同的人承担，不能委托给他。"
 
 
 class Membership(models.Model):
@@ -223,3 +233,27 @@ class Delegation(models.Model):
 
     def __str__(self):
         return f"{self.delegate} 代 {self.delegator}（{self.get_role_display()}，{self.starts}—{self.ends}）"
+
+    def refusal(self) -> str | None:
+        """Why this delegation may not exist, or None. Separation of duties: the delegate reviews in the unit (or
+        its 主管部门) already, and never fills it in; that they never sign two steps of one assessment, nor one
+        they submitted, is checked when they sign (assessments.workflow.services.acting_for)."""
+        if self.delegate_id == self.delegator_id:
+            return NOT_TO_SELF
+        if self.ends is not None and self.starts is not None and self.ends < self.starts:
+            return ENDS_BEFORE_START
+        units = [self.unit_id, *(unit.pk for unit in self.unit.ancestors())]
+        roles = set(
+            Membership.objects.filter(user_id=self.delegate_id, unit_id__in=units).values_list("role", flat=True)
+        )
+        if roles & WRITE_ROLES:
+            return DELEGATE_WRITES
+        if not roles & set(REVIEW_ROLES):
+            return DELEGATE_NOT_REVIEWER
+        return None
+
+    def clean(self):
+        if self.delegate_id and self.delegator_id and self.unit_id:
+            refusal = self.refusal()
+            if refusal:
+                raise ValidationError(refusal)

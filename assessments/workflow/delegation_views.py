@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments.workflow.services import REVIEW_ROLES, delegation_create
-from units.models import Delegation, Membership
+from assessments.workflow.services import delegation_create
+from units.models import REVIEW_ROLES, Delegation, Membership
 
 
 class DelegationForm(forms.Form):

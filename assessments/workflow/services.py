@@ -15,11 +15,21 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from assessments.audit import audit_record, user_name
-from assessments.models import STEPS, Assessment, Notification, ReScore, SignOff, Snapshot, Step, document_sha256
+from assessments.models import (
+    STEPS,
+    Assessment,
+    AuditEvent,
+    Notification,
+    ReScore,
+    SignOff,
+    Snapshot,
+    Step,
+    document_sha256,
+)
 from assessments.selectors import assessment_data
 from assessments.snapshots import assessment_document
 from units.access import can_write, is_administrator, roles_in_unit
-from units.models import Delegation, Membership, Role, Unit
+from units.models import REVIEW_ROLES, Delegation, Membership, Role, Unit
 
 NOT_DRAFT = "只有草稿可以提交，这份自评当前状态为“{status}”。"
 HAS_ERRORS = "一致性检查还有 {count} 个错误，改正后才能提交：{first}"
@@ -34,6 +44,7 @@ RESCORE_STEP = "抽查复核只能在“财政归口业务科室审核”步骤�
 RESCORE_RANGE = "复核得分应在 0 至 {weight} 之间。"
 RESCORE_NOT_A_NUMBER = "复核得分应为数字。"
 RESCORE_UNKNOWN = "没有这个指标，或它不能单独评分。"
+NOT_YOUR_ROLE = "只能委托您在该单位担任的审签角色。"
 NUL_CHARACTER = "{what}含有不可见的控制字符（NUL），无法保存：常见于从 PDF 或其他系统复制的文字，请删除后重新输入。"
 
 
@@ -55,9 +66,18 @@ def acting_for(user, assessment: Assessment, step: Step) -> tuple[bool, object |
         .select_related("delegator")
         .first()
     )
-    if delegation is None:
+    # A delegation written past the service (the ORM, a data import) is checked again here.
+    if delegation is None or delegation.refusal() or _would_sign_twice(user, assessment, step):
         return False, None
     return True, delegation.delegator
+
+
+def _would_sign_twice(user, assessment: Assessment, step: Step) -> bool:
+    """Separation of duties for a delegate: not the person who submitted the assessment, and not one who signed
+    another of its steps."""
+    submitted = AuditEvent.objects.filter(assessment=assessment, action="submit", user=user).exists()
+    signed = SignOff.objects.filter(assessment=assessment, signer=user, voided_at=None).exclude(step=step.code)
+    return submitted or signed.exists()
 
 
 @dataclass(frozen=True)
@@ -331,19 +351,15 @@ def _notify_unit(assessment: Assessment, message: str) -> None:
     _notify(assessment, _holders(assessment, [Role.PREPARER, *(s.role for s in STEPS.values())]), message)
 
 
-REVIEW_ROLES = (Role.GROUP_LEADER, Role.UNIT_HEAD, Role.SUPERVISOR, Role.FINANCE)
-
-
 @transaction.atomic
 def delegation_create(*, delegator, delegate, unit: Unit, role: str, starts, ends) -> Delegation:
     """A reviewer lets a colleague sign their step in one unit for a date range; the signature then reads
     "B 代 A". Only for a review role the delegator holds in that unit."""
     if role not in REVIEW_ROLES or role not in roles_in_unit(delegator, unit):
-        raise PermissionDenied("只能委托您在该单位担任的审签角色。")
-    if delegate == delegator:
-        raise ValidationError("不能委托给自己。")
-    if ends < starts:
-        raise ValidationError("结束日期不能早于开始日期。")
-    return Delegation.objects.create(
-        delegator=delegator, delegate=delegate, unit=unit, role=role, starts=starts, ends=ends
-    )
+        raise PermissionDenied(NOT_YOUR_ROLE)
+    delegation = Delegation(delegator=delegator, delegate=delegate, unit=unit, role=role, starts=starts, ends=ends)
+    refusal = delegation.refusal()
+    if refusal:
+        raise ValidationError(refusal)
+    delegation.save()
+    return delegation

@@ -174,8 +174,10 @@ DATES = st.one_of(
 
 
 @pytest.fixture
-def deputy(django_user_model):
-    return django_user_model.objects.create_user(username="deputy", password="x")
+def deputy(django_user_model, unit):
+    user = django_user_model.objects.create_user(username="deputy", password="x")
+    Membership.objects.create(user=user, unit=unit, role=Role.GROUP_LEADER)  # a delegate must review already
+    return user
 
 
 @st.composite

@@ -7,6 +7,7 @@ from units.models import Delegation, Membership, Role
 
 def test_a_reviewer_delegates_their_step_for_a_date_range(client, bob, unit, django_user_model):
     deputy = django_user_model.objects.create_user(username="deputy", password="x")
+    Membership.objects.create(user=deputy, unit=unit, role=Role.GROUP_LEADER)
     client.force_login(bob)
     membership = Membership.objects.get(user=bob, unit=unit)
     page = client.get(reverse("delegations"))

@@ -19,38 +19,8 @@ from assessments.models import (
     document_sha256,
 )
 from assessments.workflow import services as workflow
+from tests.assessments.workflow.conftest import submit_and_sign_to
 from units.models import Deadline, Delegation, Membership, Role
-
-
-@pytest.fixture
-def people(django_user_model, unit, department, alice, bob, dave):
-    """alice 填表人, bob 评价组组长, hank 单位负责人, dave 主管部门, fiona 财政, ada 管理员, charlie stranger."""
-
-    def member(username, name, role, at=unit):
-        user = django_user_model.objects.create_user(username=username, first_name=name, password="x")
-        Membership.objects.create(user=user, unit=at, role=role)
-        return user
-
-    return {
-        "alice": alice,
-        "bob": bob,
-        "hank": member("hank", "韩负责人", Role.UNIT_HEAD),
-        "dave": dave,
-        "fiona": member("fiona", "傅科长", Role.FINANCE),
-        "ada": member("ada", "安管理员", Role.ADMIN),
-    }
-
-
-def submit_and_sign_to(assessment, people, step: str):
-    workflow.assessment_submit(assessment=assessment, user=people["alice"])
-    order = [("group_leader", "bob"), ("unit_head", "hank"), ("supervisor", "dave"), ("finance", "fiona")]
-    for code, who in order:
-        assessment.refresh_from_db()
-        if code == step:
-            return assessment
-        workflow.assessment_sign(assessment=assessment, user=people[who], opinion=f"{who} 同意")
-    assessment.refresh_from_db()
-    return assessment
 
 
 def test_the_steps_include_the_supervising_department_only_when_the_unit_has_one(assessment, other_unit):
@@ -217,6 +187,7 @@ def test_return_cannot_go_forward(assessment, people):
 def test_a_delegate_signs_on_behalf_of_the_reviewer(assessment, people, django_user_model, unit):
     assessment = submit_and_sign_to(assessment, people, "unit_head")
     deputy = django_user_model.objects.create_user(username="deputy", first_name="代理人", password="x")
+    Membership.objects.create(user=deputy, unit=unit, role=Role.GROUP_LEADER)  # a colleague who reviews already
     today = datetime.date.today()
     Delegation.objects.create(
         delegator=people["hank"],
@@ -235,6 +206,7 @@ def test_a_delegate_signs_on_behalf_of_the_reviewer(assessment, people, django_u
 def test_an_expired_delegation_gives_no_right_to_sign(assessment, people, django_user_model, unit):
     assessment = submit_and_sign_to(assessment, people, "unit_head")
     deputy = django_user_model.objects.create_user(username="deputy", password="x")
+    Membership.objects.create(user=deputy, unit=unit, role=Role.GROUP_LEADER)
     Delegation.objects.create(
         delegator=people["hank"],
         delegate=deputy,
