@@ -11,15 +11,18 @@ the same unit have two items with one fingerprint: the render of a fingerprint h
 waits and reuses the first one's file. A failure is recorded on its item and the others go on. The task that
 finishes the last item enqueues `export_assemble`, which claims the job the same way.
 
-A worker that dies mid-render leaves its item running: an item running longer than STALE_AFTER is put back and
-enqueued again by the next render task or export (`reclaim_stale_items`); the dead worker's claim is void, so a late
-finish by it counts nothing."""
+A worker that dies mid-render leaves its item running. While it renders, a worker writes a heartbeat on its item
+every HEARTBEAT_EVERY; an item without one for STALE_AFTER (or whose worker process on this machine is gone) is put
+back and enqueued again (`reclaim_stale_items`: by every render task, by the job page while someone watches it, and
+by `manage.py reclaim_exports` from a timer), and the dead worker's task is marked failed. Its claim is void, so a
+late finish by it counts nothing; the job page shows the unit as being retried."""
 
 import io
 import logging
 import os
 import re
 import socket
+import threading
 import zipfile
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -29,7 +32,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Q
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -50,8 +53,10 @@ EXPORT_CSS = "css/export.css"
 # The 汇总表's column of 全年执行数 ÷ 全年预算数 (an indicator may be called 预算执行率 too: its column holds points).
 RATE_HEAD = "预算执行率（%）"
 FINISHED_ITEM = (ExportItem.Status.DONE, ExportItem.Status.REUSED, ExportItem.Status.FAILED)
-# A report renders in seconds (about 0.15 s a page): an item running this long was left by a dead worker.
-STALE_AFTER = timedelta(minutes=15)
+# A report renders in seconds (about 0.15 s a page); a rendering worker beats every HEARTBEAT_EVERY seconds, so an
+# item silent for STALE_AFTER was left by a dead worker (or one cut off from the database).
+HEARTBEAT_EVERY = 15
+STALE_AFTER = timedelta(seconds=90)
 
 
 # --- who, and which assessments ---------------------------------------------------------------------------------
@@ -178,22 +183,89 @@ def worker_name() -> str:
 
 def claim_item(item_id: int) -> bool:
     """pending → running in one UPDATE: True for exactly one caller."""
+    now = timezone.now()
     return bool(
         ExportItem.objects.filter(pk=item_id, status=ExportItem.Status.PENDING).update(
-            status=ExportItem.Status.RUNNING, started_at=timezone.now(), rendered_by=worker_name()
+            status=ExportItem.Status.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            rendered_by=worker_name(),
+            attempts=F("attempts") + 1,
         )
     )
 
 
+@contextmanager
+def heartbeat(item: ExportItem):
+    """Beat on the item from a thread while the body renders it, for as long as this worker still holds the claim."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_EVERY):
+                ExportItem.objects.filter(
+                    pk=item.pk, status=ExportItem.Status.RUNNING, rendered_by=item.rendered_by
+                ).update(heartbeat_at=timezone.now())
+        except Exception:  # a missed beat only makes the item look stale sooner; the render goes on
+            logger.warning("年度导出：导出项 %s 的心跳写入失败", item.pk, exc_info=True)
+        finally:
+            connections.close_all()  # the thread's own database connection
+
+    thread = threading.Thread(target=beat, name=f"export-heartbeat-{item.pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _process_gone(worker: str) -> bool:
+    """The worker ran on this machine and its process no longer exists (killed, crashed, restarted)."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, under another user
+        return False
+    return False
+
+
+def _fail_dead_task(item_id: int, worker: str) -> None:
+    """The task result the dead worker left running is marked failed, so that the queue says what happened."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another task backend keeps no results
+        return
+    running = DBTaskResult.objects.filter(status="RUNNING", task_path=export_render_item.module_path)
+    for result in running.only("id", "args_kwargs"):
+        if (result.args_kwargs or {}).get("args") == [item_id]:
+            running.filter(pk=result.pk).update(
+                status="FAILED",
+                finished_at=timezone.now(),
+                exception_class_path="assessments.exports.services.WorkerLost",
+                traceback=f"生成进程 {worker or '?'} 已中断，导出项 {item_id} 已重新排队。",
+            )
+
+
 def reclaim_stale_items() -> list[int]:
-    """Put items running longer than STALE_AFTER back to pending and enqueue them again; their ids."""
+    """Put items whose worker is gone back to pending and enqueue them again; their ids."""
     cutoff = timezone.now() - STALE_AFTER
-    stale = ExportItem.objects.filter(status=ExportItem.Status.RUNNING, started_at__lt=cutoff)
+    running = ExportItem.objects.filter(status=ExportItem.Status.RUNNING)
     reclaimed = []
-    for pk, worker in stale.values_list("pk", "rendered_by"):
-        # One by one, so that of two processes reclaiming at once only one enqueues each item.
-        if stale.filter(pk=pk).update(status=ExportItem.Status.PENDING, started_at=None, rendered_by=""):
-            logger.warning("年度导出：导出项 %s 在 %s 上运行超过 %s，已重新排队", pk, worker or "?", STALE_AFTER)
+    for pk, worker, started, beat in running.values_list("pk", "rendered_by", "started_at", "heartbeat_at"):
+        last = beat or started
+        if not (last is None or last < cutoff or _process_gone(worker)):
+            continue
+        # One by one and only if still as seen, so that of two processes reclaiming at once only one enqueues it.
+        if running.filter(pk=pk, rendered_by=worker, started_at=started).update(
+            status=ExportItem.Status.PENDING, started_at=None, heartbeat_at=None, rendered_by=""
+        ):
+            logger.warning("年度导出：导出项 %s 的生成进程 %s 已中断，已重新排队", pk, worker or "?")
+            _fail_dead_task(pk, worker)
             reclaimed.append(pk)
     for pk in reclaimed:
         export_render_item.enqueue(pk)
@@ -214,7 +286,8 @@ def export_render_item(item_id: int) -> str:
         status=ExportJob.Status.RUNNING, started_at=item.started_at
     )
     try:
-        status, fields = _render_claimed(item)
+        with heartbeat(item):
+            status, fields = _render_claimed(item)
     except Exception as exc:  # a unit's failure is reported on it; the other units go on
         logger.exception("年度导出：单位报告生成失败（导出项 %s）", item_id)
         status, fields = ExportItem.Status.FAILED, {"error": f"{type(exc).__name__}: {exc}"[:2000]}

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments.access import ADMIN_ONLY, require_administrator  # noqa: F401 - ADMIN_ONLY: the refusal tests read
 from assessments.exports.forms import ExportForm
-from assessments.exports.services import export_again, export_start
+from assessments.exports.services import export_again, export_start, reclaim_stale_items
 from assessments.models import ExportItem, ExportJob
 
 DOWNLOADS = {"zip": "zip_file", "pdf": "combined_pdf", "xlsx": "xlsx_file"}
@@ -68,12 +68,23 @@ def progress(job: ExportJob) -> dict:
         "failed_items": list(
             job.items.filter(status=ExportItem.Status.FAILED).select_related("assessment__unit").order_by("position")
         ),
+        # Items put back after their worker died: pending again, or running a second time.
+        "retried_items": list(
+            job.items.filter(
+                status__in=[ExportItem.Status.PENDING, ExportItem.Status.RUNNING], attempts__gt=0
+            )
+            .exclude(status=ExportItem.Status.RUNNING, attempts=1)
+            .select_related("assessment__unit")
+            .order_by("position")
+        ),
     }
 
 
 @require_GET
 def job_page(request, job_id: int):
     job = get_job_for_user(request.user, job_id)
+    if not job.finished and reclaim_stale_items():  # someone is watching: a dead worker's items go back at once
+        job.refresh_from_db()
     context = {"job": job, **progress(job)}
     if request.htmx:
         return render(request, "assessments/exports/job.html#progress", context)

@@ -91,6 +91,9 @@ class ExportItem(models.Model):
     rendered_by = models.CharField("生成进程", max_length=100, blank=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Written every few seconds while the item renders: an item whose worker stopped beating was left by a dead one.
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("生成次数", default=0)
 
     class Meta:
         verbose_name = "导出单位"

@@ -25,7 +25,7 @@ from units.models import Unit
 
 from .conftest import blank_pdf
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 UNITS = 6
 
 postgres_only = pytest.mark.skipif(
@@ -203,17 +203,22 @@ def enqueued(name: str) -> list:
 def test_an_item_left_running_by_a_dead_worker_is_put_back_and_rendered(admin_user, units, no_worker, fake_render):
     job = exports.export_start(user=admin_user, year=2022, scope="all")
     dead, fresh, *_ = job.items.order_by("position")
+    silent = timezone.now() - exports.STALE_AFTER - timedelta(seconds=5)
     ExportItem.objects.filter(pk=dead.pk).update(
-        status="running", rendered_by="lost-host:4242", started_at=timezone.now() - timedelta(minutes=16)
+        status="running", rendered_by="lost-host:4242", started_at=silent, heartbeat_at=silent
     )
+    # Started long ago but still beating: a slow render of a live worker.
     ExportItem.objects.filter(pk=fresh.pk).update(
-        status="running", rendered_by="busy-host:4343", started_at=timezone.now() - timedelta(minutes=14)
+        status="running",
+        rendered_by="busy-host:4343",
+        started_at=timezone.now() - timedelta(minutes=14),
+        heartbeat_at=timezone.now() - timedelta(seconds=exports.HEARTBEAT_EVERY),
     )
     task_backends["default"].clear()
 
     assert exports.reclaim_stale_items() == [dead.pk]
     dead.refresh_from_db()
-    assert (dead.status, dead.rendered_by, dead.started_at) == ("pending", "", None)
+    assert (dead.status, dead.rendered_by, dead.started_at, dead.heartbeat_at) == ("pending", "", None, None)
     assert enqueued("export_render_item") == [dead.pk]
     assert ExportItem.objects.get(pk=fresh.pk).status == "running"  # not stale yet: its worker may be alive
 
@@ -225,7 +230,9 @@ def test_an_item_left_running_by_a_dead_worker_is_put_back_and_rendered(admin_us
 def test_every_render_task_reclaims_what_dead_workers_left(admin_user, units, no_worker, fake_render):
     job = exports.export_start(user=admin_user, year=2022, scope="all")
     dead, other, *_ = job.items.order_by("position")
-    ExportItem.objects.filter(pk=dead.pk).update(status="running", started_at=timezone.now() - timedelta(hours=1))
+    ExportItem.objects.filter(pk=dead.pk).update(
+        status="running", started_at=timezone.now() - timedelta(hours=1), heartbeat_at=None
+    )
     task_backends["default"].clear()
 
     assert exports.export_render_item.call(other.pk) == "done"
@@ -242,7 +249,7 @@ def test_a_reclaimed_workers_late_finish_counts_nothing(admin_user, units, no_wo
     def render(assessment, **kwargs):
         renders.append(assessment.pk)
         if len(renders) == 1:  # A, mid-render: its claim goes stale, B reclaims and finishes the item
-            ExportItem.objects.filter(pk=item.pk).update(started_at=timezone.now() - timedelta(hours=1))
+            ExportItem.objects.filter(pk=item.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
             assert exports.reclaim_stale_items() == [item.pk]
             assert exports.export_render_item.call(item.pk) == "done"
         return blank_pdf()
@@ -253,3 +260,133 @@ def test_a_reclaimed_workers_late_finish_counts_nothing(admin_user, units, no_wo
     job.refresh_from_db()
     assert item.status == "done" and (job.done, job.failed) == (1, 0)
     assert renders == [item.assessment_id, item.assessment_id]
+
+
+def test_an_item_whose_worker_process_is_gone_is_taken_back_at_once(admin_user, units, no_worker, fake_render):
+    """On the worker's own machine a killed process is seen at once, before its heartbeat goes stale."""
+    job = exports.export_start(user=admin_user, year=2022, scope="all")
+    item = job.items.order_by("position").first()
+    gone = f"{exports.socket.gethostname()}:{_exited_pid()}"
+    ExportItem.objects.filter(pk=item.pk).update(
+        status="running", rendered_by=gone, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    alive = f"{exports.socket.gethostname()}:{os.getpid()}"
+    other = job.items.order_by("position")[1]
+    ExportItem.objects.filter(pk=other.pk).update(
+        status="running", rendered_by=alive, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    assert exports.reclaim_stale_items() == [item.pk]
+
+
+def _exited_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_the_job_page_reclaims_and_shows_the_retry(client, admin_user, units, no_worker, fake_render):
+    job = exports.export_start(user=admin_user, year=2022, scope="all")
+    item = job.items.order_by("position").first()
+    silent = timezone.now() - exports.STALE_AFTER - timedelta(seconds=5)
+    ExportItem.objects.filter(pk=item.pk).update(
+        status="running", rendered_by="lost-host:1", started_at=silent, heartbeat_at=silent, attempts=1
+    )
+    client.force_login(admin_user)
+    html = client.get(f"/exports/{job.pk}/").content.decode()
+    item.refresh_from_db()
+    assert item.status == "pending"
+    assert "正在重新生成" in html and f"{item.assessment.unit.name}" in html and "第 2 次" in html
+
+
+def test_the_dead_workers_task_is_marked_failed(admin_user, units, no_worker, fake_render):
+    from django_tasks_db.models import DBTaskResult
+
+    job = exports.export_start(user=admin_user, year=2022, scope="all")
+    item = job.items.order_by("position").first()
+    result = DBTaskResult.objects.create(
+        status="RUNNING",
+        args_kwargs={"args": [item.pk], "kwargs": {}},
+        task_path=exports.export_render_item.module_path,
+        backend_name="default",
+        queue_name="default",
+    )
+    silent = timezone.now() - exports.STALE_AFTER - timedelta(seconds=5)
+    ExportItem.objects.filter(pk=item.pk).update(
+        status="running", rendered_by="lost-host:7", started_at=silent, heartbeat_at=silent
+    )
+    assert exports.reclaim_stale_items() == [item.pk]
+    result.refresh_from_db()
+    assert result.status == "FAILED" and "lost-host:7" in result.traceback
+
+
+@postgres_only  # the beat is written from a second connection: SQLite's shared in-memory test database locks it out
+@pytest.mark.django_db(transaction=True)
+def test_a_rendering_worker_beats(admin_user, units, no_worker, monkeypatch):
+    monkeypatch.setattr(exports, "HEARTBEAT_EVERY", 0.05)
+    job = exports.export_start(user=admin_user, year=2022, scope="all")
+    item = job.items.order_by("position").first()
+    beats = []
+
+    def slow_render(assessment, **kwargs):
+        claimed = ExportItem.objects.get(pk=item.pk).heartbeat_at
+        time.sleep(0.5)
+        beats.append((claimed, ExportItem.objects.get(pk=item.pk).heartbeat_at))
+        return blank_pdf()
+
+    monkeypatch.setattr("assessments.exports.services.render_report_pdf", slow_render)
+    assert exports.export_render_item.call(item.pk) == "done"
+    ((claimed, later),) = beats
+    assert later > claimed
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_an_export_finishes_when_one_of_two_workers_is_killed_mid_render(
+    settings, admin_user, department, units, client
+):
+    """kill -9 one of two workers while it renders: the job page (as a watching administrator polls it) puts its
+    unit back at once, the other worker renders it, and the export finishes within two minutes."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    media = Path(settings.MEDIA_ROOT)
+    logs = [media.parent / f"worker-{number}.log" for number in (1, 2)]
+    workers = [start_worker(media, log) for log in logs]
+    client.force_login(admin_user)
+    try:
+        wait_until(
+            lambda: all("Starting worker" in log.read_text() for log in logs), timeout=60, workers=workers, logs=logs
+        )
+        job = exports.export_start(user=admin_user, year=2022, scope="department", department=department)
+        victim = workers[0]
+        wait_until(
+            lambda: ExportItem.objects.filter(
+                job=job, status="running", rendered_by__endswith=f":{victim.pid}"
+            ).exists(),
+            timeout=60,
+            workers=workers,
+            logs=logs,
+        )
+        victim.kill()
+        victim.wait(timeout=30)
+        started = time.monotonic()
+
+        def finished():
+            client.get(f"/exports/{job.pk}/", headers={"HX-Request": "true"})
+            job.refresh_from_db()
+            return job.finished
+
+        wait_until(finished, timeout=120, workers=workers[1:], logs=logs)
+        assert time.monotonic() - started < 120
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+
+    assert (job.status, job.done, job.failed) == ("done", UNITS, 0)
+    retried = job.items.filter(attempts=2)
+    assert retried.count() >= 1
+    from django_tasks_db.models import DBTaskResult
+
+    lost = DBTaskResult.objects.filter(task_path=exports.export_render_item.module_path, status="FAILED")
+    assert lost.count() >= 1
