@@ -70,9 +70,7 @@ def progress(job: ExportJob) -> dict:
         ),
         # Items put back after their worker died: pending again, or running a second time.
         "retried_items": list(
-            job.items.filter(
-                status__in=[ExportItem.Status.PENDING, ExportItem.Status.RUNNING], attempts__gt=0
-            )
+            job.items.filter(status__in=[ExportItem.Status.PENDING, ExportItem.Status.RUNNING], attempts__gt=0)
             .exclude(status=ExportItem.Status.RUNNING, attempts=1)
             .select_related("assessment__unit")
             .order_by("position")

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0009_final_means_final_in_the_database'),
+        ("assessments", "0009_final_means_final_in_the_database"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='exportitem',
-            name='attempts',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='生成次数'),
+            model_name="exportitem",
+            name="attempts",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="生成次数"),
         ),
         migrations.AddField(
-            model_name='exportitem',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='最近心跳'),
+            model_name="exportitem",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="最近心跳"),
         ),
     ]
