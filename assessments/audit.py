@@ -55,11 +55,15 @@ def change(where: str, old, new) -> dict:
     return {"where": where, "old": old, "new": new}
 
 
+# Form fields that are not data a person entered: row order, deletion marks, row ids, the unit's version.
+BOOKKEEPING = frozenset({"ORDER", "DELETE", "id", "unit_version"})
+
+
 def form_changes(form, where: str) -> list[dict]:
     """Every field of a validated form whose shown value changed."""
     changes = []
     for name in form.changed_data:
-        if name in ("ORDER", "DELETE", "id"):
+        if name in BOOKKEEPING:
             continue
         old, new = form.initial.get(name), form.cleaned_data.get(name)
         places = getattr(form.fields[name], "decimal_places", None)

@@ -9,6 +9,7 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, ProhibitNullCharactersValidator
+from django.db.models import F
 from django.forms import modelformset_factory
 from django.forms.formsets import ORDERING_FIELD_NAME
 
@@ -126,7 +127,18 @@ def _number_fields(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
+UNIT_STALE = (
+    "单位的联系人、联系电话、主要职能或内设机构已被他人（或在另一年度的自评中）修改，本次对这几项的修改未保存。"
+    "您填写的内容仍保留在页面上：请核对后重新保存。"
+)
+
+
 class UnitInfoForm(forms.ModelForm):
+    """The unit's own fields, shared by every year's assessment of the unit. Written only when the user changed them,
+    and only if nobody changed them since the page was loaded (the unit's version travels with the form)."""
+
+    unit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         formfield_callback = _number_fields
         model = Unit
@@ -135,6 +147,23 @@ class UnitInfoForm(forms.ModelForm):
             "functions": forms.Textarea(attrs={"rows": 6}),
             "internal_structure": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit_version"].initial = self.instance.lock_version
+
+    def save(self, commit=True):
+        changed = [name for name in self.changed_data if name in self._meta.fields]
+        if not changed:  # what the page showed may be stale, and the user did not touch it: leave the unit alone
+            return self.instance
+        expected = self.cleaned_data.get("unit_version")
+        written = Unit.objects.filter(pk=self.instance.pk, lock_version=expected).update(
+            lock_version=F("lock_version") + 1, **{name: self.cleaned_data[name] for name in changed}
+        )
+        if not written:
+            raise ValidationError(UNIT_STALE, code="stale")
+        self.instance.lock_version = expected + 1
+        return self.instance
 
 
 class StaffingForm(forms.ModelForm):

@@ -87,6 +87,9 @@ class Unit(models.Model):
     )
     functions = models.TextField("主要职能", blank=True, help_text="职能职责，每条一行。")
     internal_structure = models.TextField("内设机构", blank=True, help_text="内设科室，每个一行。")
+    # The unit's own fields above are edited from the 基本情况 tab of any year's assessment: saves of them are checked
+    # against this version (as an assessment's tabs are against the assessment's), so one never undoes another.
+    lock_version = models.PositiveIntegerField("版本号", default=0, editable=False)
     is_active = models.BooleanField("在用", default=True)
 
     class Meta:
