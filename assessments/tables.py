@@ -64,19 +64,22 @@ def unit_row_groups(spec) -> list[tuple[str, str]]:
     return [(node.code, node.name) for node in spec.walk() if node.unit_rows]
 
 
-FUNDS_BLOCK_FIELDS = {
-    "budget_initial",
-    "budget_added",
-    "budget_full_year",
-    "spending_actual",
-    "budget_general_budget",
-    "budget_government_funds",
-    "budget_special_account",
-    "budget_other",
-    "budget_basic",
-    "budget_project",
-    "execution_shortfall_reason",
-}
+# The funds block at the head of a 10号 自评表: its amounts (the workbook's funds block shows these), and with them,
+# on screen, the 追加预算 and the reason asked for when execution falls short.
+FUNDS_BLOCK_AMOUNTS = frozenset(
+    {
+        "budget_initial",
+        "budget_full_year",
+        "spending_actual",
+        "budget_general_budget",
+        "budget_government_funds",
+        "budget_special_account",
+        "budget_other",
+        "budget_basic",
+        "budget_project",
+    }
+)
+FUNDS_BLOCK_FIELDS = FUNDS_BLOCK_AMOUNTS | {"budget_added", "execution_shortfall_reason"}
 
 
 def is_funds_block(node) -> bool:

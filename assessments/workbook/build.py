@@ -579,17 +579,7 @@ def _total_row(sheet: _Sheet, spec, total, row: int) -> int:
 
 def _other_facts(sheet: _Sheet, form, row: int) -> int:
     """The 自评表 inputs besides the funds block: adjustments, quarterly spending, surveys, work done."""
-    shown = {
-        "budget_initial",
-        "budget_full_year",
-        "spending_actual",
-        "budget_general_budget",
-        "budget_government_funds",
-        "budget_special_account",
-        "budget_other",
-        "budget_basic",
-        "budget_project",
-    }
+    shown = tables.FUNDS_BLOCK_AMOUNTS
     sheet.label(f"A{row}", "其他数据（预算调整、季度支出、满意度调查、重点工作）", header=True, merge_to=f"E{row}")
     row += 1
     for name in tables.EXECUTION_FIELDS:
