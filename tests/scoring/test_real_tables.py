@@ -407,3 +407,12 @@ def test_an_unknown_outcome_lists_the_accepted_words():
     rows = [{"name": "群众受益", "weight": 30, "outcome": "很好", "score": 30}]
     with pytest.raises(ScoringError, match=r"定性评价结果“很好”无法识别，可填写：达成年度指标.*达成预期指标.*未达成"):
         scored(with_rows("社会效益", rows))
+
+
+def test_a_stated_group_score_above_what_its_items_can_reach_is_an_error():
+    data = copy.deepcopy(COMPLETE)
+    data["entries"]["数量"][0]["actual_value"] = "60人次"  # 12 of 20: 产出 can reach 42 of 50
+    data["stated"] = {"items": {"产出指标": "50", "效益指标": "30"}}
+    assert messages(scored(data)[1], "stated_above_attainable") == [
+        "产出指标：报告所列 50.00 分，高于按规则最多可得的 42.00 分"
+    ]
