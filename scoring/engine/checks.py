@@ -576,8 +576,12 @@ def check_sheet(sheet: ScoreSheet, entries: list[IndicatorEntry]) -> list[Findin
             findings += _row_values(line, entry)
             if line.parent and "satisf" in line.parent:
                 findings += _row_survey(line, entry)
+    for warning in sheet.warnings:
+        if "各三级指标分值之和" in warning:
+            findings.append(Finding("weights_mismatch", WARNING, (), warning))
+    # Unfinished, like a missing input: no total or grade until the rows are written, but not a contradiction.
     for message in sheet.incomplete:
-        findings.append(Finding("structure_incomplete", ERROR, (), message))
+        findings.append(Finding("structure_incomplete", WARNING, (), message))
     for message in sheet.overweight:
         findings.append(Finding("weights_exceed_total", ERROR, (), message))
     if (
