@@ -467,6 +467,9 @@ def _framework_rates(framework: FrameworkSpec | None) -> dict[str, str]:
     found: dict[str, str] = {}
     if framework is None:
         return found
+    cached = _FRAMEWORK_RATES.get(id(framework))
+    if cached is not None and cached[0] is framework:
+        return cached[1]
     for indicator in framework.walk():
         rules = [indicator.rule] if indicator.rule is not None else []
         while rules:
@@ -475,7 +478,14 @@ def _framework_rates(framework: FrameworkSpec | None) -> dict[str, str]:
             if rate is not None and getattr(rate, "key", None):
                 found.setdefault(rate.key, rate.label)
             rules.extend(part.rule for part in getattr(rule, "parts", ()) or ())
+    if len(_FRAMEWORK_RATES) > 64:
+        _FRAMEWORK_RATES.clear()
+    _FRAMEWORK_RATES[id(framework)] = (framework, found)  # the framework is kept, so its id is not reused
     return found
+
+
+# Frameworks never change once built: their rate keys are listed once.
+_FRAMEWORK_RATES: dict[int, tuple[FrameworkSpec, dict[str, str]]] = {}
 
 
 def _sheet_rate(sheet: ScoreSheet | None, key: str) -> tuple[Decimal, str] | None:
