@@ -313,7 +313,14 @@ def parse_comparator(text: object) -> str | None:
     """
     if text is None:
         return None
-    cleaned = _normalise(str(text))
+    return _comparator(str(text))
+
+
+# The same few texts recur on every sheet (a row's target is read for its kind, its score and its checks): the
+# readers of texts are pure, so their results are kept.
+@lru_cache(maxsize=4096)
+def _comparator(text: str) -> str | None:
+    cleaned = _normalise(text)
     found = [(match.group(0), _COMPARATOR_OF.get(match.group(0), ">=")) for match in _COMPARATOR.finditer(cleaned)]
     symbols = {symbol for _, symbol in found}
     if len(symbols) > 1:
@@ -343,10 +350,15 @@ def read_target(text: object) -> Target:
     """
     if text is None:
         return Target(None, None, False)
-    cleaned = _normalise(str(text))
+    return _target(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _target(text: str) -> Target:
+    cleaned = _normalise(text)
     if not cleaned:
         return Target(None, None, False)
-    comparator = parse_comparator(cleaned)
+    comparator = _comparator(cleaned)
     found = _NUMBER_WITH_UNIT.findall(cleaned)
     if len(found) != 1:
         return Target(comparator, None, False)
@@ -523,7 +535,12 @@ def parse_deadline(text: object, *, timeliness: bool = False) -> Deadline | None
     """
     if text is None:
         return None
-    cleaned = _cn_to_arabic(_normalise(str(text)))
+    return _deadline(str(text), timeliness)
+
+
+@lru_cache(maxsize=4096)
+def _deadline(text: str, timeliness: bool) -> Deadline | None:
+    cleaned = _cn_to_arabic(_normalise(text))
     if not cleaned or "%" in cleaned:
         return None
     limit = any(word in cleaned for word in _BEFORE_WORDS) or parse_comparator(cleaned) == "<="
