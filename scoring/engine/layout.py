@@ -18,7 +18,7 @@ from decimal import Decimal
 from . import metadata
 from .errors import ScoringError
 from .numbers import ZERO, to_decimal
-from .rules import QualitativeRule, QuantitativeRule, Rule, build_rule, show_points
+from .rules import DeadlineRule, QualitativeRule, QuantitativeRule, Rule, build_rule, show_points
 
 
 class FrozenMap(dict):
@@ -30,7 +30,7 @@ class FrozenMap(dict):
         return hash(tuple(self.items()))
 
 
-ROW_KINDS = {"quantitative": "定量", "qualitative": "定性", "direct": "直接赋分"}
+ROW_KINDS = {"quantitative": "定量", "qualitative": "定性", "deadline": "时限", "direct": "直接赋分"}
 _TEST_WEIGHT = Decimal(10)
 
 
@@ -44,6 +44,8 @@ class RowRule:
             return QuantitativeRule(weight)
         if self.kind == "qualitative" and not self.params:
             return QualitativeRule(weight)
+        if self.kind == "deadline" and not self.params:
+            return DeadlineRule(weight)
         return build_rule(self.kind, weight, self.params, where)
 
 
@@ -51,6 +53,7 @@ class RowRule:
 DEFAULT_ROW_RULES: dict[str, RowRule] = {
     "quantitative": RowRule("quantitative"),
     "qualitative": RowRule("qualitative"),
+    "deadline": RowRule("deadline"),
     "direct": RowRule("direct"),
 }
 

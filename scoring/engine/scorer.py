@@ -2,13 +2,13 @@
 
 import linecache
 from collections.abc import Callable, Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal, getcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext
 
 from . import layout, vocabulary
 from .errors import ScoringError
 from .framework import FrameworkSpec, IndicatorSpec
 from .inputs import _NO_REASON, EMPTY_ENTRY, IndicatorEntry, Stated, outcome_code
-from .numbers import QUANTA, ZERO, fmt, fmt_percent, parse_target
+from .numbers import QUANTA, ZERO, fmt, fmt_percent, parse_deadline, parse_target
 from .rules import Context, Outcome, describe_entry_field, show_points
 from .sheet import ScoreLine, ScoreSheet
 
@@ -34,6 +34,8 @@ _NOTHING_STATED = Stated()
 _UNSTATED = object()
 _NO_REASON_WARNING = "未得满分，需填写偏差原因分析及改进措施"
 _FACT_NAMES = vocabulary.FACTS.keys()
+_RATE_FACTS = frozenset(name for name, fact in vocabulary.FACTS.items() if fact.is_rate)
+_ONE = Decimal(1)
 
 
 def _check_facts(facts: Mapping[str, Decimal]) -> None:
@@ -46,6 +48,21 @@ def _check_facts(facts: Mapping[str, Decimal]) -> None:
                 raise ScoringError(
                     f"数据项“{vocabulary.label(name)}”应为 Decimal，收到 {type(value).__name__}", field=name
                 )
+    # Impossible values are refused, not scored: a negative budget would give a positive rate, 120 % satisfaction a band.
+    # (min() and a set intersection first: every sheet passes here, and almost every sheet is fine.)
+    try:
+        low = min(facts.values()) if facts else ZERO
+    except InvalidOperation:  # a NaN among them
+        low = None
+    if low is None or low < ZERO or not low.is_finite():
+        for name, value in facts.items():
+            if not value.is_finite():
+                raise ScoringError(f"“{vocabulary.label(name)}”不是数字", field=name)
+            if value < ZERO and name not in vocabulary.SIGNED:
+                raise ScoringError(f"“{vocabulary.label(name)}”不能为负数（{value:f}）", field=name)
+    for name in _RATE_FACTS & facts.keys():
+        if facts[name] > _ONE:
+            raise ScoringError(f"“{vocabulary.label(name)}”应在 0% 至 100% 之间（{facts[name]:f}）", field=name)
 
 
 def _stated_items(framework: FrameworkSpec, items: Mapping[str, Decimal], keys: Mapping[str, str]) -> dict:
@@ -331,6 +348,11 @@ class _Scorer:
         self.total: Decimal | None = ZERO
         # Level-1 weights that depend on the groups the project uses (101号), and the notes that say which applied.
         self.level_weights, self.weight_notes = layout.choose_weights(framework, rows)
+        # Why the total cannot be final although every line was scored: 10号 blocks short of their weight, and
+        # blocks whose rows weigh more than the block (an error).
+        self.incomplete: list[str] = []
+        self.overweight: list[str] = []
+        self.block_weights: dict[str, tuple[IndicatorSpec, Decimal, list[str]]] = {}  # 10号 blocks: rows' weight
 
     def walk(self, walker: Callable, stated_items: Mapping[str, Decimal]) -> None:
         """Score every indicator in sheet order, with the framework's compiled walk (``_compile``)."""
@@ -357,7 +379,15 @@ class _Scorer:
         name = entry.name or code
         if entry.weight is None:
             raise ScoringError(f"三级指标“{name}”缺少分值", code=code, field="weight")
-        kind = entry.kind or _infer_kind(entry)
+        timeliness = _is_timeliness(group)
+        kind = entry.kind or _infer_kind(entry, timeliness)
+        if (
+            kind == "quantitative"
+            and entry.target is None
+            and parse_deadline(entry.target_value, timeliness=timeliness)
+        ):
+            # '9月前' has a number in it, but it is a time limit: met or not, never 9 to exceed.
+            kind = "deadline"
         rule = layout.row_rule(self.framework, group, kind, entry.weight, code)
         outcome = rule.evaluate(self.ctx, entry)
         line = self.finish_leaf(code, name, group.level + 1, entry.weight, rule.kind, group.code, entry, outcome)
@@ -403,15 +433,50 @@ class _Scorer:
         return line
 
     def _row_weights(self, spec: IndicatorSpec, line: ScoreLine) -> None:
-        """10号 rows are weighted by the unit; a level-1 total that does not match is reported, not refused."""
+        """10号 rows are weighted by the unit; a level-1 block whose rows do not add up to it is reported (units move
+        weight between blocks, with a reason), and the sheet as a whole is checked against the framework's total."""
         children = [child for child in self.lines if child.parent == spec.code]  # its level-2 groups, in order
         rows_weight = sum((child.weight or ZERO for child in children), ZERO)
         expected = self.level_weights.get(spec.code, spec.weight)
         line.weight = expected
+        empty = [child.name for child in children if not child.weight]
+        self.block_weights[spec.code] = (spec, rows_weight, empty, expected)
         if expected is not None and rows_weight != expected:
             message = f"“{spec.name}”下各三级指标分值之和为 {show_points(rows_weight)}，应为 {show_points(expected)}"
             line.warnings.append(message)
             self.warnings.append(message)
+
+    def _structure(self) -> None:
+        """A 10号 sheet whose weights add up to less than the framework's total is incomplete: the shortfall is not a
+        zero the unit scored, so there is no final total and no grade. More than the total is an error."""
+        if not self.block_weights:
+            return
+        weight = ZERO
+        for line in self.lines:
+            if line.level == 1:
+                block = self.block_weights.get(line.code)
+                weight += block[1] if block is not None else line.weight or ZERO
+        total = self.framework.total
+        if weight < total:
+            short = []
+            for spec, rows_weight, empty, expected in self.block_weights.values():
+                if expected is not None and rows_weight < expected:
+                    where = f"，{'、'.join(empty)}未填写三级指标" if empty else ""
+                    short.append(
+                        f"“{spec.name}”{show_points(rows_weight)} 分（应为 {show_points(expected)} 分{where}）"
+                    )
+            blocks = f"：{'；'.join(short)}" if short else ""
+            self.incomplete.append(
+                f"各指标分值之和为 {show_points(weight)}，比满分 {show_points(total)} 少 {show_points(total - weight)} 分"
+                f"{blocks}。评分表不完整，不计总分和等次"
+            )
+            self.warnings.append(self.incomplete[-1])
+        elif weight > total:
+            self.overweight.append(
+                f"各指标分值之和为 {show_points(weight)}，超过满分 {show_points(total)}（多 {show_points(weight - total)} 分）"
+                "：分值错误，不计总分和等次"
+            )
+            self.warnings.append(self.overweight[-1])
 
     def finish(self, stated_total: Decimal | None) -> ScoreSheet:
         framework = self.framework
@@ -431,6 +496,9 @@ class _Scorer:
                 if line.is_leaf and line.points is not None:
                     scored_total += line.points
         adjustments: list[str] = list(self.weight_notes)
+        self._structure()
+        if self.incomplete or self.overweight:
+            total = None
         if total is not None and framework.settings.execution_caps:
             total = self._execution_cap(total, adjustments)
         sheet = ScoreSheet(
@@ -447,10 +515,42 @@ class _Scorer:
             self.warnings,
             stated_total,
         )
+        sheet.incomplete = self.incomplete
+        sheet.overweight = self.overweight
+        sheet.max_attainable, sheet.stated_groups = self._attainable()
         if self.all_stated and any(line.is_leaf for line in self.lines):
             sheet.stated_items_total = self.stated_sum
         self._stated_totals(sheet)
         return sheet
+
+    def _attainable(self) -> tuple[Decimal, list[tuple[str, str, Decimal, Decimal]]]:
+        """The most the sheet can still reach (scored points plus the weights of lines not scored), and each group
+        with a stated score: (code, name, stated, most attainable)."""
+        total = ZERO
+        for line in self.lines:
+            if line.is_leaf:
+                points = line.points
+                total += points if points is not None else line.weight or ZERO
+        by_code = self.framework.by_code
+        stated_groups = [code for code in self.stated_items if code in by_code and not by_code[code].is_leaf]
+        if not stated_groups:
+            return total, []
+        parents = {line.code: line.parent for line in self.lines}
+        by_group: dict[str, Decimal] = {}
+        for line in self.lines:
+            if not line.is_leaf:
+                continue
+            reachable = line.points if line.points is not None else line.weight or ZERO
+            parent = line.parent
+            while parent is not None:
+                by_group[parent] = by_group.get(parent, ZERO) + reachable
+                parent = parents.get(parent)
+        groups = [
+            (line.code, line.name, self.stated_items[line.code], by_group.get(line.code, ZERO))
+            for line in self.lines
+            if not line.is_leaf and line.code in self.stated_items
+        ]
+        return total, groups
 
     def _execution_cap(self, total: Decimal, adjustments: list[str]) -> Decimal:
         facts = self.ctx.facts
@@ -520,11 +620,17 @@ def _sum_points(lines: list[ScoreLine]) -> Decimal | None:
     return total
 
 
-def _infer_kind(entry: IndicatorEntry) -> str:
+def _is_timeliness(group: IndicatorSpec) -> bool:
+    return group.code == "timeliness" or "时效" in group.name
+
+
+def _infer_kind(entry: IndicatorEntry, timeliness: bool = False) -> str:
     if entry.answer is True or entry.answer is False:
         return "direct"
     if outcome_code(entry.outcome) is not None:
         return "qualitative"
+    if entry.target is None and parse_deadline(entry.target_value, timeliness=timeliness) is not None:
+        return "deadline"
     if entry.target is not None or parse_target(entry.target_value)[1] is not None:
         return "quantitative"
     return "qualitative"
