@@ -10,8 +10,9 @@ PORT   ?= 8000
 
 # Packages the project needs from Debian: CJK fonts and HarfBuzz subsetting for PDFs, poppler for PDF checks.
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
-# Browser tests drive Debian's Chromium (Playwright never downloads a browser here).
-TEST_SYSTEM_PACKAGES := chromium
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser here); the workbook round-trip test
+# saves an exported workbook again with LibreOffice Calc, headless.
+TEST_SYSTEM_PACKAGES := chromium libreoffice-calc-nogui
 
 # A Python >= 3.12: python3.13, python3.12, a new-enough python3, or a pyenv build.
 FIND_PYTHON := for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13.*/bin/python3 \

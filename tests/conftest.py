@@ -5,10 +5,23 @@ dave — supervising-department reviewer, member of 甲单位's 主管部门; ch
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from units.models import Membership, Region, Role, Staffing, Unit
+
+# Hypothesis keeps the examples that failed in the working tree (.hypothesis/, ignored by git) and replays them first
+# on the next run. CI (CI=true) runs derandomized — the examples follow from each test, the same on every machine, so a
+# failure there replays anywhere (and needs no database) — and prints the blob that reproduces a failing example
+# (@reproduce_failure).
+EXAMPLES = DirectoryBasedExampleDatabase(Path(__file__).resolve().parent.parent / ".hypothesis" / "examples")
+hypothesis_settings.register_profile("perfeval", database=EXAMPLES, print_blob=True)
+hypothesis_settings.register_profile("ci", print_blob=True, derandomize=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "perfeval")
+
 
 if os.environ.get("PERFEVAL_TEST_DB_TEMPLATE"):
 
