@@ -273,6 +273,15 @@ def test_only_a_writer_submits(assessment, people):
     assert events(assessment) == []
 
 
+def test_a_nul_character_is_refused_in_a_return_reason_and_a_reopening_reason(assessment, people):
+    assessment = sign_to(assessment, people, "group_leader")
+    with refused(ValidationError, workflow.NUL_CHARACTER.format(what="退回原因")):
+        workflow.assessment_return(assessment=assessment, user=people["bob"], reason="原因\x00")
+    assessment = sign_to_final_from(assessment, people, "group_leader")
+    with refused(ValidationError, workflow.NUL_CHARACTER.format(what="原因")):
+        workflow.assessment_reopen(assessment=assessment, user=people["ada"], reason="原因\x00")
+
+
 @pytest.mark.parametrize("text", ["同意\x00", "\x00"])
 def test_a_nul_character_is_refused_in_an_opinion(assessment, people, text):
     assessment = sign_to(assessment, people, "group_leader")
@@ -302,6 +311,8 @@ def test_rescore_refusals(assessment, people):
         rescore(score=weight + Decimal("0.01"))
     with refused(ValidationError, f"复核得分应在 0 至 {weight} 之间。"):
         rescore(score=Decimal("-0.01"))
+    with refused(ValidationError, workflow.NUL_CHARACTER.format(what="复核理由")):
+        rescore(reason="理由\x00")
     assert rescore(score=weight).score == weight
     assert ReScore.objects.count() == 1
 
