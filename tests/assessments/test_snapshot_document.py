@@ -80,6 +80,17 @@ def test_a_projects_own_rows_are_compared_row_by_row():
     assert len(removed) == 2
 
 
+def test_a_projects_rows_appearing_where_there_were_none_are_new_rows():
+    old = {"projects": [{"name": "项目甲"}]}
+    new = {"projects": [{"name": "项目甲", "indicator_rows": [{"name": "完成率"}]}]}
+    assert document_diff(old, new) == [
+        {"where": "项目 第1行「项目甲」·自评表 第1行「完成率」", "old": "（无此行）", "new": "新增"}
+    ]
+    assert document_diff(new, old) == [
+        {"where": "项目 第1行「项目甲」·自评表 第1行「完成率」", "old": "存在", "new": "已删除"}
+    ]
+
+
 def test_the_score_and_findings_are_left_out_of_the_diff():
     assert document_diff({"score": {"total": "90"}, "findings": [1]}, {"score": {"total": "80"}, "findings": []}) == []
 
