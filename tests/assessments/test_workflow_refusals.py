@@ -114,7 +114,11 @@ def test_the_last_signature_finalises_and_both_are_audited(assessment, people):
 def test_a_resubmission_is_audited_as_such(assessment, people):
     assessment = sign_to(assessment, people, "group_leader")
     workflow.assessment_return(assessment=assessment, user=people["bob"], reason=" 请补充 ")
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.current_step, assessment.returned) == ("draft", "", True)
     workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.current_step, assessment.returned) == ("in_review", "group_leader", False)
     labels = [(e.action, e.action_label, e.detail) for e in events(assessment)]
     assert labels == [
         ("submit", "提交", ""),
@@ -192,6 +196,19 @@ def test_reopening_voids_every_signature_so_the_next_final_snapshot_has_only_new
     latest = Snapshot.objects.filter(assessment=assessment).latest("pk")
     assert len(latest.data["signoffs"]) == 4
     assert SignOff.objects.filter(assessment=assessment).count() == 8
+
+
+def test_reopening_leaves_signatures_voided_earlier_as_they_were(assessment, people):
+    assessment = sign_to(assessment, people, "unit_head")
+    workflow.assessment_return(assessment=assessment, user=people["hank"], reason="重签")
+    first = SignOff.objects.get(assessment=assessment)
+    assert first.voided_at is not None
+    assessment = sign_to(assessment, people, "none")
+    workflow.assessment_reopen(assessment=assessment, user=people["ada"], reason="更正")
+    again = SignOff.objects.get(pk=first.pk)
+    assert again.voided_at == first.voided_at  # voided by the return, not again by the reopening
+    later = SignOff.objects.exclude(pk=first.pk)
+    assert later.count() == 4 and all(s.voided_at > first.voided_at for s in later)
 
 
 def test_a_superuser_reopens_too(assessment, people, django_user_model):

@@ -180,7 +180,12 @@ def test_a_row_survey_half_filled_is_noticed():
     full = IndicatorEntry(
         parent="satisfaction", name="服务对象满意度", survey_responses=Decimal(40), survey_satisfied=Decimal(38)
     )
-    assert [f.code for f in check_sheet(sheet_of(line), [half])] == ["satisfaction_without_survey"]
+    (finding,) = check_sheet(sheet_of(line), [half])
+    assert (finding.code, finding.fields) == ("satisfaction_without_survey", ("output.1",))
+    assert finding.message == "服务对象满意度：满意度 96% 缺少调查数据（有效问卷数、满意问卷数）"
+    line.actual_value = None
+    (finding,) = check_sheet(sheet_of(line), [half])
+    assert finding.message == "服务对象满意度：满意度  缺少调查数据（有效问卷数、满意问卷数）"
     assert check_sheet(sheet_of(line), [full]) == []
 
 
@@ -221,3 +226,13 @@ def test_a_target_with_two_numbers_is_not_read_as_its_first():
     The target is left unread, so the row cannot be scored until the unit writes one number (refused, not 90)."""
     assert parse_target("≥90%（比上年提高5个百分点）") == (">=", None, False)
     assert parse_target("≥90%") == (">=", Decimal(90), True)
+
+
+def test_a_typed_score_outside_the_weight_is_refused_with_the_score():
+    from scoring.engine import entries_from_dict, score
+
+    framework = frameworks()["futian-common-2021"]
+    entries = entries_from_dict({"预算执行率": {"score": "12", "reason": "报告只列了得分"}}, framework)
+    with pytest.raises(ScoringError) as refused:
+        score(framework, {}, entries)
+    assert str(refused.value).startswith("评分 12 应在 0 至")
