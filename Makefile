@@ -10,8 +10,9 @@ PORT   ?= 8000
 
 # Packages the project needs from Debian: CJK fonts and HarfBuzz subsetting for PDFs, poppler for PDF checks.
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
-# Browser tests drive Debian's Chromium (Playwright never downloads a browser here).
-TEST_SYSTEM_PACKAGES := chromium
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser here); the workbook round-trip test
+# saves an exported workbook again with LibreOffice Calc, headless.
+TEST_SYSTEM_PACKAGES := chromium libreoffice-calc-nogui
 
 # A Python >= 3.12: python3.13, python3.12, a new-enough python3, or a pyenv build.
 FIND_PYTHON := for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13.*/bin/python3 \
@@ -24,6 +25,7 @@ help:
 	@echo "make run    — set up everything, load the demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test   — set up everything and run ruff, the migrations check and the whole test suite"
 	@echo "make fuzz   — Hypothesis fuzzing of every form and the Excel import (10,000+ inputs; prints the count)"
+	@echo "make mutation — mutation testing (mutmut) of the engine, access, workflow and snapshots; MUTATION.md"
 	@echo "make bench  — engine, assessment screens, report PDF and the 200-unit annual export with 1 and 2 workers (bench/RESULTS.md)"
 	@echo "make lint / make format / make lock / make clean"
 	@echo "make backup [BACKUP=dir] — PostgreSQL dump + MEDIA_ROOT into backups/<time>/ (or dir); make restore BACKUP=dir"
@@ -179,3 +181,12 @@ lock: venv
 .PHONY: clean
 clean:
 	rm -rf $(VENV) $(LOCUST_VENV) node_modules static/vendor staticfiles artifacts
+
+# Mutation testing (mutmut) of the engine, the access helpers, the workflow services and the snapshot code: what is
+# mutated is only_mutate in pyproject.toml, the tests are its test selection. A sample keeps it to about 30 min on
+# 2 cores; MUTATION_ARGS e.g. --sample engine=1,workflow=1,snapshots=1 (everything), --area workflow, --survivors.
+# Figures and the equivalent mutants: MUTATION.md.
+MUTATION_ARGS ?=
+.PHONY: mutation
+mutation: setup
+	$(PY) bench/mutation.py --workers 2 $(MUTATION_ARGS)

@@ -151,7 +151,7 @@ _FIELD_LABELS = {
 
 def _row_label(section: str, index: int, row) -> str:
     name = row.get("name") if isinstance(row, dict) else None
-    return f"{_SECTION_LABELS.get(section, section)} 第{index + 1}行" + (f"「{name}」" if name else "")
+    return f"{_SECTION_LABELS[section]} 第{index + 1}行" + (f"「{name}」" if name else "")
 
 
 def document_diff(old: dict, new: dict) -> list[dict]:

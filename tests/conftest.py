@@ -2,9 +2,47 @@
 alice — preparer (填表人) of 甲单位; bob — group leader (评价组组长, read-only) of 甲单位;
 dave — supervising-department reviewer, member of 甲单位's 主管部门; charlie — preparer of 乙单位, a stranger to 甲单位."""
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from units.models import Membership, Region, Role, Staffing, Unit
+
+# Hypothesis keeps the examples that failed in the working tree (.hypothesis/, ignored by git) and replays them first
+# on the next run. CI (CI=true) runs derandomized — the examples follow from each test, the same on every machine, so a
+# failure there replays anywhere (and needs no database) — and prints the blob that reproduces a failing example
+# (@reproduce_failure).
+EXAMPLES = DirectoryBasedExampleDatabase(Path(__file__).resolve().parent.parent / ".hypothesis" / "examples")
+hypothesis_settings.register_profile("perfeval", database=EXAMPLES, print_blob=True)
+hypothesis_settings.register_profile("ci", print_blob=True, derandomize=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "perfeval")
+
+
+if os.environ.get("PERFEVAL_TEST_DB_TEMPLATE"):
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_blocker):
+        """A copy of an SQLite database migrated once, instead of migrating for every test session: mutation testing
+        (make mutation) starts a session per mutant, and the migrations would take most of its time."""
+        from django.db import connections
+
+        handle, path = tempfile.mkstemp(prefix="perfeval-test-", suffix=".sqlite3")
+        os.close(handle)
+        shutil.copyfile(os.environ["PERFEVAL_TEST_DB_TEMPLATE"], path)
+        connection = connections["default"]
+        assert connection.vendor == "sqlite", "PERFEVAL_TEST_DB_TEMPLATE needs DATABASE_URL=sqlite:///…"
+        with django_db_blocker.unblock():
+            connection.close()
+        connection.settings_dict["NAME"] = path
+        yield
+        with django_db_blocker.unblock():
+            connection.close()
+        os.unlink(path)
 
 
 @pytest.fixture(autouse=True)

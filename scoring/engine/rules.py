@@ -474,11 +474,6 @@ class Band:
     def __post_init__(self) -> None:
         object.__setattr__(self, "clause", f"，{self.label}")
 
-    def contains(self, value: Decimal) -> bool:
-        if self.min is not None and (value < self.min or (value == self.min and not self.min_inclusive)):
-            return False
-        return not (self.max is not None and (value > self.max or (value == self.max and not self.max_inclusive)))
-
 
 def parse_bound(value: object, where: str) -> Decimal | None:
     if value is None:
@@ -608,18 +603,12 @@ class BandsRule(Rule):
     weight: Decimal
     rate: RateSpec
     bands: tuple[Band, ...]
-    # (upper bound, inclusive, band) in ascending order when the bands tile the line as ``parse_bands`` ensures: the
-    # first band whose upper bound admits a rate at or above the lowest bound is the one containing it.
-    uppers: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    # (upper bound, inclusive, band) in ascending order: the bands tile the line (``parse_bands`` refuses gaps and
+    # overlaps), so the first band whose upper bound admits a rate at or above the lowest bound is the one containing it.
+    uppers: tuple = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        bands = self.bands
-        tiled = bool(bands) and all(
-            lower.max is not None and lower.max == upper.min and lower.max_inclusive != upper.min_inclusive
-            for lower, upper in pairwise(bands)
-        )
-        if tiled:
-            object.__setattr__(self, "uppers", tuple((band.max, band.max_inclusive, band) for band in bands))
+        object.__setattr__(self, "uppers", tuple((band.max, band.max_inclusive, band) for band in self.bands))
 
     @classmethod
     def from_params(cls, weight: Decimal, params: Mapping, where: str) -> "BandsRule":
@@ -643,18 +632,12 @@ class BandsRule(Rule):
 
     def apply(self, rate: Decimal, outcome: Outcome) -> Outcome:
         found = None
-        if self.uppers is None:
-            for band in self.bands:
-                if band.contains(rate):
+        lowest = self.bands[0]
+        if lowest.min is None or rate > lowest.min or (rate == lowest.min and lowest.min_inclusive):
+            for upper, inclusive, band in self.uppers:
+                if upper is None or rate < upper or (inclusive and rate == upper):
                     found = band
                     break
-        else:
-            lowest = self.bands[0]
-            if lowest.min is None or rate > lowest.min or (rate == lowest.min and lowest.min_inclusive):
-                for upper, inclusive, band in self.uppers:
-                    if upper is None or rate < upper or (inclusive and rate == upper):
-                        found = band
-                        break
         if found is not None:
             outcome.points = found.points
             outcome.band = found.label

@@ -1,13 +1,12 @@
 """``score``: a framework, the facts and the indicator entries in, a score sheet out. Nothing else is read."""
 
-import linecache
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext
 
 from . import layout, vocabulary
 from .errors import ScoringError
 from .framework import FrameworkSpec, IndicatorSpec
-from .inputs import _NO_REASON, EMPTY_ENTRY, IndicatorEntry, Stated, outcome_code
+from .inputs import EMPTY_ENTRY, IndicatorEntry, Stated, outcome_code
 from .numbers import QUANTA, ZERO, fmt, fmt_percent, parse_deadline, parse_target
 from .rules import Context, Outcome, describe_entry_field, show_points
 from .sheet import ScoreLine, ScoreSheet
@@ -26,12 +25,11 @@ def score(
     stated = stated or _NOTHING_STATED
     stated_items = _stated_items(framework, stated.items, prepared.keys)
     scorer = _Scorer(framework, Context(facts, framework.settings, framework.rounding.places), by_code, rows)
-    scorer.walk(prepared.walker, stated_items)
+    scorer.walk(prepared.nodes, stated_items)
     return scorer.finish(stated.total)
 
 
 _NOTHING_STATED = Stated()
-_UNSTATED = object()
 _NO_REASON_WARNING = "未得满分，需填写偏差原因分析及改进措施"
 _FACT_NAMES = vocabulary.FACTS.keys()
 _RATE_FACTS = frozenset(name for name, fact in vocabulary.FACTS.items() if fact.is_rate)
@@ -97,14 +95,13 @@ def _sort_entries(
     return by_code, rows
 
 
-_OPEN, _LEAF, _CLOSE, _ROWS = range(4)
-
-
 class _Node:
     """An indicator as the scorer needs it, computed once per framework."""
 
     __slots__ = (
+        "children",
         "code",
+        "is_leaf",
         "kind",
         "level",
         "name",
@@ -114,6 +111,7 @@ class _Node:
         "rule",
         "spec",
         "subtotal",
+        "unit_rows",
         "weight",
     )
 
@@ -126,6 +124,10 @@ class _Node:
         self.parent = parent
         self.rule = spec.rule
         self.kind = spec.kind
+        # A group of rows written by the unit (10号 level-2 groups) is scored from the unit's rows, not from children.
+        self.unit_rows = bool(spec.unit_rows)
+        self.is_leaf = not self.unit_rows and spec.is_leaf
+        self.children = () if self.unit_rows else tuple(_Node(child, spec.code) for child in spec.children)
         # A typed score may stand in for a rule whose inputs are missing, except where the score is the input.
         self.overridable = self.kind not in ("manual", "qualitative")
         # 10号 level-1 groups: the weights of their level-2 groups come from the unit's rows.
@@ -136,22 +138,20 @@ class _Node:
 class _Plan:
     """What the scorer derives once per framework (kept on ``FrameworkSpec.plan``).
 
-    ``program`` is the indicator tree as a flat list of steps: ``(_OPEN, group)`` … ``(_CLOSE, group)`` around a
-    group's children, ``(_LEAF, indicator)``, and ``(_ROWS, group)`` for a group of unit-written rows.
-    ``leaf_codes`` are the indicators an entry may score; ``keys`` resolves a code, name or alias to a code exactly
-    as ``FrameworkSpec.resolve`` does (keys it does not hold go to ``resolve``).
+    ``nodes`` are the top-level indicators, each with its ``children``; ``leaf_codes`` are the indicators an entry
+    may score; ``keys`` resolves a code, name or alias to a code exactly as ``FrameworkSpec.resolve`` does (keys it
+    does not hold go to ``resolve``).
     """
 
-    __slots__ = ("keys", "leaf_codes", "program", "source", "walker")
+    __slots__ = ("keys", "leaf_codes", "nodes")
 
-    def __init__(self, program: tuple, leaf_codes: frozenset[str], keys: dict[str, str], name: str):
-        self.program = program
+    def __init__(self, nodes: tuple[_Node, ...], leaf_codes: frozenset[str], keys: dict[str, str]):
+        self.nodes = nodes
         self.leaf_codes = leaf_codes
         self.keys = keys
-        self.source, self.walker = _compile(program, name)
 
     def __reduce__(self):
-        # Derived data with a generated function, which does not pickle or copy: a copied framework prepares its own.
+        # Derived data: a copied or unpickled framework prepares its own on first use.
         return (_no_plan, ())
 
 
@@ -159,175 +159,25 @@ def _no_plan() -> None:
     return None
 
 
+def _leaves(nodes: Iterable[_Node]) -> Iterator[_Node]:
+    for node in nodes:
+        if node.is_leaf:
+            yield node
+        else:
+            yield from _leaves(node.children)
+
+
 def plan(framework: FrameworkSpec) -> _Plan:
     prepared = framework.plan
     if prepared is None:
-        steps: list[tuple[int, _Node]] = []
-
-        def add(spec: IndicatorSpec, parent: str | None) -> None:
-            node = _Node(spec, parent)
-            if spec.unit_rows:
-                steps.append((_ROWS, node))
-            elif spec.is_leaf:
-                steps.append((_LEAF, node))
-            else:
-                steps.append((_OPEN, node))
-                for child in spec.children:
-                    add(child, spec.code)
-                steps.append((_CLOSE, node))
-
-        for indicator in framework.indicators:
-            add(indicator, None)
-        leaf_codes = frozenset(node.code for step, node in steps if step == _LEAF)
+        nodes = tuple(_Node(indicator, None) for indicator in framework.indicators)
+        leaf_codes = frozenset(node.code for node in _leaves(nodes))
         # resolve() strips a key that is not a code before looking it up as an alias: only stripped aliases match as is.
         keys = {alias: code for alias, code in framework.by_alias.items() if alias == alias.strip()}
         keys.update((code, code) for code in framework.by_code)
-        prepared = _Plan(tuple(steps), leaf_codes, keys, f"{framework.code} v{framework.version}")
+        prepared = _Plan(nodes, leaf_codes, keys)
         object.__setattr__(framework, "plan", prepared)
     return prepared
-
-
-# The walk over one framework's indicators, written out as Python when the framework is first scored (``_compile``):
-# straight-line code with the tree's shape and each indicator's constants built in, which scores a sheet markedly
-# faster than a loop over the steps. The source is kept on the plan (``_Plan.source``) for reading and debugging.
-_WALK_HEAD = """\
-def walk(scorer, ctx, entries_get, stated_get, quantum, add_line, subtotals):
-    differences = scorer.differences
-    stated_sum = ZERO  # the stated item scores, while every leaf so far has one
-    all_stated = True
-    a0 = ZERO  # the running sum of the top-level lines: the total
-"""
-
-# One indicator of the framework: {i} numbers its constants, {acc} is the running sum of its group.
-_WALK_LEAF = """\
-    # {code!r}
-    e = entries_get({code!r}, EMPTY_ENTRY)
-    o = RULE_{i}.evaluate(ctx, e)
-{override}\
-    p = o.points
-    st = stated_get({code!r})
-    d = None
-    if p is None:
-        o.close = 0
-        {acc} = None
-    else:
-        p = p.quantize(quantum, ROUND_HALF_UP)
-        o.close_points = p  # the rule chose how the explanation ends; it is written when first read
-        if p < WEIGHT_{i} and ((r := e.reason) is None or r.strip() in NO_REASON):
-            o.warnings.append(NO_REASON_WARNING)
-        if st is not None:
-            d = p - st
-        if {acc} is not None:
-            {acc} += p
-    if st is None:
-        all_stated = False
-    elif all_stated:
-        stated_sum += st
-    line = new_line(ScoreLine)  # ScoreLine(...) written out: the constructor call costs more than the stores
-    line.code = {code!r}
-    line.name = {name!r}
-    line.level = {level!r}
-    line.weight = WEIGHT_{i}
-    line.points = p
-    line.kind = {kind!r}
-    line.parent = {parent!r}
-    line.is_leaf = True
-    line.unit_row = False
-    line.target_value = None
-    line.actual_value = None
-    line.reason = e.reason
-    line.stated_score = st
-    line.difference = d
-    line._outcome = o  # the line reads its band, explanation, inputs… from the rule's outcome
-    add_line(line)
-    if d:
-        differences.append(line)
-"""
-_WALK_OVERRIDE = """\
-    if o._missing and e.score is not None:
-        o = _override(SPEC_{i}, e, o)
-"""
-_WALK_OPEN = """\
-    # {code!r}
-    g{i} = new_line(ScoreLine)
-    g{i}.code = {code!r}
-    g{i}.name = {name!r}
-    g{i}.level = {level!r}
-    g{i}.weight = WEIGHT_{i}
-    g{i}.kind = None
-    g{i}.parent = {parent!r}
-    g{i}.is_leaf = False
-    g{i}.unit_row = False
-    g{i}.target_value = None
-    g{i}.actual_value = None
-    g{i}.reason = None
-    g{i}.stated_score = None
-    g{i}.difference = None
-    g{i}._outcome = None
-    add_line(g{i})
-    a{i} = ZERO
-"""
-_WALK_CLOSE = """\
-    g{i}.points = a{i}  # (unset until here: a sheet is only returned once every group has closed)
-{row_weights}{subtotal}\
-    {acc} = None if {acc} is None or a{i} is None else {acc} + a{i}
-"""
-_WALK_ROWS = """\
-    # {code!r}: rows written by the unit, scored by _Scorer.rows_group, which keeps the tallies on the scorer
-    scorer.stated_sum, scorer.all_stated = stated_sum, all_stated
-    line = scorer.rows_group(NODE_{i})
-    stated_sum, all_stated = scorer.stated_sum, scorer.all_stated
-    if {acc} is not None:
-        {acc} = None if line.points is None else {acc} + line.points
-"""
-_WALK_TAIL = """\
-    scorer.stated_sum, scorer.all_stated, scorer.total = stated_sum, all_stated, a0
-"""
-
-
-def _compile(program: tuple[tuple[int, _Node], ...], name: str) -> tuple[str, Callable]:
-    """The Python source of a framework's walk, and the function it defines."""
-    namespace = {
-        "ZERO": ZERO,
-        "EMPTY_ENTRY": EMPTY_ENTRY,
-        "ROUND_HALF_UP": ROUND_HALF_UP,
-        "NO_REASON": _NO_REASON,
-        "NO_REASON_WARNING": _NO_REASON_WARNING,
-        "ScoreLine": ScoreLine,
-        "new_line": object.__new__,
-        "_override": _override,
-    }
-    parts = [_WALK_HEAD]
-    accs = ["a0"]  # the running sum each step adds to: the innermost open group's
-    for i, (step, node) in enumerate(program, 1):
-        fields = {"i": i, "acc": accs[-1], "code": node.code, "name": node.name, "level": node.level}
-        fields |= {"kind": node.kind, "parent": node.parent}
-        namespace[f"WEIGHT_{i}"] = node.weight
-        if step == _LEAF:
-            namespace[f"RULE_{i}"] = node.rule
-            namespace[f"SPEC_{i}"] = node.spec
-            override = _WALK_OVERRIDE.format(i=i) if node.overridable else ""
-            parts.append(_WALK_LEAF.format(override=override, **fields))
-        elif step == _OPEN:
-            parts.append(_WALK_OPEN.format(**fields))
-            accs.append(f"a{i}")
-        elif step == _CLOSE:
-            opened = int(accs.pop()[1:])
-            namespace[f"SPEC_{opened}"] = node.spec
-            row_weights = f"    scorer._row_weights(SPEC_{opened}, g{opened})\n" if node.rows_below else ""
-            subtotal = f"    subtotals[{node.code!r}] = a{opened}\n" if node.subtotal else ""
-            parts.append(_WALK_CLOSE.format(i=opened, acc=accs[-1], row_weights=row_weights, subtotal=subtotal))
-        else:
-            namespace[f"NODE_{i}"] = node
-            parts.append(_WALK_ROWS.format(**fields))
-    parts.append(_WALK_TAIL)
-    source = "".join(parts)
-    filename = f"<scoring walk {name}>"
-    # Safe to run: our own templates, filled with numbers and the repr() of strings (a name or code can hold nothing
-    # but a string literal, comments included); objects go in the namespace.
-    exec(compile(source, filename, "exec"), namespace)
-    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
-    return source, namespace["walk"]
 
 
 class _Scorer:
@@ -341,6 +191,7 @@ class _Scorer:
         self.lines: list[ScoreLine] = []
         self.subtotals: dict[str, Decimal | None] = {}
         self.warnings: list[str] = []
+        self.stated_items: Mapping[str, Decimal] = {}
         # Tallied as the leaves are scored, in sheet order: the stated item scores.
         self.stated_sum = ZERO  # while every leaf so far has a stated score
         self.all_stated = True
@@ -354,10 +205,45 @@ class _Scorer:
         self.overweight: list[str] = []
         self.block_weights: dict[str, tuple[IndicatorSpec, Decimal, list[str]]] = {}  # 10号 blocks: rows' weight
 
-    def walk(self, walker: Callable, stated_items: Mapping[str, Decimal]) -> None:
-        """Score every indicator in sheet order, with the framework's compiled walk (``_compile``)."""
+    def walk(self, nodes: tuple[_Node, ...], stated_items: Mapping[str, Decimal]) -> None:
+        """Score every indicator in sheet order; the total is the sum of the top-level groups."""
         self.stated_items = stated_items
-        walker(self, self.ctx, self.entries.get, stated_items.get, self.quantum, self.lines.append, self.subtotals)
+        self.total = self.score_nodes(nodes)
+
+    def score_nodes(self, nodes: tuple[_Node, ...]) -> Decimal | None:
+        """Add the lines of ``nodes`` (and of everything below them); the sum of their points, None if one has none."""
+        total = ZERO
+        for node in nodes:
+            if node.is_leaf:
+                points = self.leaf(node).points
+            elif node.unit_rows:
+                points = self.rows_group(node).points
+            else:
+                points = self.group(node)
+            if total is not None:
+                total = None if points is None else total + points
+        return total
+
+    def group(self, node: _Node) -> Decimal | None:
+        line = ScoreLine(node.code, node.name, node.level, node.weight, None, parent=node.parent, is_leaf=False)
+        self.lines.append(line)
+        line.points = self.score_nodes(node.children)
+        if node.rows_below:
+            self._row_weights(node.spec, line)
+        if node.subtotal:
+            self.subtotals[node.code] = line.points
+        return line.points
+
+    def leaf(self, node: _Node) -> ScoreLine:
+        """One of the framework's indicators, scored by its rule (or by a typed score where the rule cannot run)."""
+        entry = self.entries.get(node.code, EMPTY_ENTRY)
+        outcome = node.rule.evaluate(self.ctx, entry)
+        if node.overridable and outcome._missing and entry.score is not None:
+            outcome = _override(node.spec, entry, outcome)
+        stated = self.stated_items.get(node.code)
+        return self.add_leaf(
+            node.code, node.name, node.level, node.weight, node.kind, node.parent, entry, outcome, stated
+        )
 
     def rows_group(self, node: _Node) -> ScoreLine:
         """A 10号 level-2 group: its rows are written by the unit, and so is its weight (their sum)."""
@@ -390,46 +276,40 @@ class _Scorer:
             kind = "deadline"
         rule = layout.row_rule(self.framework, group, kind, entry.weight, code)
         outcome = rule.evaluate(self.ctx, entry)
-        line = self.finish_leaf(code, name, group.level + 1, entry.weight, rule.kind, group.code, entry, outcome)
+        # A row may bring its stated score with it; one given with the stated items wins.
+        stated = self.stated_items.get(code, entry.stated_score)
+        line = self.add_leaf(code, name, group.level + 1, entry.weight, rule.kind, group.code, entry, outcome, stated)
         line.unit_row = True
         line.target_value = entry.target_value
         line.actual_value = entry.actual_value
-        if entry.stated_score is not None:
-            line.stated_score = entry.stated_score
-        self._tally(line)
         return line
 
-    def _tally(self, line: ScoreLine) -> None:
-        """What ``leaf`` tallies inline, for a unit-written row (whose stated score may come with the row)."""
-        stated = self.stated_items.get(line.code, _UNSTATED)
-        if stated is _UNSTATED:
-            stated = line.stated_score
-        else:
-            line.stated_score = stated
-        points = line.points
-        if stated is None:
-            self.all_stated = False
-            return
-        if self.all_stated:
-            self.stated_sum += stated
-        if points is not None:
-            line.difference = points - stated
-            if line.difference:
-                self.differences.append(line)
-
-    def finish_leaf(self, code, name, level, weight, kind, parent, entry, outcome: Outcome) -> ScoreLine:
-        """A unit-written row's line (``walk`` does the same inline for the framework's indicators)."""
+    def add_leaf(self, code, name, level, weight, kind, parent, entry, outcome: Outcome, stated) -> ScoreLine:
+        """A leaf's line: its points rounded, the warning when full marks were missed without a reason, and the
+        comparison with the score the report states (tallied for the stated totals)."""
         points = outcome.points
+        difference = None
         if points is None:
             outcome.close = 0
         else:
             points = points.quantize(self.quantum, ROUND_HALF_UP)
-            outcome.close_points = points
-            if weight is not None and points < weight and not entry.has_reason:
+            outcome.close_points = points  # the rule chose how the explanation ends; it is written when first read
+            if points < weight and not entry.has_reason:
                 outcome.warnings.append(_NO_REASON_WARNING)
-        line = ScoreLine(code, name, level, weight, points, kind, parent=parent, reason=entry.reason)
-        line._outcome = outcome
+            if stated is not None:
+                difference = points - stated
+        line = ScoreLine(
+            code, name, level, weight, points, kind, parent=parent, reason=entry.reason, stated_score=stated
+        )
+        line.difference = difference
+        line._outcome = outcome  # the line reads its band, explanation, inputs… from the rule's outcome
         self.lines.append(line)
+        if stated is None:
+            self.all_stated = False
+        elif self.all_stated:
+            self.stated_sum += stated
+        if difference:
+            self.differences.append(line)
         return line
 
     def _row_weights(self, spec: IndicatorSpec, line: ScoreLine) -> None:

@@ -118,7 +118,11 @@ class ScoreLine:
         if (
             band is not None
             or explanation != ""
-            or any(value is not None for value in (inputs, rates, missing, warnings, parts))
+            or inputs is not None
+            or rates is not None
+            or missing is not None
+            or warnings is not None
+            or parts is not None
         ):
             outcome = self._detail()
             outcome.band = band

@@ -1,6 +1,7 @@
 """Fuzzing every form with Hypothesis (issue #8). Two profiles: `fuzz-quick` (the default, a few examples per test so
-`make test` stays fast) and `fuzz` (HYPOTHESIS_PROFILE=fuzz, `make fuzz`: at least 10,000 inputs in all). No example
-database is written: a failing input is printed by Hypothesis and belongs in a regular regression test."""
+`make test` stays fast) and `fuzz` (HYPOTHESIS_PROFILE=fuzz, `make fuzz`: at least 10,000 inputs in all). A failing
+input is kept in the example database of tests/conftest.py (replayed first on the next run) and printed; it belongs
+in a regular regression test."""
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -9,7 +10,7 @@ from tests.fuzz import budget
 
 _COMMON = {
     "deadline": None,
-    "database": None,
+    "database": settings.default.database,  # the working tree's (tests/conftest.py), loaded before this file
     # Fixtures are built once per test and every example runs inside its own rolled-back savepoint (tests.fuzz.state).
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     "print_blob": True,

@@ -107,20 +107,22 @@ def any_assessment(draw):
     return draw(assessment(draw(st.sampled_from(RULE_FRAMEWORKS))))
 
 
-@settings(max_examples=150, deadline=None, database=None)
+@settings(max_examples=150, deadline=None)
 @given(any_assessment())
 def test_every_score_lies_between_zero_and_its_weight(case):
     sheet = score(*case)
+    assert sheet.lines  # every framework has indicators: an empty sheet would pass the loop unchecked
     for line in sheet.lines:
         if line.is_leaf and line.points is not None:
             assert Decimal(0) <= line.points <= line.weight, line.code
 
 
-@settings(max_examples=150, deadline=None, database=None)
+@settings(max_examples=150, deadline=None)
 @given(any_assessment())
 def test_the_total_is_the_sum_of_the_rounded_items(case):
     sheet = score(*case)
     leaves = [line for line in sheet.lines if line.is_leaf]
+    assert leaves
     for line in leaves:
         if line.points is not None:
             assert line.points == line.points.quantize(CENT)
@@ -151,11 +153,12 @@ def _no_float(value):
     return True
 
 
-@settings(max_examples=100, deadline=None, database=None)
+@settings(max_examples=100, deadline=None)
 @given(any_assessment())
 def test_no_float_ever_appears_in_a_sheet(case):
     sheet = score(*case)
     assert _no_float(sheet.to_dict())
+    assert sheet.lines
     for line in sheet.lines:
         assert not isinstance(line.points, float)
         assert _no_float(line.inputs) and _no_float(line.rates)
@@ -181,12 +184,12 @@ def _direction(rule: BandsRule) -> int:
 
 
 def test_every_shipped_band_rule_is_monotonic():
+    assert _shipped(BandsRule)
     for rule in _shipped(BandsRule):
         points = [band.points for band in rule.bands]
         assert points in (sorted(points), sorted(points, reverse=True))
 
 
-@settings(database=None)
 @given(st.data(), rates, rates)
 def test_a_better_rate_never_scores_lower_on_band_rules(data, a, b):
     rule = data.draw(st.sampled_from(_shipped(BandsRule)))
@@ -194,7 +197,6 @@ def test_a_better_rate_never_scores_lower_on_band_rules(data, a, b):
     assert rule.apply(better, Outcome(None)).points >= rule.apply(worse, Outcome(None)).points
 
 
-@settings(database=None)
 @given(st.data(), rates, rates)
 def test_a_lower_rate_never_scores_lower_on_excess_deduction_rules(data, a, b):
     rule = data.draw(st.sampled_from(_shipped(ExcessDeductionRule)))
@@ -202,7 +204,6 @@ def test_a_lower_rate_never_scores_lower_on_excess_deduction_rules(data, a, b):
     assert rule.apply(low, Outcome(None)).points >= rule.apply(high, Outcome(None)).points
 
 
-@settings(database=None)
 @given(st.data(), fractions, fractions)
 def test_a_higher_rate_never_scores_lower_on_ratio_rules_up_to_plan(data, a, b):
     rule = data.draw(st.sampled_from(_shipped(RatioRule)))
@@ -214,7 +215,6 @@ quantities = st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False,
 positive = st.decimals(min_value=Decimal("0.01"), max_value=1000, places=2, allow_nan=False, allow_infinity=False)
 
 
-@settings(database=None)
 @given(positive, quantities, quantities, st.sampled_from(["a", "b"]), st.booleans())
 def test_quantitative_rows_never_score_lower_for_a_better_result(target, a, b, formula, deviation):
     ctx = Context({}, Settings(lower_is_better_formula=formula, deviation_deduction=False))
@@ -233,7 +233,7 @@ def test_quantitative_rows_never_score_lower_for_a_better_result(target, a, b, f
         assert Decimal(0) <= points("=", actual) <= 10
 
 
-@settings(max_examples=100, deadline=None, database=None)
+@settings(max_examples=100, deadline=None)
 @given(assessment("futian-common-2021"), amounts)
 def test_more_fixed_assets_in_use_never_lowers_the_futian_total(case, extra):
     framework, facts, entries = case

@@ -267,11 +267,13 @@ def test_the_job_page_polls_its_progress_until_the_export_is_finished(client, de
     assert "hx-trigger" not in fragment and "下载合并 PDF" in fragment and "100" in fragment
 
 
-def test_the_estimate_follows_the_pace_so_far(demo, users):
+def test_the_estimate_follows_the_pace_so_far(demo, users, monkeypatch):
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)  # frozen: the estimate must not depend on how long the test takes
     job = ExportJob.objects.create(
         requested_by=users["admin"], scope_label="全部单位", total=4, done=1, status="running"
     )
-    job.started_at = timezone.now() - timedelta(seconds=30)
+    job.started_at = now - timedelta(seconds=30)
     shown = progress(job)
     assert (shown["processed"], shown["percent"], shown["remaining"]) == (1, 25, "1 分 30 秒")
     assert ExportItem.objects.count() == 0

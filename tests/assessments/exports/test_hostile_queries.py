@@ -20,12 +20,18 @@ def unit_admin(django_user_model, unit, assessment):
 @pytest.mark.parametrize("year", ["²", "2022²", "9" * 5000])
 def test_the_dashboard_reads_a_year_it_cannot_parse_as_no_year_chosen(client, unit_admin, year):
     client.force_login(unit_admin)
-    assert client.get(reverse("dashboard"), {"year": year}).status_code == 200
+    response = client.get(reverse("dashboard"), {"year": year})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-unit="U-001"' in page and "<td>2022</td>" in page  # the unit's assessment, as with no year chosen
 
 
 @pytest.mark.parametrize("year", ["²", "2022²", "9" * 5000])
 def test_the_public_list_reads_a_year_it_cannot_parse_as_no_year_chosen(client, db, year):
-    assert client.get(reverse("public:list"), {"year": year}).status_code == 200
+    response = client.get(reverse("public:list"), {"year": year})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "部门整体支出绩效自评报告公开" in page and "还没有定稿公开的报告。" in page
 
 
 def test_a_search_is_read_without_nul_characters_and_surrounding_spaces():

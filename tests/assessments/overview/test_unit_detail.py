@@ -10,9 +10,17 @@ def test_member_sees_the_unit_with_its_staffing_and_control_rate(client, alice, 
     assert "96.15%" in html  # 25 ÷ 26
 
 
+def unit_page(client, unit) -> str:
+    response = client.get(reverse("units:detail", args=[unit.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def test_read_only_member_may_view_the_unit(client, bob, unit):
     client.force_login(bob)
-    assert client.get(reverse("units:detail", args=[unit.pk])).status_code == 200
+    html = unit_page(client, unit)
+    assert "甲单位" in html and "0731-1234" in html and "96.15%" in html
+    assert "新建自评" not in html  # reads, never writes
 
 
 def test_stranger_gets_404_and_none_of_the_units_data(client, charlie, unit):
@@ -33,11 +41,15 @@ def test_missing_unit_gives_a_chinese_404(client, alice, unit):
 
 def test_supervisor_reaches_a_unit_of_their_department(client, dave, unit):
     client.force_login(dave)
-    assert client.get(reverse("units:detail", args=[unit.pk])).status_code == 200
+    html = unit_page(client, unit)
+    assert "甲单位" in html and "主管部门：甲主管部门" in html and "96.15%" in html
+    assert "新建自评" not in html
 
 
 def test_superuser_sees_every_unit(admin_client, unit, other_unit):
-    assert admin_client.get(reverse("units:detail", args=[other_unit.pk])).status_code == 200
+    html = unit_page(admin_client, other_unit)
+    assert "乙单位" in html and "0731-9999" in html
+    assert "新建自评" in html  # and may start its assessment
 
 
 def test_units_are_managed_in_a_chinese_admin(admin_client, unit):

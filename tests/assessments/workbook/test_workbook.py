@@ -3,6 +3,7 @@ are validated with the screens' forms and listed old → new before anything is 
 and label, all at once; applying is one new version, all or nothing."""
 
 import io
+import os
 import shutil
 import subprocess
 from decimal import Decimal
@@ -364,7 +365,11 @@ def test_a_final_assessment_cannot_be_imported_into(demo):
         run(assessment, content, apply=True)
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+# make test installs LibreOffice Calc (TEST_SYSTEM_PACKAGES); in CI a missing soffice fails the test instead of
+# skipping it, so the round trip cannot silently stop running.
+@pytest.mark.skipif(
+    not shutil.which("soffice") and not os.environ.get("CI"), reason="LibreOffice (soffice) is not installed"
+)
 @pytest.mark.parametrize("code", ["430200-101", "440304-101", "430922-101"])
 def test_a_workbook_saved_again_by_libreoffice_reads_back_identically(demo, code, tmp_path):
     assessment = demo[code]

@@ -1,0 +1,171 @@
+"""The frozen document of an assessment (what finalisation hashes and a return keeps) and the field-by-field diff
+that shows a reviewer what changed since the return."""
+
+import hashlib
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+
+from assessments.models import EvaluationMember, Evidence, Institution, NarrativeSection, SpecialFund
+from assessments.selectors import assessment_data
+from assessments.snapshots import (
+    assessment_document,
+    canonical_json,
+    document_diff,
+    document_sha256,
+    file_sha256,
+)
+
+# --- the diff (plain documents) -------------------------------------------------------------------------------
+
+
+def test_no_change_gives_no_lines_and_blank_equals_none():
+    doc = {"facts": {"reception_budget": None, "note": ""}, "indicator_rows": [{"name": "甲", "weight": "5"}]}
+    assert document_diff(doc, doc) == []
+    assert (
+        document_diff(doc, {"facts": {"reception_budget": "", "note": None}, "indicator_rows": doc["indicator_rows"]})
+        == []
+    )
+
+
+def test_a_changed_value_is_named_by_section_and_field_label():
+    old = {"facts": {"reception_budget": "0.50"}, "goal": {"planned": "甲"}}
+    new = {"facts": {"reception_budget": "1.00"}, "goal": {"planned": "乙"}}
+    assert document_diff(old, new) == [
+        {"where": "年度总体目标·预期目标", "old": "甲", "new": "乙"},
+        {"where": "基础数据·公务接待费·本年预算数", "old": "0.50", "new": "1.00"},
+    ]
+
+
+def test_a_value_filled_in_or_cleared_shows_empty_in_chinese():
+    changes = document_diff({"facts": {"reception_budget": None}}, {"facts": {"reception_budget": "2"}})
+    assert changes == [{"where": "基础数据·公务接待费·本年预算数", "old": "（空）", "new": "2"}]
+    changes = document_diff({"unit": {"contact_person": "张三"}}, {"unit": {"contact_person": ""}})
+    assert changes == [{"where": "基本情况·联系人", "old": "张三", "new": "（空）"}]
+
+
+def test_rows_added_removed_and_changed_are_each_one_line():
+    old = {"institutions": [{"name": "机关", "staff": 3}, {"name": "中心", "staff": 2}]}
+    new = {"institutions": [{"name": "机关", "staff": 4}]}
+    assert document_diff(old, new) == [
+        {"where": "收支情况 第1行「机关」·staff", "old": "3", "new": "4"},
+        {"where": "收支情况 第2行「中心」", "old": "存在", "new": "已删除"},
+    ]
+    assert document_diff(new, old)[-1] == {"where": "收支情况 第2行「中心」", "old": "（无此行）", "new": "新增"}
+
+
+def test_a_row_without_a_name_is_shown_by_its_number_and_a_missing_section_as_empty():
+    assert document_diff({}, {"special_funds": [{"budget": "1"}]}) == [
+        {"where": "专项资金 第1行", "old": "（无此行）", "new": "新增"}
+    ]
+    assert document_diff({"staffing": {"staff_actual": 3}}, {}) == [
+        {"where": "人员编制·实际在职人数", "old": "3", "new": "（空）"}
+    ]
+
+
+def test_a_projects_own_rows_are_compared_row_by_row():
+    row = {"name": "完成率", "actual_value": "90%"}
+    old = {"projects": [{"name": "项目甲", "indicator_rows": [row, {"name": "时效"}]}]}
+    new = {
+        "projects": [
+            {"name": "项目甲", "indicator_rows": [row | {"actual_value": "95%"}, {"name": "时效"}, {"name": "新"}]}
+        ]
+    }
+    changes = document_diff(old, new)
+    assert changes[0]["where"].startswith("项目 第1行「项目甲」·自评表 第1行「完成率」·")
+    assert (changes[0]["old"], changes[0]["new"]) == ("90%", "95%")
+    assert changes[1:] == [{"where": "项目 第1行「项目甲」·自评表 第3行「新」", "old": "（无此行）", "new": "新增"}]
+    removed = document_diff(new, old)
+    assert removed[-1] == {"where": "项目 第1行「项目甲」·自评表 第3行「新」", "old": "存在", "new": "已删除"}
+    assert len(removed) == 2
+
+
+def test_a_projects_rows_appearing_where_there_were_none_are_new_rows():
+    old = {"projects": [{"name": "项目甲"}]}
+    new = {"projects": [{"name": "项目甲", "indicator_rows": [{"name": "完成率"}]}]}
+    assert document_diff(old, new) == [
+        {"where": "项目 第1行「项目甲」·自评表 第1行「完成率」", "old": "（无此行）", "new": "新增"}
+    ]
+    assert document_diff(new, old) == [
+        {"where": "项目 第1行「项目甲」·自评表 第1行「完成率」", "old": "存在", "new": "已删除"}
+    ]
+
+
+def test_the_score_and_findings_are_left_out_of_the_diff():
+    assert document_diff({"score": {"total": "90"}, "findings": [1]}, {"score": {"total": "80"}, "findings": []}) == []
+
+
+# --- the hash -----------------------------------------------------------------------------------------------------
+
+
+def test_the_hash_is_of_sorted_compact_utf8_json():
+    document = {"b": "乙", "a": [1, {"d": 2, "c": 3}]}
+    assert canonical_json(document) == '{"a":[1,{"c":3,"d":2}],"b":"乙"}'
+    assert document_sha256(document) == hashlib.sha256('{"a":[1,{"c":3,"d":2}],"b":"乙"}'.encode()).hexdigest()
+
+
+# --- the document of an assessment ------------------------------------------------------------------------------
+
+
+def test_the_document_holds_what_the_unit_entered(assessment, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assessment.facts.reception_budget = Decimal("1.50")
+    assessment.facts.save()
+    assessment.goal_planned = "目标"
+    assessment.save()
+    Institution.objects.create(assessment=assessment, name="机关本级")
+    SpecialFund.objects.create(assessment=assessment, name="专项一", prior=Decimal("1"), budget=Decimal("2.5"))
+    NarrativeSection.objects.create(assessment=assessment, key="b", body="乙")
+    NarrativeSection.objects.create(assessment=assessment, key="a", body="甲")
+    EvaluationMember.objects.create(assessment=assessment, name="王五", title="组长")
+    evidence = Evidence(assessment=assessment, original_name="证明.pdf", size=3, indicator_code="budget_execution")
+    evidence.file.save("x.pdf", ContentFile(b"abc"), save=True)
+
+    document = assessment_document(assessment_data(assessment), include_score=False)
+    assert document["unit"] == {
+        "code": "U-001",
+        "name": "甲单位",
+        "region": assessment.unit.region.full_name,
+        "contact_person": assessment.unit.contact_person,
+        "contact_phone": "0731-1234",
+        "functions": assessment.unit.functions,
+        "internal_structure": assessment.unit.internal_structure,
+    }
+    assert (document["year"], document["framework"]) == (2022, {"code": "mof-2020-selfeval", "version": 1})
+    assert document["goal"] == {"planned": "目标", "achieved": ""}
+    assert document["staffing"]["staff_quota"] == 26 and "unit" not in document["staffing"]
+    assert document["facts"]["reception_budget"] == "1.50"
+    assert "id" not in document["facts"] and "assessment" not in document["facts"]
+    assert sorted(i["name"] for i in document["institutions"]) == ["机关本级", "甲单位（本级）"]
+    assert document["special_funds"] == [{"name": "专项一", "prior": "1.00", "budget": "2.50", "actual": None}]
+    narrative = document["narrative"]
+    assert list(narrative) == sorted(narrative) and len(narrative) > 2  # every section, in key order
+    assert (narrative["a"], narrative["b"]) == ("甲", "乙")
+    assert [(m["name"], m["title"]) for m in document["evaluation_members"]] == [("王五", "组长")]
+    assert document["evidence"] == [
+        {
+            "name": "证明.pdf",
+            "size": 3,
+            "sha256": hashlib.sha256(b"abc").hexdigest(),
+            "indicator": "budget_execution",
+            "section": "",
+        }
+    ]
+    assert "score" not in document and "findings" not in document
+
+
+def test_the_final_document_adds_the_score_and_the_findings(assessment):
+    data = assessment_data(assessment)
+    document = assessment_document(data)
+    scored = data.scored()
+    assert document["score"] == scored.sheet.to_dict()
+    assert document["findings"] == [finding.to_dict() for finding in scored.findings]
+    assert "project_framework" not in document
+
+
+def test_a_missing_evidence_file_hashes_to_nothing(assessment, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    evidence = Evidence(assessment=assessment, original_name="丢失.pdf", size=3)
+    evidence.file.name = "nowhere/丢失.pdf"
+    assert file_sha256(evidence) == ""
+    assert file_sha256(Evidence(assessment=assessment, original_name="空", size=0)) == ""

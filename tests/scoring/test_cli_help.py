@@ -1,0 +1,26 @@
+"""The score command explains its arguments in Chinese and marks the findings that block submission."""
+
+from pathlib import Path
+
+from scoring.engine.cli import EXIT_FINDINGS, build_parser, main
+from tests.scoring.test_golden_seeds import frameworks
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_help_names_every_argument_in_chinese():
+    shown = build_parser().format_help()
+    assert "usage: score" in shown
+    assert "评分输入 JSON 文件（格式见 README）" in shown
+    assert "指标体系代码，覆盖输入文件中的 framework" in shown
+    assert "{text,json}" in shown
+
+
+def test_errors_and_warnings_are_marked_apart():
+    code, text = main([str(ROOT / "fixtures" / "examples" / "seed001-zhuzhou-2022.json")], frameworks())
+    assert code == EXIT_FINDINGS
+    assert "一致性检查：13 项" in text
+    marks = [line.split("：")[0].strip() for line in text.splitlines() if line.startswith("  [")]
+    assert len(marks) == 13
+    assert marks[:3] == ["[错误] project_sum", "[错误] project_sum", "[提示] income_nature_sum"]
+    assert all(mark.startswith("[提示]") for mark in marks[2:])
