@@ -6,8 +6,9 @@ sheet, findings = score_input(json_data, {framework.code: framework})
 """
 
 from .api import entries_from_dict, entry_from_dict, facts_from_dict, load_json, score_input, stated_from_dict
-from .checks import Finding, run_checks
+from .checks import run_checks
 from .errors import ScoringError
+from .findings import Finding
 from .framework import FrameworkSpec, GradeBand, IndicatorSpec, Rounding, framework_from_dict
 from .inputs import OUTCOMES, IndicatorEntry, Stated
 from .numbers import fmt_percent, parse_number, parse_rate, parse_target, quantize

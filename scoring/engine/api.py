@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from . import metadata, vocabulary
-from .checks import Finding, run_checks
+from .checks import run_checks
 from .errors import ScoringError
+from .findings import Finding
 from .framework import FrameworkSpec
 from .inputs import DIRECTIONS, IndicatorEntry, Stated
 from .numbers import (

@@ -6,11 +6,11 @@ Blank cells inside a group that has figures count as 0, as they do in the printe
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 from . import vocabulary
 from .errors import ScoringError
+from .findings import Finding
 from .framework import FrameworkSpec
 from .inputs import IndicatorEntry, direction_comparator
 from .numbers import (
@@ -33,17 +33,6 @@ TOLERANCE = Decimal("0.01")
 ERROR = "error"
 WARNING = "warning"
 _DONE_WORDS = ("完成", "达成", "按计划", "达到")
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    code: str
-    severity: str  # "error" | "warning"
-    fields: tuple[str, ...]
-    message: str
-
-    def to_dict(self) -> dict:
-        return {"code": self.code, "severity": self.severity, "fields": list(self.fields), "message": self.message}
 
 
 def run_checks(

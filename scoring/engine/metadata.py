@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import ScoringError
+from .findings import Finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +168,6 @@ def describe(entry: object) -> Mapping[str, str]:
 
 def findings(required: Iterable[str], entries: Iterable[object]) -> list:
     """One finding per unit-written row that leaves a required field empty (blocking: the framework asks for it)."""
-    from .checks import Finding  # checks reads the sheet; imported here so that this module stays a leaf
 
     required = tuple(required)
     found = []

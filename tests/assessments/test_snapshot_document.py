@@ -6,15 +6,17 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
-from assessments.models import EvaluationMember, Evidence, Institution, NarrativeSection, SpecialFund
-from assessments.selectors import assessment_data
-from assessments.snapshots import (
-    assessment_document,
+from assessments.models import (
+    EvaluationMember,
+    Evidence,
+    Institution,
+    NarrativeSection,
+    SpecialFund,
     canonical_json,
-    document_diff,
     document_sha256,
-    file_sha256,
 )
+from assessments.selectors import assessment_data
+from assessments.snapshots import assessment_document, document_diff, file_sha256
 
 # --- the diff (plain documents) -------------------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from assessments import workflow
 from assessments.models import Assessment, AuditEvent, Notification, ReScore, SignOff, Snapshot
+from assessments.workflow import services as workflow
 from units.models import Delegation, Membership, Region, Role, Unit
 
 CHAIN = [("group_leader", "bob"), ("unit_head", "hank"), ("supervisor", "dave"), ("finance", "fiona")]
@@ -366,6 +366,7 @@ def sign_to_final_from(assessment, people, step):
 
 def test_a_delegate_holding_the_step_today_is_notified_and_signs_in_their_own_name(assessment, people, unit):
     deputy = type(people["alice"]).objects.create_user(username="deputy", first_name="代理人", password="x")
+    Membership.objects.create(user=deputy, unit=unit, role=Role.FINANCE)  # a delegate reviews in the unit already
     today = datetime.date.today()
     Delegation.objects.create(
         delegator=people["hank"], delegate=deputy, unit=unit, role=Role.UNIT_HEAD, starts=today, ends=today
@@ -397,19 +398,21 @@ def test_a_unit_under_a_non_department_parent_has_no_supervisor_step(region):
 
 
 def test_status_labels(assessment, people):
-    assert workflow.status_label(assessment) == "草稿"
+    assert assessment.status_label == "草稿"
     assessment = sign_to(assessment, people, "supervisor")
-    assert workflow.status_label(assessment) == "待主管部门审核"
+    assert assessment.status_label == "待主管部门审核"
     assessment.current_step = "gone"  # a step the region no longer has: the plain status
-    assert workflow.status_label(assessment) == Assessment.Status.IN_REVIEW.label
+    assert assessment.status_label == Assessment.Status.IN_REVIEW.label
 
 
 # --- delegations --------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def deputy(django_user_model):
-    return django_user_model.objects.create_user(username="deputy", password="x")
+def deputy(django_user_model, unit):
+    user = django_user_model.objects.create_user(username="deputy", password="x")
+    Membership.objects.create(user=user, unit=unit, role=Role.GROUP_LEADER)  # a delegate must review there already
+    return user
 
 
 def test_delegation_is_refused_for_a_role_the_delegator_does_not_hold_there(people, deputy, unit, other_unit):
