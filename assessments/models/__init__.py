@@ -25,8 +25,10 @@ from assessments.models.assessment import (
     money,
 )
 from assessments.models.exports import ExportItem, ExportJob
+from assessments.models.frameworks import FrameworkAssignment
 from assessments.models.steps import STEPS, Step
 from assessments.models.summaries import AssessmentSummary
+from assessments.models.whatif import WhatIfRun
 
 __all__ = [
     "STEPS",
@@ -40,6 +42,7 @@ __all__ = [
     "ExportJob",
     "Facts",
     "FinalisedError",
+    "FrameworkAssignment",
     "IndicatorRow",
     "Institution",
     "NarrativeSection",
@@ -50,6 +53,7 @@ __all__ = [
     "Snapshot",
     "SpecialFund",
     "Step",
+    "WhatIfRun",
     "count",
     "evidence_path",
     "guard_not_final",
