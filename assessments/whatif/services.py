@@ -10,7 +10,6 @@ import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
@@ -214,16 +213,15 @@ def region_assessments(user, *, region, year: int):
     )
 
 
-@transaction.atomic
 def region_run_start(*, user, region, year: int, form: str, other: FrameworkVersion) -> WhatIfRun:
     ids = list(region_assessments(user, region=region, year=year).values_list("pk", flat=True))
     run = WhatIfRun.objects.create(
-        region=region, year=year, form=form, other_version=other, requested_by=user, total=len(ids)
+        region=region, year=year, form=form, other_version=other, requested_by=user, total=len(ids), result={"ids": ids}
     )
-    run.result = {"ids": ids}
-    run.save(update_fields=["result"])
-    # After the commit, so that a worker on another connection finds the run; the immediate backend runs it here.
-    transaction.on_commit(lambda: whatif_region_run.enqueue(run.pk))
+    # The run is stored (one INSERT, committed) before a worker on another connection looks for it; the immediate
+    # backend runs it right here.
+    whatif_region_run.enqueue(run.pk)
+    run.refresh_from_db()
     return run
 
 
