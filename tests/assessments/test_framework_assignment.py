@@ -185,3 +185,20 @@ def test_explanations_cost_one_query(frameworks, unit, alice, django_assert_num_
 
 
 frameworks_explanations = frameworks.explanations
+
+
+def test_the_demo_has_two_regions_on_different_rules_in_2024(db, client):
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    taojiang = Assessment.objects.get(unit__code="430922-101", year=2024)
+    assert taojiang.project_framework_version == version("mof-2020-selfeval")
+    futian_unit = Unit.objects.get(code="440304-101")
+    futian = assessment_create(unit=futian_unit, year=2024, user=get_user_model().objects.get(username="ft-preparer"))
+    assert futian.project_framework_version == version("mof-2021-core")
+    client.force_login(get_user_model().objects.get(username="tj-preparer"))
+    page = client.get(reverse("assessments:tab", args=[taojiang.pk, "basic"])).content.decode()
+    assert "本地区 2024 年度项目支出自评适用" in page and "由 湖南省 指定" in page
