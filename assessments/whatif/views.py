@@ -50,7 +50,7 @@ def _whatif_for(request, assessment_id: int):
 
 @require_GET
 def whatif_page(request, assessment_id: int):
-    assessment, _writable, form, whatif, error = _whatif_for(request, assessment_id)
+    assessment, writable, form, whatif, error = _whatif_for(request, assessment_id)
     context = {
         "assessment": assessment,
         "layout": layout_for(assessment.unit),
@@ -58,7 +58,8 @@ def whatif_page(request, assessment_id: int):
         "tabs": TABS,
         "tab": "whatif",
         "tab_label": "指标体系试算",
-        "writable": False,
+        # no form to save here; it says whether the “只有查看权限” note applies
+        "writable": writable and assessment.status == assessment.Status.DRAFT,
         "form": form,
         "whatif": whatif,
         "rows": comparison_rows(whatif.comparison) if whatif else [],
