@@ -8,7 +8,7 @@ from assessments.facts import FactSheet, total
 from assessments.frameworks import Form, resolve
 from assessments.models import Assessment, IndicatorRow, Project
 from scoring.adapters import engine_errors_as_validation, framework_spec
-from scoring.engine import Finding, IndicatorEntry, ScoreSheet, run_checks, score
+from scoring.engine import Finding, IndicatorEntry, ScoreSheet, metadata, run_checks, score
 from scoring.models import FrameworkVersion
 
 # The key under which IndicatorRow.answers keeps the answer of a single yes/no or single-choice indicator.
@@ -78,6 +78,8 @@ def score_assessment(assessment: Assessment, *, fact_sheet: FactSheet, rows: lis
     with engine_errors_as_validation():
         sheet = score(spec, facts, entries)
         findings = run_checks(facts, entries=entries, institutions=fact_sheet.engine_institutions(), sheet=sheet)
+        # a framework may require the 101号 row metadata: a row without it is a finding, not a scoring error
+        findings += metadata.findings(spec.layout.required_metadata, entries)
     return ScoredAssessment(fact_sheet, sheet, findings)
 
 
@@ -113,6 +115,7 @@ def score_project(project: Project, *, spec, rows: list[IndicatorRow]) -> Scored
     with engine_errors_as_validation():
         sheet = score(spec, facts, entries)
         findings = run_checks(facts, entries=entries, sheet=sheet)
+        findings += metadata.findings(spec.layout.required_metadata, entries)
     return ScoredProject(project, facts, sheet, findings)
 
 
