@@ -76,8 +76,7 @@ def build(count: int):
         Unit(code=f"{PREFIX}{i:05d}", name=f"试算单位{i:05d}", region=region) for i in range(existing, count)
     )
     assessments = Assessment.objects.bulk_create(
-        Assessment(unit=unit, year=YEAR, framework_version=overall, project_framework_version=overall)
-        for unit in units
+        Assessment(unit=unit, year=YEAR, framework_version=overall, project_framework_version=overall) for unit in units
     )
     Facts.objects.bulk_create(Facts(assessment=a) for a in assessments)
     projects = Project.objects.bulk_create(
