@@ -71,6 +71,12 @@ def row_entry(row: IndicatorRow) -> IndicatorEntry:
     )
 
 
+def metadata_text(row: IndicatorRow) -> str:
+    """The row's 101号 metadata as one line for reports and workbooks: “指标值设定依据：计划标准；数据来源：…”."""
+    shown = metadata.describe(row_entry(row))
+    return "；".join(f"{metadata.VOCABULARIES[name].label}：{text}" for name, text in shown.items())
+
+
 def score_assessment(assessment: Assessment, *, fact_sheet: FactSheet, rows: list[IndicatorRow]) -> ScoredAssessment:
     spec = framework_spec(assessment.framework_version)
     facts = fact_sheet.engine_facts()

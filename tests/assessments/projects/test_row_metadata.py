@@ -131,3 +131,12 @@ def test_the_suggestion_shows_on_the_project_table(client, frameworks, unit, ali
     client.force_login(alice)
     html = client.get(reverse("assessments:project", args=[current.pk, project.pk])).content.decode()
     assert "建议指标值" in html and "2024年实际完成值" in html
+
+
+def test_the_report_shows_a_rows_metadata(client, alice, assessment, project):
+    IndicatorRow.objects.filter(project=project).update(
+        target_basis="plan", data_source="business_records", evidence_types=["formal", "vouchers"]
+    )
+    client.force_login(alice)
+    html = client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+    assert "指标值设定依据：计划标准；数据来源：部门业务记录；佐证资料：正式资料、原始凭证" in html
