@@ -136,10 +136,11 @@ class FrameworkAssignmentAdmin(admin.ModelAdmin):
         with transaction.atomic():
             frameworks.assignment_delete(assignment=obj)
 
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for obj in queryset:
-                frameworks.assignment_delete(assignment=obj)
+    def get_actions(self, request):
+        # Deleted one at a time (delete_view), where a refusal is shown on the page.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, object_id)

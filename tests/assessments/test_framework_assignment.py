@@ -202,3 +202,12 @@ def test_the_demo_has_two_regions_on_different_rules_in_2024(db, client):
     client.force_login(get_user_model().objects.get(username="tj-preparer"))
     page = client.get(reverse("assessments:tab", args=[taojiang.pk, "basic"])).content.decode()
     assert "本地区 2024 年度项目支出自评适用" in page and "由 湖南省 指定" in page
+
+
+def test_the_admin_refuses_a_deletion_after_a_submission_with_a_message(frameworks, unit, alice, admin_client):
+    assignment = assignment_save(region=unit.region, year=2024, form=Form.PROJECT, version=version("mof-2021-core"))
+    submit(assessment_create(unit=unit, year=2024, user=alice), alice)
+    url = reverse("admin:assessments_frameworkassignment_delete", args=[assignment.pk])
+    response = admin_client.post(url, {"post": "yes"}, follow=True)
+    assert FrameworkAssignment.objects.filter(pk=assignment.pk).exists()
+    assert "已有单位提交过项目支出绩效自评" in response.content.decode()
