@@ -171,3 +171,20 @@ def test_another_administrators_run_is_404(client, admin_user, django_user_model
     Membership.objects.create(user=intruder, unit=assessment.unit, role=Role.ADMIN)
     client.force_login(intruder)
     assert client.get(reverse("whatif:run", args=[run.pk])).status_code == 404
+
+
+def test_a_region_year_run_of_the_overall_form_records_each_assessment(admin_user, assessment):
+    from assessments.whatif.services import region_run_start
+
+    run = region_run_start(
+        user=admin_user,
+        region=assessment.unit.region.parent,
+        year=2022,
+        form=Form.OVERALL,
+        other=version("hunan-overall"),
+    )
+    assert run.status == WhatIfRun.Status.DONE and run.total == 1 and run.done == 1
+    (row,) = run.result["rows"]
+    assert row["unit"] == "甲单位" and row["project"] == ""
+    assert row["base_framework"].startswith(version("mof-2020-selfeval").name)
+    assert run.result["summary"]["count"] == 1
