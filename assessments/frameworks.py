@@ -109,7 +109,7 @@ def explanations(assessment: Assessment) -> list[str]:
     order = {region.pk: index for index, region in enumerate(chain)}
     nearest: dict[str, FrameworkAssignment] = {}
     found = FrameworkAssignment.objects.filter(region__in=chain, year=assessment.year).select_related(
-        "framework_version", "region"
+        "framework_version"
     )
     for assignment in sorted(found, key=lambda a: order[a.region_id]):
         nearest.setdefault(assignment.form, assignment)

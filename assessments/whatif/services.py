@@ -28,11 +28,6 @@ NO_VERSION = "这份自评尚未确定{form}所用的指标体系，无法试算
 SAME_VERSION = "请选择与当前不同的指标体系或版本。"
 
 
-def version_choices() -> list[FrameworkVersion]:
-    """Every stored version, newest of each framework first."""
-    return list(FrameworkVersion.objects.select_related("framework").order_by("framework__code", "-version"))
-
-
 # --- one assessment or one project ---------------------------------------------------------------------------------
 
 
