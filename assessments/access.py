@@ -13,7 +13,11 @@ ADMIN_ONLY = "年度导出和管理看板只对管理员开放。"
 def get_assessment_for_user(user, assessment_id) -> tuple[Assessment, bool]:
     assessment = get_object_or_404(
         Assessment.objects.select_related(
-            "unit__region__parent__parent", "unit__parent", "framework_version__framework", "updated_by"
+            "unit__region__parent__parent",
+            "unit__parent",
+            "framework_version__framework",
+            "project_framework_version__framework",
+            "updated_by",
         ),
         pk=assessment_id,
         unit__in=visible_units(user),

@@ -1,8 +1,14 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
+from django.shortcuts import redirect
 from django.utils import timezone
 
-from assessments.models import Assessment, AuditEvent, Facts, SignOff, Snapshot
+from assessments import frameworks
+from assessments.models import Assessment, AuditEvent, Facts, FrameworkAssignment, SignOff, Snapshot
+from units.models import Region
 
 
 class FinalReadOnly:
@@ -84,3 +90,64 @@ class SnapshotAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class FrameworkAssignmentForm(forms.ModelForm):
+    """Refuses a change to a region-year whose units have started submitting, in Chinese, on the form."""
+
+    class Meta:
+        model = FrameworkAssignment
+        fields = ["region", "year", "form", "framework_version", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        region, year, form = cleaned.get("region"), cleaned.get("year"), cleaned.get("form")
+        version = cleaned.get("framework_version")
+        if region is None or year is None or not form:
+            return cleaned
+        if version is not None:
+            frameworks.check_year(version, year)
+        before = self.instance
+        if before.pk and (before.region_id, before.year, before.form) != (region.pk, year, form):
+            frameworks.check_switch_allowed(before.region, before.year, before.form)
+        frameworks.check_switch_allowed(region, year, form)
+        return cleaned
+
+
+@admin.register(FrameworkAssignment)
+class FrameworkAssignmentAdmin(admin.ModelAdmin):
+    form = FrameworkAssignmentForm
+    list_display = ["region", "year", "form", "framework_version", "note", "updated_at", "updated_by"]
+    list_filter = ["year", "form"]
+    search_fields = ["region__name", "framework_version__name", "note"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        before = FrameworkAssignment.objects.filter(pk=obj.pk).values("region_id", "year", "form").first()
+        obj.updated_by = request.user
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            frameworks.follow_assignment(obj.region, obj.year, obj.form)
+            if before and (before["region_id"], before["year"], before["form"]) != (obj.region_id, obj.year, obj.form):
+                old_region = Region.objects.get(pk=before["region_id"])
+                frameworks.follow_assignment(old_region, before["year"], before["form"])
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            frameworks.assignment_delete(assignment=obj)
+
+    def get_actions(self, request):
+        # Deleted one at a time (delete_view), where a refusal is shown on the page.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and request.method == "POST":
+            try:
+                frameworks.check_switch_allowed(obj.region, obj.year, obj.form)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), level=messages.ERROR)
+                return redirect("admin:assessments_frameworkassignment_change", obj.pk)
+        return super().delete_view(request, object_id, extra_context)

@@ -17,7 +17,7 @@ from assessments import tables
 from assessments.indicator_inputs import from_stored, inputs_for, to_stored
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, NarrativeSection, Project, SpecialFund
 from assessments.scores import TOP_ANSWER
-from scoring.engine import ScoringError, parse_number, parse_target
+from scoring.engine import ScoringError, metadata, parse_number, parse_target
 from units.models import Staffing, Unit
 
 
@@ -330,9 +330,17 @@ class QuickFieldCopies:
 NUMBER_IN_TEXT_TOO_BIG = "其中的数字过大（整数部分最多 {digits} 位），请检查是否多输入了数字。"
 
 
+# 财预〔2021〕101号's row metadata (scoring.engine.metadata): optional here; a framework that requires them reports
+# the rows without them as findings.
+METADATA_FIELDS = ["target_basis", "actual_method", "data_source", "evidence_types"]
+
+
 class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
     """One indicator row. A framework indicator (`indicator` given) gets the inputs its rule asks for; a row the unit
     writes under a 10号 level-2 group (`groups` are the choices) gets name, weight, target and actual."""
+
+    # Targets a 历史标准 row may take (selectors.attach_suggestions sets them on the forms of a page).
+    suggestions = ()
 
     class Meta:
         formfield_callback = _number_fields
@@ -351,6 +359,7 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
             "score",
             "score_reason",
             "deviation_reason",
+            *METADATA_FIELDS,
         ]
         widgets = {
             "deviation_reason": forms.Textarea(attrs={"rows": 1}),
@@ -370,6 +379,14 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
             self.fields[name].widget.attrs.update({"class": "text-end num", "placeholder": "数值"})
         self.fields["target_comparator"].choices = [("", "比较"), (">=", "≥"), ("<=", "≤"), ("=", "=")]
         self.fields["name"].widget = forms.Textarea(attrs={"rows": 2})
+        self.fields["evidence_types"] = forms.MultipleChoiceField(
+            label=metadata.EVIDENCE.label,
+            choices=metadata.EVIDENCE.choices(),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        for name in ("target_basis", "actual_method", "data_source"):
+            self.fields[name].choices = [("", "—"), *getattr(metadata, name.upper()).choices()]
         stored = self.instance.answers or {}
         for answer in self.inputs.answers if self.inputs else ():
             name = f"ans_{answer.key}"
@@ -512,6 +529,14 @@ class BaseIndicatorRowFormSet(RowFormSet):
         return kwargs
 
 
+class CompletedSelect(forms.NullBooleanSelect):
+    """项目是否完成: blank is “not stated” (a missing input for 101号's 预算执行率), never “no”."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "未填写"), ("true", "已完成"), ("false", "未完成")]
+
+
 class ProjectForm(forms.ModelForm):
     class Meta:
         formfield_callback = _number_fields
@@ -531,10 +556,12 @@ class ProjectForm(forms.ModelForm):
             "other_spending_actual",
             "goal_planned",
             "goal_achieved",
+            "completed",
         ]
         widgets = {
             "goal_planned": forms.Textarea(attrs={"rows": 2}),
             "goal_achieved": forms.Textarea(attrs={"rows": 2}),
+            "completed": CompletedSelect,
         }
 
 

@@ -1,14 +1,14 @@
 """Scoring an assessment: stored rows and facts → engine input → score sheet and consistency findings.
 The one place where assessments meet the engine (errors come out as ValidationErrors through scoring.adapters)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from assessments.facts import FactSheet, total
-from assessments.layouts import layout_for
+from assessments.frameworks import Form, resolve
 from assessments.models import Assessment, IndicatorRow, Project
 from scoring.adapters import engine_errors_as_validation, framework_spec
-from scoring.engine import Finding, IndicatorEntry, ScoreSheet, run_checks, score
+from scoring.engine import Finding, IndicatorEntry, ScoreSheet, metadata, run_checks, score
 from scoring.models import FrameworkVersion
 
 # The key under which IndicatorRow.answers keeps the answer of a single yes/no or single-choice indicator.
@@ -64,7 +64,17 @@ def row_entry(row: IndicatorRow) -> IndicatorEntry:
         reason=row.deviation_reason or row.score_reason or None,
         answer=row.failed_items if row.failed_items is not None else (row.answers or {}).get(TOP_ANSWER),
         answers={key: value for key, value in (row.answers or {}).items() if key != TOP_ANSWER},
+        target_basis=row.target_basis or None,
+        actual_method=row.actual_method or None,
+        data_source=row.data_source or None,
+        evidence=tuple(row.evidence_types or ()),
     )
+
+
+def metadata_text(row: IndicatorRow) -> str:
+    """The row's 101号 metadata as one line for reports and workbooks: “指标值设定依据：计划标准；数据来源：…”."""
+    shown = metadata.describe(row_entry(row))
+    return "；".join(f"{metadata.VOCABULARIES[name].label}：{text}" for name, text in shown.items())
 
 
 def score_assessment(assessment: Assessment, *, fact_sheet: FactSheet, rows: list[IndicatorRow]) -> ScoredAssessment:
@@ -74,6 +84,8 @@ def score_assessment(assessment: Assessment, *, fact_sheet: FactSheet, rows: lis
     with engine_errors_as_validation():
         sheet = score(spec, facts, entries)
         findings = run_checks(facts, entries=entries, institutions=fact_sheet.engine_institutions(), sheet=sheet)
+        # a framework may require the 101号 row metadata: a row without it is a finding, not a scoring error
+        findings += metadata.findings(spec.layout.required_metadata, entries)
     return ScoredAssessment(fact_sheet, sheet, findings)
 
 
@@ -87,16 +99,36 @@ def project_facts(project: Project) -> dict[str, Decimal]:
     return {name: value for name, value in values.items() if value is not None}
 
 
+# The framework indicator whose 101号 rule reads whether the project is finished.
+EXECUTION_CODE = "budget_execution"
+
+
+def project_entries(project: Project, *, spec, rows: list[IndicatorRow]) -> list[IndicatorEntry]:
+    """A project table's rows as entries, with 项目是否完成 on its 预算执行率 (a row of its own or added)."""
+    entries = [row_entry(row) for row in rows]
+    if project.completed is None or EXECUTION_CODE not in spec.by_code:
+        return entries
+    for index, entry in enumerate(entries):
+        if entry.parent is None and entry.code == EXECUTION_CODE:
+            entries[index] = replace(entry, project_completed=project.completed)
+            return entries
+    return [IndicatorEntry(code=EXECUTION_CODE, project_completed=project.completed), *entries]
+
+
 def score_project(project: Project, *, spec, rows: list[IndicatorRow]) -> ScoredProject:
     facts = project_facts(project)
-    entries = [row_entry(row) for row in rows]
+    entries = project_entries(project, spec=spec, rows=rows)
     with engine_errors_as_validation():
         sheet = score(spec, facts, entries)
         findings = run_checks(facts, entries=entries, sheet=sheet)
+        findings += metadata.findings(spec.layout.required_metadata, entries)
     return ScoredProject(project, facts, sheet, findings)
 
 
 def project_framework_version(assessment: Assessment) -> FrameworkVersion | None:
-    """The newest stored version of the framework the unit's layout scores its project tables with."""
-    code = layout_for(assessment.unit).project_framework_code
-    return FrameworkVersion.objects.filter(framework__code=code).order_by("-version").first()
+    """The version the assessment's project tables are scored with: the one it stored when it was created (or when
+    its region's assignment changed while it was a draft); for an assessment from before it stored one, the version
+    its region and year are assigned now."""
+    if assessment.project_framework_version_id is not None:
+        return assessment.project_framework_version
+    return resolve(assessment.unit.region, assessment.year, Form.PROJECT).version

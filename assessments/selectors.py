@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from assessments.facts import FactSheet
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, Project, Snapshot, SpecialFund
 from assessments.scores import ScoredAssessment, score_assessment
+from scoring.engine import metadata
 from units.models import Staffing
 
 
@@ -81,3 +82,79 @@ def _as_frozen(data: AssessmentData) -> None:
     for name in FROZEN_UNIT_FIELDS:
         if name in document.get("unit", {}):
             setattr(unit, name, document["unit"][name])
+
+
+def assessment_data_many(assessments: list[Assessment]) -> list[AssessmentData]:
+    """The data of many assessments in six queries whatever their number (a region-year what-if reads thousands)."""
+    ids = [assessment.pk for assessment in assessments]
+    facts = {f.assessment_id: f for f in Facts.objects.filter(assessment_id__in=ids)}
+    staffing = {
+        (s.unit_id, s.year): s
+        for s in Staffing.objects.filter(
+            unit_id__in={a.unit_id for a in assessments}, year__in={a.year for a in assessments}
+        )
+    }
+
+    def grouped(queryset) -> dict[int, list]:
+        found: dict[int, list] = {}
+        for item in queryset:
+            found.setdefault(item.assessment_id, []).append(item)
+        return found
+
+    institutions = grouped(Institution.objects.filter(assessment_id__in=ids))
+    funds = grouped(SpecialFund.objects.filter(assessment_id__in=ids))
+    rows = grouped(IndicatorRow.objects.filter(assessment_id__in=ids))
+    projects = grouped(Project.objects.filter(assessment_id__in=ids))
+    return [
+        AssessmentData(
+            assessment=a,
+            facts=facts.get(a.pk) or Facts(assessment=a),
+            staffing=staffing.get((a.unit_id, a.year)),
+            institutions=institutions.get(a.pk, []),
+            special_funds=funds.get(a.pk, []),
+            rows=rows.get(a.pk, []),
+            projects=projects.get(a.pk, []),
+        )
+        for a in assessments
+    ]
+
+
+HISTORY_BASES = frozenset({"history_average", "history_last_year", "history_extreme"})
+
+
+def target_suggestions(assessment: Assessment, rows: list[IndicatorRow]) -> dict[int, list]:
+    """For each stored row whose 指标值设定依据 is a 历史标准, the targets its history offers (上年值, 近三年平均 when
+    the three years before exist, 历史极值): the actual values of the unit's rows of the same name under the same
+    level-2 group (and, in a project table, the project of the same name) in earlier years. One query, and none when
+    no row is based on history."""
+    wanted = [row for row in rows if row.pk and row.group_code and row.target_basis in HISTORY_BASES]
+    if not wanted:
+        return {}
+    past = (
+        IndicatorRow.objects.filter(
+            assessment__unit_id=assessment.unit_id,
+            assessment__year__lt=assessment.year,
+            name__in={row.name for row in wanted},
+            actual_number__isnull=False,
+        )
+        .exclude(group_code="")
+        .values_list("assessment__year", "group_code", "name", "project__name", "actual_number")
+    )
+    history: dict[tuple, dict[int, object]] = {}
+    for year, group, name, project_name, actual in past:
+        history.setdefault((group, name, project_name), {})[year] = actual
+    projects = {project.pk: project.name for project in Project.objects.filter(assessment=assessment)}
+    found = {}
+    for row in wanted:
+        key = (row.group_code, row.name, projects.get(row.project_id) if row.project_id else None)
+        suggestions = metadata.suggest_targets(history.get(key, {}), assessment.year, row.target_comparator or ">=")
+        if suggestions:
+            found[row.pk] = suggestions
+    return found
+
+
+def attach_suggestions(assessment: Assessment, formset) -> None:
+    """Hang each row form's suggested targets on it (``form.suggestions``) for the row's details."""
+    found = target_suggestions(assessment, [form.instance for form in formset.forms])
+    for form in formset.forms:
+        form.suggestions = found.get(form.instance.pk, [])

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from assessments.audit import audit_record, form_changes, formset_changes
+from assessments.frameworks import NO_DEFAULT, Form, version_for
 from assessments.layouts import layout_for
 from assessments.models import (
     Assessment,
@@ -16,7 +17,6 @@ from assessments.models import (
     NarrativeSection,
     SpecialFund,
 )
-from scoring.models import Framework
 from units.access import can_write
 from units.models import Staffing, Unit
 
@@ -24,24 +24,17 @@ STALE_SAVE = (
     "{who}已于 {when} 保存了这份自评，您的修改未保存。您填写的内容仍在页面上：请复制需要保留的内容，刷新页面后再保存。"
 )
 NOT_EDITABLE = "这份自评当前状态为“{status}”，不能修改。"
-NO_FRAMEWORK = "没有可用的指标体系“{code}”：请管理员先载入指标体系（manage.py load_frameworks）。"
+NO_FRAMEWORK = NO_DEFAULT
 
 
 class StaleSave(ValidationError):
     pass
 
 
-def _framework_version(code: str):
-    framework = Framework.objects.filter(code=code).first()
-    version = framework.latest_version() if framework else None
-    if version is None:
-        raise ValidationError(NO_FRAMEWORK.format(code=code))
-    return version
-
-
 @transaction.atomic
 def assessment_create(*, unit: Unit, year: int, user) -> Assessment:
-    """A new draft for the unit and year: framework from the region's layout, one 收支 row per institution,
+    """A new draft for the unit and year: the frameworks assigned to its region and year (assessments.frameworks:
+    else the region's layout's default), one 收支 row per institution,
     the framework's fixed indicators as rows, and every 上年 column carried over from year − 1."""
     if not can_write(user, unit):
         raise PermissionDenied("您在该单位没有填报权限。")
@@ -49,7 +42,11 @@ def assessment_create(*, unit: Unit, year: int, user) -> Assessment:
         raise ValidationError(f"{unit.name} {year} 年度的自评已经存在。")
     layout = layout_for(unit)
     assessment = Assessment.objects.create(
-        unit=unit, year=year, framework_version=_framework_version(layout.framework_code), updated_by=user
+        unit=unit,
+        year=year,
+        framework_version=version_for(unit.region, year, Form.OVERALL),
+        project_framework_version=version_for(unit.region, year, Form.PROJECT),
+        updated_by=user,
     )
     previous = (
         Assessment.objects.filter(unit=unit, year=year - 1, kind=Assessment.Kind.OVERALL)

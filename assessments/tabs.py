@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from assessments import tables
 from assessments.facts import COLUMNS
+from assessments.frameworks import explanations
 from assessments.layouts import layout_for
 from assessments.models import Assessment
 from assessments.selectors import AssessmentData
@@ -42,6 +43,7 @@ def tab_context(data: AssessmentData, tab: str, writable: bool, forms=None, form
         "assessment": assessment,
         "data": data,
         "layout": layout_for(assessment.unit),
+        "framework_notes": explanations(assessment),
         "tabs": TABS,
         "tab": tab,
         "tab_label": TAB_LABELS[tab],

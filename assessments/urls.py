@@ -5,6 +5,7 @@ from assessments.entry import urls as entry
 from assessments.evidence import urls as evidence
 from assessments.projects import urls as projects
 from assessments.reports import urls as reports
+from assessments.whatif import urls as whatif
 from assessments.workbook import urls as workbook
 from assessments.workflow import urls as workflow
 
@@ -15,5 +16,6 @@ urlpatterns = [
     *workflow.urlpatterns,
     *workbook.urlpatterns,
     *reports.urlpatterns,
+    *whatif.urlpatterns,
     *entry.urlpatterns,
 ]

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from assessments.overview.urls import home_urlpatterns
+from assessments.whatif.urls import region_urlpatterns as whatif_region_urlpatterns
 from assessments.workflow.urls import inbox_urlpatterns
 
 urlpatterns = [
@@ -37,5 +38,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("exports/", include("assessments.exports.urls")),
     path("dashboard/", include("assessments.dashboard.urls")),
+    path("whatif/", include((whatif_region_urlpatterns, "whatif"))),
     path("public/", include("assessments.reports.public_urls")),
 ]

@@ -14,7 +14,7 @@ from assessments import tables
 from assessments.access import get_assessment_for_user
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, SpecialFund
-from assessments.selectors import AssessmentData, assessment_data
+from assessments.selectors import AssessmentData, assessment_data, attach_suggestions
 from assessments.services import RowsOf, assessment_save_forms
 from assessments.tabs import TAB_LABELS, TableItem, disable, finding_link, next_url, posted_instances, tab_context
 from assessments.workflow.review import review_context
@@ -65,18 +65,18 @@ def _basic_data_forms(data: AssessmentData, post):
 
 def _self_eval_forms(data: AssessmentData, post):
     spec = framework_spec(data.assessment.framework_version)
+    rows = f.IndicatorRowFormSet(
+        post,
+        queryset=IndicatorRow.objects.filter(assessment=data.assessment, project=None),
+        prefix="row",
+        indicators=spec.by_code,
+        groups=tables.unit_row_groups(spec),
+    )
+    attach_suggestions(data.assessment, rows)
     return {
         "execution_form": f.ExecutionForm(post, instance=data.facts, prefix="facts"),
         "goal_form": f.GoalForm(post, instance=data.assessment, prefix="goal"),
-    }, {
-        "rows": f.IndicatorRowFormSet(
-            post,
-            queryset=IndicatorRow.objects.filter(assessment=data.assessment, project=None),
-            prefix="row",
-            indicators=spec.by_code,
-            groups=tables.unit_row_groups(spec),
-        ),
-    }
+    }, {"rows": rows}
 
 
 def _narrative_forms(data: AssessmentData, post):

@@ -19,6 +19,7 @@ from assessments.audit import audit_record
 from assessments.layouts import Section
 from assessments.models import Assessment, Evidence, IndicatorRow, Project
 from assessments.services import assessment_touch
+from scoring.engine import metadata
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,9 @@ class EvidenceForm(forms.Form):
     )
     attached_to = forms.ChoiceField(label="关联到", error_messages={"required": NO_TARGET, "invalid_choice": NO_TARGET})
     description = forms.CharField(label="说明", max_length=200, required=False)
+    evidence_type = forms.ChoiceField(
+        label="资料类型", choices=[("", "—"), *metadata.EVIDENCE.choices()], required=False
+    )
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +167,14 @@ def _display_name(name: str) -> str:
 
 @transaction.atomic
 def evidence_create(
-    *, assessment: Assessment, user, upload, indicator_code: str = "", section_key: str = "", description: str = ""
+    *,
+    assessment: Assessment,
+    user,
+    upload,
+    indicator_code: str = "",
+    section_key: str = "",
+    description: str = "",
+    evidence_type: str = "",
 ) -> Evidence:
     """Store an already checked upload. Adding a file overwrites nothing anyone typed, so it is based on the current
     version of the assessment (a page loaded earlier is not refused); it still claims a new version, and so requires
@@ -176,6 +187,7 @@ def evidence_create(
         original_name=_display_name(upload.name),
         size=upload.size,
         description=description,
+        evidence_type=evidence_type,
         uploaded_by=user,
     )
     evidence.file.save(f"{uuid4().hex}{Path(upload.name).suffix.lower()}", upload, save=False)

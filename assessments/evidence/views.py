@@ -71,6 +71,7 @@ def evidence_upload(request, assessment_id: int):
                 user=request.user,
                 upload=upload,
                 description=form.cleaned_data["description"],
+                evidence_type=form.cleaned_data["evidence_type"],
                 **form.target(),
             )
         except ValidationError as error:

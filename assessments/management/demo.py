@@ -19,10 +19,10 @@ from assessments.models import (
     Project,
     SpecialFund,
 )
+from assessments.scores import project_framework_version
 from assessments.services import assessment_create
 from scoring.adapters import framework_spec
 from scoring.engine.numbers import parse_target
-from scoring.models import Framework
 from units.models import Unit
 
 _ROW_FIELDS = (
@@ -41,6 +41,10 @@ _ROW_FIELDS = (
     "failed_items",
     "answers",
     "deviation_reason",
+    "target_basis",
+    "actual_method",
+    "data_source",
+    "evidence_types",
 )
 _PROJECT_ROWS = "indicator_rows"
 _SPEC_KEYS = frozenset(
@@ -103,8 +107,7 @@ def _fill(assessment: Assessment, spec: Mapping, user) -> None:
     _fill_indicator_rows(assessment, None, spec.get("indicator_rows") or [], groups, where)
     projects = spec.get("projects") or []
     if projects:
-        code = layout_for(assessment.unit).project_framework_code
-        groups = _unit_row_groups(Framework.objects.get(code=code).latest_version())
+        groups = _unit_row_groups(project_framework_version(assessment))
     for position, item in enumerate(projects, 1):
         fields = {key: value for key, value in item.items() if key != _PROJECT_ROWS}
         project = _create(Project, {"assessment": assessment, "position": position, **fields}, where)

@@ -28,8 +28,10 @@ from assessments.models.assessment import (
     money,
 )
 from assessments.models.exports import ExportItem, ExportJob
+from assessments.models.frameworks import FrameworkAssignment
 from assessments.models.steps import STEPS, Step
 from assessments.models.summaries import AssessmentSummary
+from assessments.models.whatif import WhatIfRun
 
 __all__ = [
     "STEPS",
@@ -43,6 +45,7 @@ __all__ = [
     "ExportJob",
     "Facts",
     "FinalisedError",
+    "FrameworkAssignment",
     "IndicatorRow",
     "Institution",
     "NarrativeSection",
@@ -54,6 +57,7 @@ __all__ = [
     "SnapshotTampered",
     "SpecialFund",
     "Step",
+    "WhatIfRun",
     "canonical_json",
     "count",
     "document_sha256",

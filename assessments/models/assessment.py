@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from assessments.models.steps import STEPS
+from scoring.engine import metadata
 from units.models import Unit
 
 logger = logging.getLogger("assessments.snapshots")
@@ -55,6 +56,15 @@ class Assessment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assessments",
+    )
+    # The version its project tables (附件1-3) are scored with, taken from the framework assignment at creation.
+    project_framework_version = models.ForeignKey(
+        "scoring.FrameworkVersion",
+        verbose_name="项目支出指标体系版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="project_assessments",
     )
     goal_planned = models.TextField("年度总体目标·预期目标", blank=True)
     goal_achieved = models.TextField("年度总体目标·实际完成情况", blank=True)
@@ -307,6 +317,8 @@ class Project(AssessmentPart):
     other_spending_actual = money("其他资金·全年执行数")
     goal_planned = models.TextField("年度总体目标·预期目标", blank=True)
     goal_achieved = models.TextField("年度总体目标·实际完成情况", blank=True)
+    # 101号 scores 预算执行率 by whether the project is finished; blank: not stated (a missing input, never "no").
+    completed = models.BooleanField("项目是否完成", null=True, blank=True)
 
     class Meta:
         verbose_name = "项目支出绩效自评"
@@ -352,6 +364,17 @@ class IndicatorRow(AssessmentPart):
     failed_items = count("不符合项数")
     answers = models.JSONField("检查项结果", default=dict, blank=True)
     deviation_reason = models.TextField("偏差原因分析及改进措施", blank=True)
+    # 财预〔2021〕101号's row metadata; optional unless the framework requires them (scoring.engine.metadata).
+    target_basis = models.CharField(
+        metadata.TARGET_BASIS.label, max_length=30, choices=metadata.TARGET_BASIS.choices(), blank=True
+    )
+    actual_method = models.CharField(
+        metadata.ACTUAL_METHOD.label, max_length=30, choices=metadata.ACTUAL_METHOD.choices(), blank=True
+    )
+    data_source = models.CharField(
+        metadata.DATA_SOURCE.label, max_length=30, choices=metadata.DATA_SOURCE.choices(), blank=True
+    )
+    evidence_types = models.JSONField(metadata.EVIDENCE.label, default=list, blank=True)
 
     class Meta:
         verbose_name = "指标填报"
@@ -395,6 +418,7 @@ class Evidence(AssessmentPart):
     original_name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
     description = models.CharField("说明", max_length=200, blank=True)
+    evidence_type = models.CharField("资料类型", max_length=20, choices=metadata.EVIDENCE.choices(), blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT, related_name="+"
     )

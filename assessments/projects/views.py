@@ -19,7 +19,7 @@ from assessments.models import Assessment, IndicatorRow, Project
 from assessments.projects.forms import ProjectAddForm, ProjectTableForm
 from assessments.projects.services import project_create, project_delete, project_save
 from assessments.scores import ScoredProject, project_facts, project_framework_version, score_project
-from assessments.selectors import assessment_data
+from assessments.selectors import assessment_data, attach_suggestions
 from assessments.services import NO_FRAMEWORK
 from assessments.tabs import TAB_LABELS, TABS, TableItem, disable, next_url, posted_instances, tab_context
 from scoring.adapters import framework_spec
@@ -164,6 +164,7 @@ def _project_forms(project: Project, spec, post):
         indicators={},
         groups=tables.unit_row_groups(spec),
     )
+    attach_suggestions(project.assessment, rows)
     return form, rows
 
 

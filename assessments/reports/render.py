@@ -32,7 +32,7 @@ from assessments.models import (
     SpecialFund,
 )
 from assessments.reports import charts
-from assessments.scores import project_facts, project_framework_version, score_project
+from assessments.scores import entry_key, metadata_text, project_facts, project_framework_version, score_project
 from assessments.selectors import assessment_data, unsaved_instance
 from assessments.workflow.services import steps_for
 from perfeval.runtime import collector_paused
@@ -305,6 +305,10 @@ def project_tables(source: Source, version) -> list[dict]:
             else:
                 entry["score"] = sheet
                 entry["table"] = indicator_table(sheet)
+                shown = {entry_key(row): metadata_text(row) for row in rows}
+                for item in entry["table"]:
+                    if item.get("row"):
+                        item["meta"] = shown.get(item["row"]["code"], "")
                 entry["execution"] = _execution(sheet)
                 entry["total"] = _total(sheet)
         out.append(entry)

@@ -397,6 +397,10 @@ IND_COLUMNS = {
     "M": ("指标值（数值）", 12),
     "N": ("完成值（数值）", 12),
     "O": ("评分理由", 24),
+    # 财预〔2021〕101号's row metadata (the 佐证资料 types, several per row, stay on the screens)
+    "P": ("指标值设定依据", 16),
+    "Q": ("完成值取值方式", 14),
+    "R": ("数据来源", 16),
 }
 UNIT_ROW_CELLS = (
     ("C", "name"),
@@ -411,6 +415,9 @@ UNIT_ROW_CELLS = (
     ("M", "target_number"),
     ("N", "actual_number"),
     ("O", "score_reason"),
+    ("P", "target_basis"),
+    ("Q", "actual_method"),
+    ("R", "data_source"),
 )
 
 

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from assessments.management.demo import load_demo_assessments
+from assessments.models import FrameworkAssignment
+from scoring.models import FrameworkVersion
 from units.models import Membership, Region, Role, Staffing, Unit
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "units.yaml"
@@ -45,6 +47,16 @@ def load_demo(data: dict) -> list[tuple[str, str]]:
                 "parent": regions.get(item.get("parent")),
                 "report_layout": item["report_layout"],
             },
+        )
+
+    for item in data.get("framework_assignments", []):
+        # The demo's own set-up: written as the file says, the newest version of the named framework.
+        version = FrameworkVersion.objects.filter(framework__code=item["framework"]).order_by("-version").first()
+        FrameworkAssignment.objects.update_or_create(
+            region=regions[item["region"]],
+            year=item["year"],
+            form=item["form"],
+            defaults={"framework_version": version, "note": item.get("note", "")},
         )
 
     units: dict[str, Unit] = {}

@@ -306,6 +306,22 @@ def test_the_list_takes_the_same_number_of_queries_whatever_its_files(
     client.force_login(alice)
     client.get(list_url(assessment))
     # session, user, assessment, memberships, facts, staffing, institutions, special funds, rows, projects, evidence
-    with django_assert_num_queries(11):
+    # and the framework assignments of the region-year (the “适用《…》” line)
+    with django_assert_num_queries(12):
         response = client.get(list_url(assessment))
     assert response.content.decode().count('data-bs-target="#delete-evidence-') == files
+
+
+def test_an_upload_records_its_101_evidence_type(client, alice, assessment):
+    client.force_login(alice)
+    response = client.post(
+        upload_url(assessment),
+        {
+            "file": SimpleUploadedFile("原始凭证.pdf", PDF),
+            "attached_to": "section:use_and_performance",
+            "evidence_type": "vouchers",
+        },
+    )
+    assert response.status_code == 302
+    assert Evidence.objects.get().evidence_type == "vouchers"
+    assert "原始凭证</span>" in client.get(list_url(assessment)).content.decode()

@@ -393,3 +393,20 @@ def test_a_workbook_saved_again_by_libreoffice_reads_back_identically(demo, code
     )
     result = run(assessment, (tmp_path / "out" / "workbook.xlsx").read_bytes())
     assert (result.errors, result.changes) == ([], [])
+
+
+def test_the_row_metadata_travels_through_the_workbook_as_labels(demo):
+    assessment = demo["430922-101"]
+    row = IndicatorRow.objects.get(project__assessment=assessment, name="缴纳医疗保险人数")
+    content = edited(
+        exported(assessment),
+        {(f"row:{row.pk}", "target_basis"): "历史标准（上年值）", (f"row:{row.pk}", "data_source"): "部门业务记录"},
+    )
+    result = run(assessment, content, apply=True)
+    assert result.errors == []
+    row.refresh_from_db()
+    assert (row.target_basis, row.data_source) == ("history_last_year", "business_records")
+    # the next export shows them as the labels a person picked
+    book = openpyxl.load_workbook(io.BytesIO(exported(assessment)))
+    sheet, coordinate = locate(book, f"row:{row.pk}", "target_basis")
+    assert book[sheet][coordinate].value == "历史标准（上年值）"
