@@ -64,6 +64,8 @@ def row_entry(row: IndicatorRow) -> IndicatorEntry:
         reason=row.deviation_reason or row.score_reason or None,
         answer=row.failed_items if row.failed_items is not None else (row.answers or {}).get(TOP_ANSWER),
         answers={key: value for key, value in (row.answers or {}).items() if key != TOP_ANSWER},
+        survey_responses=Decimal(row.survey_responses) if row.survey_responses is not None else None,
+        survey_satisfied=Decimal(row.survey_satisfied) if row.survey_satisfied is not None else None,
     )
 
 

@@ -12,11 +12,21 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import forms as f
 from assessments import tables
 from assessments.access import get_assessment_for_user
+from assessments.explanations import explanations_save, hints_of, stored_explanations
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, SpecialFund
 from assessments.selectors import AssessmentData, assessment_data
 from assessments.services import RowsOf, assessment_save_forms
-from assessments.tabs import TAB_LABELS, TableItem, disable, finding_link, next_url, posted_instances, tab_context
+from assessments.tabs import (
+    TAB_LABELS,
+    TableItem,
+    disable,
+    finding_link,
+    next_url,
+    posted_instances,
+    row_prefixes,
+    tab_context,
+)
 from assessments.workflow.review import review_context
 from scoring.adapters import framework_spec
 
@@ -197,8 +207,40 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
     if tab == "review":
         context.update(review_context(request, data, scored))
     if tab == "score" and scored is not None:
-        context["findings"] = [(finding, finding_link(assessment, finding)) for finding in scored.findings]
+        rows = row_prefixes(data.assessment_rows)
+        context["findings"] = [(finding, finding_link(assessment, finding, rows)) for finding in scored.findings]
+        context["hints"] = hints_of(
+            scored.findings, stored_explanations(assessment), lambda finding: finding_link(assessment, finding, rows)
+        )
     return context
+
+
+@require_POST
+def explanations_view(request, assessment_id: int):
+    """Save the explanations typed next to the warnings of 得分与检查 (fields `explain-<n>` with the finding's key
+    in `key-<n>` and the text the page showed in `shown-<n>`)."""
+    assessment, writable = get_assessment_for_user(request.user, assessment_id)
+    if not writable:
+        raise PermissionDenied("您对这份自评只有查看权限。")
+    posted = {}
+    for name, key in request.POST.items():
+        if name.startswith("key-"):
+            index = name.removeprefix("key-")
+            posted[key] = (request.POST.get(f"shown-{index}", ""), request.POST.get(f"explain-{index}", ""))
+    target = next_url(request, reverse("assessments:tab", args=[assessment.pk, "score"]) + "#findings")
+    try:
+        scored = assessment_data(assessment).scored()
+        count, refusals = explanations_save(
+            assessment=assessment, user=request.user, posted=posted, findings=scored.findings
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(target)
+    for refusal in refusals:
+        messages.error(request, refusal)
+    if count or not refusals:
+        messages.success(request, f"已保存 {count} 条提示说明。" if count else "提示说明没有变化。")
+    return redirect(target)
 
 
 def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:

@@ -24,6 +24,7 @@ from assessments.models.assessment import (
     guard_not_final,
     money,
 )
+from assessments.models.explanations import FindingExplanation
 from assessments.models.exports import ExportItem, ExportJob
 from assessments.models.steps import STEPS, Step
 from assessments.models.summaries import AssessmentSummary
@@ -40,6 +41,7 @@ __all__ = [
     "ExportJob",
     "Facts",
     "FinalisedError",
+    "FindingExplanation",
     "IndicatorRow",
     "Institution",
     "NarrativeSection",
