@@ -16,6 +16,7 @@ def review_context(request, data, scored) -> dict:
     allowed = workflow.allowed_actions(request.user, assessment)
     codes = [s.code for s in steps]
     earlier = steps[: codes.index(current.code)] if current is not None and current.code in codes else []
+    later = steps[codes.index(current.code) + 1 :] if current is not None and current.code in codes else []
     last_return = AuditEvent.objects.filter(assessment=assessment, action="return").order_by("-created_at").first()
     diff = None
     if last_return is not None and last_return.snapshot and assessment.status != Assessment.Status.FINAL:
@@ -29,6 +30,7 @@ def review_context(request, data, scored) -> dict:
         "may_act": allowed.act,
         "on_behalf_of": allowed.on_behalf_of,
         "return_targets": earlier,
+        "next_step": later[0] if later else None,
         "last_return": last_return,
         "diff": diff,
         "rescores": list(ReScore.objects.filter(assessment=assessment).select_related("reviewer")),
@@ -37,5 +39,6 @@ def review_context(request, data, scored) -> dict:
         "snapshot": latest_snapshot(assessment),
         "may_reopen": allowed.reopen,
         "can_submit": allowed.submit,
+        "may_withdraw": allowed.withdraw,
         "blocking": scored.errors if scored else [],
     }
