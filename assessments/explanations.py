@@ -21,8 +21,27 @@ KEY_LENGTH = FindingExplanation._meta.get_field("key").max_length
 
 def finding_key(finding) -> str:
     """What identifies a finding across saves: its check and the fields it names (not its message, which quotes the
-    figures and so changes while they are edited)."""
+    figures and so changes while they are edited). A finding as stored in a snapshot (a dict) has the same key."""
+    if isinstance(finding, dict):
+        return f"{finding['code']}:{','.join(finding.get('fields', ()))}"[:KEY_LENGTH]
     return f"{finding.code}:{','.join(finding.fields)}"[:KEY_LENGTH]
+
+
+def hint_notes(findings, explanations: dict[str, str]) -> list[dict]:
+    """The appendix 提示及说明 of a report or an export: each warning once, with the unit's explanation ("" when
+    none). `findings` as the engine gives them or as a snapshot stores them."""
+    notes, seen = [], set()
+    for finding in findings:
+        severity = finding["severity"] if isinstance(finding, dict) else finding.severity
+        if severity == "error":
+            continue
+        key = finding_key(finding)
+        if key in seen:
+            continue
+        seen.add(key)
+        message = finding["message"] if isinstance(finding, dict) else finding.message
+        notes.append({"message": message, "text": explanations.get(key, "")})
+    return notes
 
 
 @dataclass

@@ -85,7 +85,9 @@ def finding_link(assessment: Assessment, finding, rows: dict[str, str] | None = 
         return reverse("assessments:tab", args=[assessment.pk, slug]) + (f"#{anchor}" if anchor else "")
 
     finance = {row.name for row in tables.FINANCE_ROWS if not row.computed}
-    for name in finding.fields:
+    # A year-over-year swing is explained or corrected at this year's figure, named after last year's.
+    names = reversed(finding.fields) if finding.code == "year_swing" else finding.fields
+    for name in names:
         if rows and name in rows:
             return tab("self-eval", f"id_{rows[name]}-{ROW_FINDING_FIELDS.get(finding.code, 'deviation_reason')}")
         if name in tables.BASIC_DATA_FIELDS:

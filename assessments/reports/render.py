@@ -5,7 +5,7 @@ report shows exactly the frozen figures (the score sheet is the snapshot's, neve
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import zip_longest
@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments import tables
+from assessments.explanations import hint_notes, stored_explanations
 from assessments.facts import FactSheet
 from assessments.layouts import LAYOUTS, Layout, layout_for
 from assessments.models import (
@@ -69,6 +70,7 @@ class Source:
     members: list[dict]
     signoffs: list[dict]  # {"step", "role", "signer", "opinion", "signed_at": datetime}
     snapshot: Snapshot | None = None
+    explanations: dict[str, str] = field(default_factory=dict)  # 提示及说明 by finding key
 
 
 def _unit_document(unit) -> dict:
@@ -112,6 +114,7 @@ def _live_source(assessment: Assessment) -> Source:
         narrative=dict(NarrativeSection.objects.filter(assessment=assessment).values_list("key", "body")),
         members=list(EvaluationMember.objects.filter(assessment=assessment).values("name", "title", "organisation")),
         signoffs=signoffs,
+        explanations=stored_explanations(assessment),
     )
 
 
@@ -156,6 +159,7 @@ def _snapshot_source(snapshot: Snapshot) -> Source:
         members=document.get("evaluation_members", []),
         signoffs=signoffs,
         snapshot=snapshot,
+        explanations=document.get("explanations", {}),
     )
 
 
@@ -424,6 +428,7 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
         "sheet_table": indicator_table(score, skip=()),
         "execution": execution,
         "findings": source.findings,
+        "hint_notes": hint_notes(source.findings, source.explanations),
         "staffing": {
             "quota": staffing.staff_quota if staffing else None,
             "actual": staffing.staff_actual if staffing else None,

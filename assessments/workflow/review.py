@@ -1,6 +1,7 @@
 """What the 审签 tab shows of the workflow: the steps with their signatures, what the user may do now, the changes
 since the last return, re-scores and the final snapshot."""
 
+from assessments.explanations import hints_of, stored_explanations
 from assessments.models import Assessment, AuditEvent, ReScore, SignOff
 from assessments.snapshots import assessment_document, document_diff, latest_snapshot
 from assessments.workflow import services as workflow
@@ -41,4 +42,6 @@ def review_context(request, data, scored) -> dict:
         "can_submit": allowed.submit,
         "may_withdraw": allowed.withdraw,
         "blocking": scored.errors if scored else [],
+        # What the reviewers read beside the scores: each warning with the unit's explanation.
+        "hints": hints_of(scored.findings, stored_explanations(assessment)) if scored else [],
     }
