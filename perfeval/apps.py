@@ -1,6 +1,22 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
+from django_tasks_db import apps as tasks_apps
 
 
 class PerfevalConfig(AppConfig):
     name = "perfeval"
     verbose_name = "绩效自评"
+
+
+class AxesConfig(axes_apps.AppConfig):
+    """django-axes (the login lock-out) with a Chinese name in the admin site."""
+
+    default = False  # perfeval's own app keeps PerfevalConfig
+    verbose_name = "登录安全"
+
+
+class TasksConfig(tasks_apps.TasksAppConfig):
+    """django-tasks-db (the background tasks that render the annual export) with a Chinese name in the admin site."""
+
+    default = False
+    verbose_name = "后台任务"
