@@ -88,6 +88,8 @@ def finding_link(assessment: Assessment, finding, rows: dict[str, str] | None = 
     # A year-over-year swing is explained or corrected at this year's figure, named after last year's.
     names = reversed(finding.fields) if finding.code == "year_swing" else finding.fields
     for name in names:
+        if name.startswith("narrative:"):
+            return tab("narrative", f"id_{name.removeprefix('narrative:')}")
         if rows and name in rows:
             return tab("self-eval", f"id_{rows[name]}-{ROW_FINDING_FIELDS.get(finding.code, 'deviation_reason')}")
         if name in tables.BASIC_DATA_FIELDS:

@@ -15,6 +15,7 @@ from assessments.access import get_assessment_for_user
 from assessments.explanations import explanations_save, hints_of, stored_explanations
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, SpecialFund
+from assessments.narrative import sheet_figures, with_narrative_findings
 from assessments.selectors import AssessmentData, assessment_data
 from assessments.services import RowsOf, assessment_save_forms
 from assessments.tabs import (
@@ -206,11 +207,14 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
         context.update(_self_eval_context(data, scored, forms, formsets))
     if tab == "review":
         context.update(review_context(request, data, scored))
+    if tab == "narrative" and scored is not None:
+        context["placeholders"] = list(sheet_figures(data, scored).values())
     if tab == "score" and scored is not None:
         rows = row_prefixes(data.assessment_rows)
-        context["findings"] = [(finding, finding_link(assessment, finding, rows)) for finding in scored.findings]
+        findings = with_narrative_findings(data, scored)
+        context["findings"] = [(finding, finding_link(assessment, finding, rows)) for finding in findings]
         context["hints"] = hints_of(
-            scored.findings, stored_explanations(assessment), lambda finding: finding_link(assessment, finding, rows)
+            findings, stored_explanations(assessment), lambda finding: finding_link(assessment, finding, rows)
         )
     return context
 
@@ -229,9 +233,12 @@ def explanations_view(request, assessment_id: int):
             posted[key] = (request.POST.get(f"shown-{index}", ""), request.POST.get(f"explain-{index}", ""))
     target = next_url(request, reverse("assessments:tab", args=[assessment.pk, "score"]) + "#findings")
     try:
-        scored = assessment_data(assessment).scored()
+        data = assessment_data(assessment)
         count, refusals = explanations_save(
-            assessment=assessment, user=request.user, posted=posted, findings=scored.findings
+            assessment=assessment,
+            user=request.user,
+            posted=posted,
+            findings=with_narrative_findings(data, data.scored()),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -32,6 +32,7 @@ from assessments.models import (
     Snapshot,
     SpecialFund,
 )
+from assessments.narrative import agreeing, figures, narrative_findings
 from assessments.reports import charts
 from assessments.scores import project_facts, project_framework_version, score_project
 from assessments.selectors import assessment_data
@@ -393,6 +394,12 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
 
     staffing = source.staffing
     execution = _execution(score)
+    # The figures a narrative quotes ({总分}, {预算执行率} …), from the same sheet the tables print.
+    quoted = figures(
+        values,
+        total=_d(score.get("total")) if score and score.get("complete") else None,
+        grade=score.get("grade") if score and score.get("complete") else None,
+    )
     context = {
         "assessment": assessment,
         "layout": chosen,
@@ -415,10 +422,15 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
         "snapshot_at": source.snapshot.created_at if final else None,
         "goal": source.goal,
         "sections": [
-            {"key": s.key, "title": s.title, "hint": s.hint, "paragraphs": _paragraphs(source.narrative.get(s.key, ""))}
+            {
+                "key": s.key,
+                "title": s.title,
+                "hint": s.hint,
+                "paragraphs": _paragraphs(agreeing(source.narrative.get(s.key, ""), quoted)),
+            }
             for s in chosen.sections
         ],
-        "narrative": {key: _paragraphs(body) for key, body in source.narrative.items()},
+        "narrative": {key: _paragraphs(agreeing(body, quoted)) for key, body in source.narrative.items()},
         "score": score,
         "scoring_error": source.scoring_error,
         "total": _total(score),
@@ -428,7 +440,16 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
         "sheet_table": indicator_table(score, skip=()),
         "execution": execution,
         "findings": source.findings,
-        "hint_notes": hint_notes(source.findings, source.explanations),
+        "hint_notes": hint_notes(
+            [
+                *source.findings,
+                *(
+                    f.to_dict()
+                    for f in narrative_findings(source.narrative, {s.key: s.title for s in chosen.sections}, quoted)
+                ),
+            ],
+            source.explanations,
+        ),
         "staffing": {
             "quota": staffing.staff_quota if staffing else None,
             "actual": staffing.staff_actual if staffing else None,

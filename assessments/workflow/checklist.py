@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from assessments.explanations import hints_of, stored_explanations
 from assessments.models import EvaluationMember, Evidence
+from assessments.narrative import with_narrative_findings
 from assessments.tabs import TAB_LABELS, finding_link, row_prefixes
 from scoring.engine import vocabulary
 
@@ -104,7 +105,8 @@ def submit_checklist(data, scored) -> Checklist:
             )
 
     hints = Group("hints", "未说明的提示", False)
-    for index, hint in enumerate(hints_of(scored.findings, stored_explanations(assessment)), start=1):
+    findings = with_narrative_findings(data, scored)
+    for index, hint in enumerate(hints_of(findings, stored_explanations(assessment)), start=1):
         if not hint.explained:
             hints.items.append(Item(hint.finding.message, _tab(assessment, "score", f"hint-{index}")))
 

@@ -3,6 +3,7 @@ since the last return, re-scores and the final snapshot."""
 
 from assessments.explanations import hints_of, stored_explanations
 from assessments.models import Assessment, AuditEvent, ReScore, SignOff
+from assessments.narrative import with_narrative_findings
 from assessments.snapshots import assessment_document, document_diff, latest_snapshot
 from assessments.workflow import services as workflow
 
@@ -43,5 +44,5 @@ def review_context(request, data, scored) -> dict:
         "may_withdraw": allowed.withdraw,
         "blocking": scored.errors if scored else [],
         # What the reviewers read beside the scores: each warning with the unit's explanation.
-        "hints": hints_of(scored.findings, stored_explanations(assessment)) if scored else [],
+        "hints": hints_of(with_narrative_findings(data, scored), stored_explanations(assessment)) if scored else [],
     }

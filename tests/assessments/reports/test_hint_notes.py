@@ -64,3 +64,16 @@ def test_the_workbook_has_a_sheet_of_hints_and_explanations(demo, django_user_mo
     values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
     assert any(row[2] == "=年中新增社区活动场地" for row in values)  # typed text stays text, never a formula
     assert any(row[2] == "（未说明）" for row in values)
+
+
+def test_the_futian_report_never_prints_two_different_totals(demo):
+    from assessments.models import NarrativeSection
+
+    assessment = demo[FUTIAN]
+    typed = NarrativeSection.objects.filter(assessment=assessment, body__contains="96.98")
+    assert typed.exists()  # the seed's narrative types 96.98 where the rules give 96.97
+    html = render_report_html(load(assessment.pk))
+    total = assessment_data(assessment).scored().sheet.total
+    assert "96.98" not in html and f"{total}" in html
+    appendix = html[html.index('id="hint-notes"') :]
+    assert "写总体得分 96.98" in appendix
