@@ -3,6 +3,7 @@ the diffs reviewers read (old → new, in words a person uses: （空）, 是/�
 
 from decimal import Decimal
 
+from django import forms
 from django.utils.text import Truncator
 
 from assessments.models import Assessment, AuditEvent
@@ -59,6 +60,19 @@ def change(where: str, old, new) -> dict:
 BOOKKEEPING = frozenset({"ORDER", "DELETE", "id", "unit_version"})
 
 
+def _choice_label(field, value):
+    """A choice as its label (“符合”), not its stored code (“compliant”); other values as they are. Choices read
+    from the database (a model choice) are left alone: looking them up would cost a query per field."""
+    if not isinstance(field, forms.ChoiceField) or isinstance(field, forms.ModelChoiceField):
+        return value
+    for key, label in field.choices:
+        if isinstance(label, list | tuple):  # a group of choices
+            continue
+        if key not in ("", None) and str(key) == str(value):
+            return str(label)
+    return value
+
+
 def form_changes(form, where: str) -> list[dict]:
     """Every field of a validated form whose shown value changed."""
     changes = []
@@ -66,6 +80,7 @@ def form_changes(form, where: str) -> list[dict]:
         if name in BOOKKEEPING:
             continue
         old, new = form.initial.get(name), form.cleaned_data.get(name)
+        old, new = _choice_label(form.fields[name], old), _choice_label(form.fields[name], new)
         places = getattr(form.fields[name], "decimal_places", None)
         if shown(old, places) == shown(new, places):
             continue
@@ -80,7 +95,10 @@ def formset_changes(formset, where: str) -> list[dict]:
     changes = []
     for index, form in enumerate(formset.forms, start=1):
         name = (form.cleaned_data or {}).get("name") or getattr(form.instance, "name", "") or ""
-        row = f"{where}·第{index}行" + (f"「{name}」" if name else "")
+        indicator = getattr(form, "indicator", None)
+        if not name and indicator is not None:
+            name = indicator.name  # a framework indicator's row is named by its indicator, not by its position
+        row = f"{where}·「{name}」" if name else f"{where}·第{index}行"
         if formset.can_delete and formset._should_delete_form(form):
             if form.instance.pk is not None:
                 changes.append(change(row, *ROW_REMOVED))

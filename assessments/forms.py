@@ -360,6 +360,8 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
             "score_reason",
             "deviation_reason",
             *METADATA_FIELDS,
+            "survey_responses",
+            "survey_satisfied",
         ]
         widgets = {
             "deviation_reason": forms.Textarea(attrs={"rows": 1}),
@@ -377,6 +379,8 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
             )
         for name in ("target_number", "actual_number"):
             self.fields[name].widget.attrs.update({"class": "text-end num", "placeholder": "数值"})
+        for name in ("survey_responses", "survey_satisfied"):
+            self.fields[name].widget.attrs.update({"class": "text-end num", "placeholder": self.fields[name].label})
         self.fields["target_comparator"].choices = [("", "比较"), (">=", "≥"), ("<=", "≤"), ("=", "=")]
         self.fields["name"].widget = forms.Textarea(attrs={"rows": 2})
         self.fields["evidence_types"] = forms.MultipleChoiceField(
@@ -403,6 +407,11 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
     @property
     def is_unit_row(self) -> bool:
         return self.indicator is None
+
+    @property
+    def is_survey_row(self) -> bool:
+        """A unit-written row under a 满意度 group: its rate needs the survey's counts beside it."""
+        return self.is_unit_row and "satisf" in (self["group_code"].value() or "")
 
     def answer_fields(self):
         return [self[name] for name in self.fields if name.startswith("ans_")]

@@ -68,6 +68,8 @@ def row_entry(row: IndicatorRow) -> IndicatorEntry:
         actual_method=row.actual_method or None,
         data_source=row.data_source or None,
         evidence=tuple(row.evidence_types or ()),
+        survey_responses=Decimal(row.survey_responses) if row.survey_responses is not None else None,
+        survey_satisfied=Decimal(row.survey_satisfied) if row.survey_satisfied is not None else None,
     )
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import models
 
 from assessments.audit import ROW_ADDED, ROW_REMOVED, change, shown
+from assessments.explanations import stored_explanations
 from assessments.models import (
     EvaluationMember,
     Evidence,
@@ -79,6 +80,7 @@ def assessment_document(data: AssessmentData, *, include_score: bool = True) -> 
         "evaluation_members": [
             _fields(m, EvaluationMember) for m in EvaluationMember.objects.filter(assessment=assessment)
         ],
+        "explanations": stored_explanations(assessment),
         "evidence": [
             {
                 "name": e.original_name,

@@ -12,6 +12,7 @@ from assessments.facts import COLUMNS
 from assessments.frameworks import explanations
 from assessments.layouts import layout_for
 from assessments.models import Assessment
+from assessments.scores import entry_key
 from assessments.selectors import AssessmentData
 
 TABS = [
@@ -63,20 +64,50 @@ def tab_context(data: AssessmentData, tab: str, writable: bool, forms=None, form
     return context
 
 
-def finding_link(assessment: Assessment, finding) -> str:
-    """Where the user fixes a finding: the tab holding its first field, at that field."""
-    for name in finding.fields:
+# The field of an indicator row a finding about that row asks for; the 偏差原因 otherwise.
+ROW_FINDING_FIELDS = {
+    "satisfaction_without_survey": "survey_responses",
+    "stated_score_mismatch": "score",
+    "score_exceeds_weight": "score",
+}
+YEAR_COLUMNS = ("_prior", "_budget", "_actual")
+
+
+def row_prefixes(rows) -> dict[str, str]:
+    """Where each indicator row of the 自评表 stands on the page: its score line's code → its form's prefix (the
+    formset lists the assessment's own rows in their stored order)."""
+    return {entry_key(row): f"row-{index}" for index, row in enumerate(rows)}
+
+
+def finding_link(assessment: Assessment, finding, rows: dict[str, str] | None = None) -> str:
+    """Where the user fixes a finding: the tab holding its first field, at that field (the page scrolls to it and
+    highlights it). `rows`: row_prefixes of the 自评表, to reach a finding about one indicator row."""
+
+    def tab(slug: str, anchor: str = "") -> str:
+        return reverse("assessments:tab", args=[assessment.pk, slug]) + (f"#{anchor}" if anchor else "")
+
+    finance = {row.name for row in tables.FINANCE_ROWS if not row.computed}
+    # A year-over-year swing is explained or corrected at this year's figure, named after last year's.
+    names = reversed(finding.fields) if finding.code == "year_swing" else finding.fields
+    for name in names:
+        if name.startswith("narrative:"):
+            return tab("narrative", f"id_{name.removeprefix('narrative:')}")
+        if rows and name in rows:
+            return tab("self-eval", f"id_{rows[name]}-{ROW_FINDING_FIELDS.get(finding.code, 'deviation_reason')}")
         if name in tables.BASIC_DATA_FIELDS:
-            return reverse("assessments:tab", args=[assessment.pk, "basic-data"]) + f"#id_facts-{name}"
+            return tab("basic-data", f"id_facts-{name}")
         if name in tables.EXECUTION_FIELDS:
-            return reverse("assessments:tab", args=[assessment.pk, "self-eval"]) + f"#id_facts-{name}"
+            return tab("self-eval", f"id_facts-{name}")
         if name.startswith("staff_"):
-            return reverse("assessments:tab", args=[assessment.pk, "basic"]) + f"#id_staffing-{name}"
+            return tab("basic", f"id_staffing-{name}")
         if name.startswith(("satisfaction_", "key_tasks", "projects_")):
-            return reverse("assessments:tab", args=[assessment.pk, "self-eval"]) + f"#id_facts-{name}_responses"
-        if name in {row.name for row in tables.FINANCE_ROWS}:
-            return reverse("assessments:tab", args=[assessment.pk, "finance"])
-    return reverse("assessments:tab", args=[assessment.pk, "self-eval"])
+            base = name.removesuffix("_responses").removesuffix("_satisfied")
+            return tab("self-eval", f"id_facts-{base}_responses")
+        if name in finance:
+            return tab("finance", f"id_inst-0-{name}")
+        if name.endswith(YEAR_COLUMNS):
+            return tab("basic-data")
+    return tab("self-eval")
 
 
 @dataclass

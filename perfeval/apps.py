@@ -1,4 +1,6 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
+from django_tasks_db import apps as tasks_apps
 
 
 class PerfevalConfig(AppConfig):
@@ -11,3 +13,17 @@ class PerfevalConfig(AppConfig):
         from perfeval.middleware import start_idle_clock
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="perfeval-idle-clock")
+
+
+class AxesConfig(axes_apps.AppConfig):
+    """django-axes (the login lock-out) with a Chinese name in the admin site."""
+
+    default = False  # perfeval's own app keeps PerfevalConfig
+    verbose_name = "登录安全"
+
+
+class TasksConfig(tasks_apps.TasksAppConfig):
+    """django-tasks-db (the background tasks that render the annual export) with a Chinese name in the admin site."""
+
+    default = False
+    verbose_name = "后台任务"

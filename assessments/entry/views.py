@@ -12,11 +12,22 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import forms as f
 from assessments import tables
 from assessments.access import get_assessment_for_user
+from assessments.explanations import explanations_save, hints_of, stored_explanations
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, SpecialFund
+from assessments.narrative import sheet_figures, with_narrative_findings
 from assessments.selectors import AssessmentData, assessment_data, attach_suggestions
 from assessments.services import RowsOf, assessment_save_forms
-from assessments.tabs import TAB_LABELS, TableItem, disable, finding_link, next_url, posted_instances, tab_context
+from assessments.tabs import (
+    TAB_LABELS,
+    TableItem,
+    disable,
+    finding_link,
+    next_url,
+    posted_instances,
+    row_prefixes,
+    tab_context,
+)
 from assessments.workflow.review import review_context
 from scoring.adapters import framework_spec
 
@@ -196,9 +207,47 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
         context.update(_self_eval_context(data, scored, forms, formsets))
     if tab == "review":
         context.update(review_context(request, data, scored))
+    if tab == "narrative" and scored is not None:
+        context["placeholders"] = list(sheet_figures(data, scored).values())
     if tab == "score" and scored is not None:
-        context["findings"] = [(finding, finding_link(assessment, finding)) for finding in scored.findings]
+        rows = row_prefixes(data.assessment_rows)
+        findings = with_narrative_findings(data, scored)
+        context["findings"] = [(finding, finding_link(assessment, finding, rows)) for finding in findings]
+        context["hints"] = hints_of(
+            findings, stored_explanations(assessment), lambda finding: finding_link(assessment, finding, rows)
+        )
     return context
+
+
+@require_POST
+def explanations_view(request, assessment_id: int):
+    """Save the explanations typed next to the warnings of 得分与检查 (fields `explain-<n>` with the finding's key
+    in `key-<n>` and the text the page showed in `shown-<n>`)."""
+    assessment, writable = get_assessment_for_user(request.user, assessment_id)
+    if not writable:
+        raise PermissionDenied("您对这份自评只有查看权限。")
+    posted = {}
+    for name, key in request.POST.items():
+        if name.startswith("key-"):
+            index = name.removeprefix("key-")
+            posted[key] = (request.POST.get(f"shown-{index}", ""), request.POST.get(f"explain-{index}", ""))
+    target = next_url(request, reverse("assessments:tab", args=[assessment.pk, "score"]) + "#findings")
+    try:
+        data = assessment_data(assessment)
+        count, refusals = explanations_save(
+            assessment=assessment,
+            user=request.user,
+            posted=posted,
+            findings=with_narrative_findings(data, data.scored()),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(target)
+    for refusal in refusals:
+        messages.error(request, refusal)
+    if count or not refusals:
+        messages.success(request, f"已保存 {count} 条提示说明。" if count else "提示说明没有变化。")
+    return redirect(target)
 
 
 def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:

@@ -27,6 +27,7 @@ from assessments.models.assessment import (
     guard_not_final,
     money,
 )
+from assessments.models.explanations import FindingExplanation
 from assessments.models.exports import ExportItem, ExportJob
 from assessments.models.frameworks import FrameworkAssignment
 from assessments.models.steps import STEPS, Step
@@ -45,6 +46,7 @@ __all__ = [
     "ExportJob",
     "Facts",
     "FinalisedError",
+    "FindingExplanation",
     "FrameworkAssignment",
     "IndicatorRow",
     "Institution",

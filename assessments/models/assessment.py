@@ -361,6 +361,9 @@ class IndicatorRow(AssessmentPart):
     outcome = models.CharField("定性评价", max_length=20, choices=Outcome, blank=True)
     score = models.DecimalField("人工评分", max_digits=6, decimal_places=2, null=True, blank=True)
     score_reason = models.TextField("评分理由", blank=True)
+    # A 10号 满意度 row's survey: the rate it reports is checked against them (as the Futian form asks).
+    survey_responses = count("有效问卷数")
+    survey_satisfied = count("满意问卷数")
     failed_items = count("不符合项数")
     answers = models.JSONField("检查项结果", default=dict, blank=True)
     deviation_reason = models.TextField("偏差原因分析及改进措施", blank=True)

@@ -5,7 +5,7 @@ report shows exactly the frozen figures (the score sheet is the snapshot's, neve
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import zip_longest
@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments import tables
+from assessments.explanations import hint_notes, stored_explanations
 from assessments.facts import FactSheet
 from assessments.layouts import LAYOUTS, Layout, layout_for
 from assessments.models import (
@@ -31,6 +32,7 @@ from assessments.models import (
     Snapshot,
     SpecialFund,
 )
+from assessments.narrative import agreeing, figures, narrative_findings
 from assessments.reports import charts
 from assessments.scores import entry_key, metadata_text, project_facts, project_framework_version, score_project
 from assessments.selectors import assessment_data, unsaved_instance
@@ -68,6 +70,7 @@ class Source:
     members: list[dict]
     signoffs: list[dict]  # {"step", "role", "signer", "opinion", "signed_at": datetime}
     snapshot: Snapshot | None = None
+    explanations: dict[str, str] = field(default_factory=dict)  # 提示及说明 by finding key
 
 
 def _unit_document(unit) -> dict:
@@ -111,6 +114,7 @@ def _live_source(assessment: Assessment) -> Source:
         narrative=dict(NarrativeSection.objects.filter(assessment=assessment).values_list("key", "body")),
         members=list(EvaluationMember.objects.filter(assessment=assessment).values("name", "title", "organisation")),
         signoffs=signoffs,
+        explanations=stored_explanations(assessment),
     )
 
 
@@ -147,6 +151,7 @@ def _snapshot_source(snapshot: Snapshot) -> Source:
         members=document.get("evaluation_members", []),
         signoffs=signoffs,
         snapshot=snapshot,
+        explanations=document.get("explanations", {}),
     )
 
 
@@ -384,6 +389,12 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
 
     staffing = source.staffing
     execution = _execution(score)
+    # The figures a narrative quotes ({总分}, {预算执行率} …), from the same sheet the tables print.
+    quoted = figures(
+        values,
+        total=_d(score.get("total")) if score and score.get("complete") else None,
+        grade=score.get("grade") if score and score.get("complete") else None,
+    )
     context = {
         "assessment": assessment,
         "layout": chosen,
@@ -406,10 +417,15 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
         "snapshot_at": source.snapshot.created_at if final else None,
         "goal": source.goal,
         "sections": [
-            {"key": s.key, "title": s.title, "hint": s.hint, "paragraphs": _paragraphs(source.narrative.get(s.key, ""))}
+            {
+                "key": s.key,
+                "title": s.title,
+                "hint": s.hint,
+                "paragraphs": _paragraphs(agreeing(source.narrative.get(s.key, ""), quoted)),
+            }
             for s in chosen.sections
         ],
-        "narrative": {key: _paragraphs(body) for key, body in source.narrative.items()},
+        "narrative": {key: _paragraphs(agreeing(body, quoted)) for key, body in source.narrative.items()},
         "score": score,
         "scoring_error": source.scoring_error,
         "total": _total(score),
@@ -419,6 +435,16 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
         "sheet_table": indicator_table(score, skip=()),
         "execution": execution,
         "findings": source.findings,
+        "hint_notes": hint_notes(
+            [
+                *source.findings,
+                *(
+                    f.to_dict()
+                    for f in narrative_findings(source.narrative, {s.key: s.title for s in chosen.sections}, quoted)
+                ),
+            ],
+            source.explanations,
+        ),
         "staffing": {
             "quota": staffing.staff_quota if staffing else None,
             "actual": staffing.staff_actual if staffing else None,

@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessments import forms as f
 from assessments import tables
+from assessments.explanations import hint_notes, stored_explanations
 from assessments.facts import FactSheet
 from assessments.models import Assessment, IndicatorRow, Project, SpecialFund
 from assessments.projects.forms import ProjectTableForm
@@ -39,6 +40,7 @@ MAP_CHUNK = 30000  # characters of the cell map per cell (Excel keeps at most 32
 SHEET_BASIC = "附件1-1"
 SHEET_SELF = "附件1-2"
 SHEET_FINANCE = "收支情况"
+SHEET_HINT_NOTES = "提示及说明"
 BLANK_FUND_ROWS = 5  # empty 专项资金 rows offered for new funds
 BLANK_INDICATOR_ROWS = 2  # empty 三级指标 rows offered under each level-2 group
 
@@ -248,6 +250,7 @@ def build_workbook(assessment: Assessment) -> Workbook:
         rows = [row for row in data.rows if row.project_id == project.pk]
         _project_sheet(book, data, project, rows, project_spec, position)
     _finance_sheet(book, data)
+    _hint_notes_sheet(book, data)
     _marker_sheet(book, assessment)
     book.wb.active = 0
     return book.wb
@@ -694,6 +697,27 @@ def _finance_sheet(book: _Book, data: AssessmentData):
         row += 1
     _footer(sheet, data, row)
     sheet.ws.freeze_panes = "B5"
+
+
+def _hint_notes_sheet(book: _Book, data: AssessmentData):
+    """提示及说明: each warning of the checks with the unit's explanation, for reading (not imported: explanations
+    are typed beside their finding on screen)."""
+    try:
+        findings = data.scored().findings
+    except ValidationError:
+        return
+    notes = hint_notes(findings, stored_explanations(data.assessment))
+    if not notes:
+        return
+    sheet = book.sheet(SHEET_HINT_NOTES, {"A": 8, "B": 60, "C": 60})
+    row = sheet.title(1, f"{data.assessment.year}年度提示及说明", "C")
+    for column, label in zip("ABC", ("序号", "提示", "说明"), strict=True):
+        sheet.label(f"{column}{row}", label, header=True)
+    for number, note in enumerate(notes, 1):
+        row += 1
+        sheet.write(f"A{row}", number)
+        sheet.write(f"B{row}", note["message"])
+        sheet.write(f"C{row}", note["text"] or "（未说明）")
 
 
 def _marker_sheet(book: _Book, assessment: Assessment):

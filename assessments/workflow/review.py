@@ -1,7 +1,9 @@
 """What the 审签 tab shows of the workflow: the steps with their signatures, what the user may do now, the changes
 since the last return, re-scores and the final snapshot."""
 
+from assessments.explanations import hints_of, stored_explanations
 from assessments.models import Assessment, AuditEvent, ReScore, SignOff, Snapshot
+from assessments.narrative import with_narrative_findings
 from assessments.snapshots import assessment_document, document_diff
 from assessments.workflow import services as workflow
 
@@ -16,6 +18,7 @@ def review_context(request, data, scored) -> dict:
     allowed = workflow.allowed_actions(request.user, assessment)
     codes = [s.code for s in steps]
     earlier = steps[: codes.index(current.code)] if current is not None and current.code in codes else []
+    later = steps[codes.index(current.code) + 1 :] if current is not None and current.code in codes else []
     last_return = AuditEvent.objects.filter(assessment=assessment, action="return").order_by("-created_at").first()
     diff = None
     if last_return is not None and last_return.snapshot and assessment.status != Assessment.Status.FINAL:
@@ -29,6 +32,7 @@ def review_context(request, data, scored) -> dict:
         "may_act": allowed.act,
         "on_behalf_of": allowed.on_behalf_of,
         "return_targets": earlier,
+        "next_step": later[0] if later else None,
         "last_return": last_return,
         "diff": diff,
         "rescores": list(ReScore.objects.filter(assessment=assessment).select_related("reviewer")),
@@ -37,5 +41,8 @@ def review_context(request, data, scored) -> dict:
         "snapshot": Snapshot.objects.latest_for(assessment),
         "may_reopen": allowed.reopen,
         "can_submit": allowed.submit,
+        "may_withdraw": allowed.withdraw,
         "blocking": scored.errors if scored else [],
+        # What the reviewers read beside the scores: each warning with the unit's explanation.
+        "hints": hints_of(with_narrative_findings(data, scored), stored_explanations(assessment)) if scored else [],
     }

@@ -28,6 +28,7 @@ from assessments.models import (
 )
 from assessments.selectors import assessment_data
 from assessments.snapshots import assessment_document
+from assessments.workflow.checklist import submit_checklist
 from units.access import can_write, is_administrator, roles_in_unit
 from units.models import REVIEW_ROLES, Delegation, Membership, Role, Unit
 
@@ -45,6 +46,10 @@ RESCORE_RANGE = "复核得分应在 0 至 {weight} 之间。"
 RESCORE_NOT_A_NUMBER = "复核得分应为数字。"
 RESCORE_UNKNOWN = "没有这个指标，或它不能单独评分。"
 NOT_YOUR_ROLE = "只能委托您在该单位担任的审签角色。"
+CHECKLIST_CHANGED = "提交前检查的结果在您确认后有变化，请重新查看并确认。"
+WITHDRAW_NOT_IN_REVIEW = "只有审签中的自评可以撤回，这份自评当前状态为“{status}”。"
+WITHDRAW_ACTED = "{step}已办理，不能再撤回；如需修改，请由当前审签人退回。"
+WITHDRAW_NOT_WRITER = "只有本单位的填表人可以撤回。"
 NUL_CHARACTER = "{what}含有不可见的控制字符（NUL），无法保存：常见于从 PDF 或其他系统复制的文字，请删除后重新输入。"
 
 
@@ -90,6 +95,7 @@ class Allowed:
     on_behalf_of: object | None = None
     rescore: bool = False
     reopen: bool = False
+    withdraw: bool = False  # the preparer takes it back while the first reviewer has not acted
 
 
 def allowed_actions(user, assessment: Assessment) -> Allowed:
@@ -102,7 +108,14 @@ def allowed_actions(user, assessment: Assessment) -> Allowed:
     if status != Assessment.Status.IN_REVIEW or current is None:
         return Allowed()
     act, on_behalf_of = acting_for(user, assessment, current)
-    return Allowed(act=act, on_behalf_of=on_behalf_of, rescore=act and current.code == "finance")
+    first = _next_step(assessment, None)
+    withdraw = (
+        first is not None
+        and current.code == first.code
+        and can_write(user, assessment.unit)
+        and not _reviewed_since_submit(assessment)
+    )
+    return Allowed(act=act, on_behalf_of=on_behalf_of, rescore=act and current.code == "finance", withdraw=withdraw)
 
 
 def _locked(assessment: Assessment) -> Assessment:
@@ -151,20 +164,52 @@ def _next_step(assessment: Assessment, step: Step | None) -> Step | None:
     return steps[index + 1] if index + 1 < len(steps) else None
 
 
-def assessment_submit(*, assessment: Assessment, user) -> Assessment:
+def assessment_submit(*, assessment: Assessment, user, confirmed: str | None = None) -> Assessment:
+    """Consistency errors always refuse. `confirmed`: the fingerprint of the submit checklist the preparer confirmed
+    (the checklist page posts it); refused when the checklist has changed since. Callers without a page (commands,
+    fixtures) pass None and take the open items as they are."""
     assessment = _locked(assessment)
     if not can_write(user, assessment.unit):
         raise PermissionDenied("只有本单位的填表人可以提交。")
     if assessment.status != Assessment.Status.DRAFT:
         raise ValidationError(NOT_DRAFT.format(status=assessment.status_label))
-    scored = assessment_data(assessment).scored()
+    data = assessment_data(assessment)
+    scored = data.scored()
     if scored.errors:
         raise ValidationError(HAS_ERRORS.format(count=len(scored.errors), first=scored.errors[0].message))
+    if confirmed is not None and confirmed != submit_checklist(data, scored).fingerprint:
+        raise ValidationError(CHECKLIST_CHANGED)
     first = _next_step(assessment, None)
     was_returned = assessment.returned
     _save_state(assessment, status=Assessment.Status.IN_REVIEW, current_step=first.code, returned=False)
     audit_record(assessment=assessment, user=user, action="submit", label="重新提交" if was_returned else "提交")
     _notify_step(assessment, first, f"{assessment} 已提交，等待您{first.label}。")
+    return assessment
+
+
+def _reviewed_since_submit(assessment: Assessment) -> bool:
+    """A reviewer signed, returned or re-scored after the last submission (back at the first step after a return
+    to it, the first reviewer has acted although the step is the same)."""
+    submitted = AuditEvent.objects.filter(assessment=assessment, action="submit").order_by("-created_at", "-pk").first()
+    acted = AuditEvent.objects.filter(assessment=assessment, action__in=("sign", "return", "rescore"))
+    if submitted is not None:
+        acted = acted.filter(pk__gt=submitted.pk)
+    return acted.exists()
+
+
+def assessment_withdraw(*, assessment: Assessment, user) -> Assessment:
+    """撤回: the preparer takes a submitted assessment back to draft while its first reviewer has not acted."""
+    assessment = _locked(assessment)
+    if not can_write(user, assessment.unit):
+        raise PermissionDenied(WITHDRAW_NOT_WRITER)
+    if assessment.status != Assessment.Status.IN_REVIEW:
+        raise ValidationError(WITHDRAW_NOT_IN_REVIEW.format(status=assessment.status_label))
+    first = _next_step(assessment, None)
+    if first is None or assessment.current_step != first.code or _reviewed_since_submit(assessment):
+        raise ValidationError(WITHDRAW_ACTED.format(step=first.label if first else "审签人"))
+    _save_state(assessment, status=Assessment.Status.DRAFT, current_step="", returned=False)
+    audit_record(assessment=assessment, user=user, action="withdraw", label="撤回", detail=f"撤回前等待{first.label}")
+    _notify_step(assessment, first, f"{assessment} 已由填表人撤回，暂不需要您{first.label}。")
     return assessment
 
 
@@ -318,6 +363,11 @@ def _holders(assessment: Assessment, roles) -> list:
     return list(users.values())
 
 
+def step_holders(assessment: Assessment, step: Step) -> list[str]:
+    """The names of those who will act on a step (named by the submit confirmation)."""
+    return sorted(user_name(user) for user in _holders(assessment, [step.role]))
+
+
 def _notify(assessment: Assessment, users, message: str) -> None:
     # The message quotes the reviewer's reason, which may be longer than the inbox line; the email keeps all of it.
     short = Truncator(message).chars(Notification._meta.get_field("message").max_length)
@@ -362,6 +412,7 @@ def delegation_create(*, delegator, delegate, unit: Unit, role: str, starts, end
 # Each transition and the delegation run in one transaction. Wrapped here instead of with the decorator because the
 # mutation tests (make mutation: mutmut skips decorated functions) must reach their bodies.
 assessment_submit = transaction.atomic(assessment_submit)
+assessment_withdraw = transaction.atomic(assessment_withdraw)
 assessment_sign = transaction.atomic(assessment_sign)
 assessment_return = transaction.atomic(assessment_return)
 assessment_reopen = transaction.atomic(assessment_reopen)

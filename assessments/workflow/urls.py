@@ -4,6 +4,7 @@ from assessments.workflow import delegation_views, views
 
 urlpatterns = [
     path("<int:assessment_id>/submit/", views.submit_view, name="submit"),
+    path("<int:assessment_id>/withdraw/", views.withdraw_view, name="withdraw"),
     path("<int:assessment_id>/sign/", views.sign_view, name="sign"),
     path("<int:assessment_id>/return/", views.return_view, name="return"),
     path("<int:assessment_id>/rescore/", views.rescore_view, name="rescore"),

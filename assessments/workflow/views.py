@@ -14,7 +14,10 @@ from django.views.decorators.http import require_POST
 
 from assessments.access import get_assessment_for_user
 from assessments.models import Assessment, AuditEvent, Notification, SignOff
+from assessments.selectors import assessment_data
+from assessments.tabs import tab_context
 from assessments.workflow import services as workflow
+from assessments.workflow.checklist import submit_checklist
 from perfeval.paging import paginate, search_text
 from perfeval.spreadsheets import csv_row
 from units.access import reached_from
@@ -34,11 +37,44 @@ def _done(request, assessment, call, success: str):
     return redirect("assessments:tab", assessment.pk, "review")
 
 
-@require_POST
 def submit_view(request, assessment_id: int):
+    """GET: the submit checklist (提交前检查) with what happens next; POST: submit what the preparer confirmed."""
+    assessment, writable = get_assessment_for_user(request.user, assessment_id)
+    if request.method == "POST":
+        confirmed = request.POST.get("confirmed", "")
+        if confirmed and request.POST.get("acknowledge") != "yes":
+            messages.error(request, "请勾选“我已核对以上事项，确认提交”。")
+            return redirect("assessments:submit", assessment.pk)
+        return _done(
+            request,
+            assessment,
+            lambda: workflow.assessment_submit(assessment=assessment, user=request.user, confirmed=confirmed),
+            "已提交。",
+        )
+    data = assessment_data(assessment)
+    context = tab_context(data, "review", writable)
+    scored = context["scored"]
+    checklist = submit_checklist(data, scored) if scored is not None else None
+    steps = workflow.steps_for(assessment.unit)
+    context.update(
+        {
+            "checklist": checklist,
+            "first_step": steps[0] if steps else None,
+            "first_holders": workflow.step_holders(assessment, steps[0]) if steps else [],
+            "can_submit": workflow.allowed_actions(request.user, assessment).submit,
+        }
+    )
+    return render(request, "assessments/workflow/submit.html", context)
+
+
+@require_POST
+def withdraw_view(request, assessment_id: int):
     assessment, _ = get_assessment_for_user(request.user, assessment_id)
     return _done(
-        request, assessment, lambda: workflow.assessment_submit(assessment=assessment, user=request.user), "已提交。"
+        request,
+        assessment,
+        lambda: workflow.assessment_withdraw(assessment=assessment, user=request.user),
+        "已撤回，自评回到草稿状态，可以继续修改。",
     )
 
 

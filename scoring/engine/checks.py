@@ -575,9 +575,7 @@ def check_sheet(sheet: ScoreSheet, entries: list[IndicatorEntry]) -> list[Findin
             findings += _row_values(line, entry)
             if line.parent and "satisf" in line.parent:
                 findings += _row_survey(line, entry)
-    for warning in sheet.warnings:
-        if "各三级指标分值之和" in warning:
-            findings.append(Finding("weights_mismatch", WARNING, (), warning))
+    findings += _row_weight_findings(sheet)
     # Unfinished, like a missing input: no total or grade until the rows are written, but not a contradiction.
     for message in sheet.incomplete:
         findings.append(Finding("structure_incomplete", WARNING, (), message))
@@ -628,6 +626,23 @@ def check_sheet(sheet: ScoreSheet, entries: list[IndicatorEntry]) -> list[Findin
                     f"相差 {fmt(sheet.total_difference)}",
                 )
             )
+    return findings
+
+
+def _row_weight_findings(sheet: ScoreSheet) -> list[Finding]:
+    """A block whose unit-written rows weigh less than its cap is a hint (a row may be missing); more than its cap is
+    an error: the block would give more points than the framework allows it (满意度 20 / 10 lifts the total)."""
+    findings = []
+    for line in sheet.lines:
+        for warning in line.warnings:
+            if "各三级指标分值之和" not in warning:
+                continue
+            rows_weight = sum((child.weight or ZERO for child in sheet.lines if child.parent == line.code), ZERO)
+            if line.weight is not None and rows_weight > line.weight:
+                message = f"{warning}，超过该部分的分值上限，须调整各三级指标分值"
+                findings.append(Finding("weights_exceed_cap", ERROR, (line.code,), message))
+            else:
+                findings.append(Finding("weights_mismatch", WARNING, (line.code,), warning))
     return findings
 
 

@@ -50,11 +50,9 @@ ENTRY_FIELDS = {
 }
 
 
-_ENTRY_DESCRIBED = {name: f"{label}（{name}）" for name, label in ENTRY_FIELDS.items()}
-
-
 def describe_entry_field(name: str) -> str:
-    return _ENTRY_DESCRIBED.get(name) or f"{ENTRY_FIELDS.get(name, name)}（{name}）"
+    """An entry field as the user reads it: by its label alone, as vocabulary.describe names a fact."""
+    return ENTRY_FIELDS.get(name, name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ from .rules import (
     parse_bound,
 )
 
-PROJECT_COMPLETED = "项目是否完成（project_completed）"
+PROJECT_COMPLETED = "项目是否完成"
 
 
 def _share(value: object, where: str) -> Decimal:

@@ -196,17 +196,10 @@ def label(name: str) -> str:
     return fact.label if fact else name
 
 
-_DESCRIBED: dict[str, str] = {}
-
-
 def describe(name: str) -> str:
-    """How a missing input is named to the user: '固定资产在用数（fixed_assets_in_use）' (kept once written)."""
-    text = _DESCRIBED.get(name)
-    if text is None:
-        text = f"{label(name)}（{name}）"
-        if name in FACTS:
-            _DESCRIBED[name] = text
-    return text
+    """How a missing input is named to the user: by its Chinese label alone ('固定资产在用数'), never by its code —
+    the code is the input file's business, and the sheet is read by finance staff."""
+    return label(name)
 
 
 def is_known(name: str) -> bool:

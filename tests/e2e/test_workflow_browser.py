@@ -16,14 +16,25 @@ def _as(page, live_server, username):
     login(page, live_server, username, PASSWORD)
 
 
+def _submit_through_the_checklist(page):
+    """提交… opens the checklist; what is open is confirmed there, then 确认提交."""
+    page.get_by_role("link", name="提交…").click()
+    expect(page.locator("#submit-checklist")).to_be_visible()
+    if page.locator("#acknowledge").count():
+        page.check("#acknowledge")
+    page.get_by_role("button", name="确认提交").click()
+
+
 def test_submit_return_fix_resubmit_sign_and_finalise(page, live_server, screenshot, db):
     call_command("load_demo", stdout=io.StringIO())
     assessment = Assessment.objects.get(unit__name="深圳市福田区老干部活动中心", year=2021)
     review = f"{live_server.url}/assessments/{assessment.pk}/review/"
 
+    # Every irreversible step asks for a confirmation first; this user accepts them all.
+    page.on("dialog", lambda dialog: dialog.accept())
     _as(page, live_server, "ft-preparer")
     page.goto(review)
-    page.get_by_role("button", name="提交").click()
+    _submit_through_the_checklist(page)
     expect(page.locator(".alert-success")).to_contain_text("已提交")
     screenshot("workflow-1-submitted")
 
@@ -44,7 +55,7 @@ def test_submit_return_fix_resubmit_sign_and_finalise(page, live_server, screens
     page.locator("#tab-form button[type=submit]").click()
     expect(page.locator(".alert-success")).to_contain_text("已保存")
     page.goto(review)
-    page.get_by_role("button", name="提交").click()
+    _submit_through_the_checklist(page)
     expect(page.locator(".alert-success")).to_contain_text("已提交")
 
     _as(page, live_server, "ft-leader")

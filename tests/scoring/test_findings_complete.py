@@ -78,8 +78,8 @@ def test_seed_004_taojiang_findings_are_exactly_these():
         ("year_swing", WARNING, ("project_business_prior", "project_business_actual")),
         ("stated_score_mismatch", WARNING, ("recipient_satisfaction.1",)),
         ("satisfaction_without_survey", WARNING, ("recipient_satisfaction.1",)),
-        ("weights_mismatch", WARNING, ()),
-        ("weights_mismatch", WARNING, ()),
+        ("weights_mismatch", WARNING, ("output",)),  # 产出 40 of 50: a row may be missing
+        ("weights_exceed_cap", ERROR, ("satisfaction",)),  # 满意度 20 of 10: more than the block may give
         ("stated_total_not_backed", ERROR, ("total",)),
         ("stated_total_mismatch", WARNING, ("total",)),
     ]

@@ -98,7 +98,8 @@ def test_futian_items_whose_inputs_the_report_omits_say_so(futian):
     line = futian[0].line("预算执行率")
     assert line.points == Decimal("5.98")
     assert line.band == "人工录入"
-    assert any("spending_q1" in warning for warning in line.warnings)
+    assert any("缺少第一季度末累计支出" in warning for warning in line.warnings)
+    assert not any("spending_q1" in warning for warning in line.warnings)
 
 
 # --- seed 001, Zhuzhou 2022 附件1-2 --------------------------------------------------------------------------------
@@ -181,12 +182,14 @@ def test_taojiang_stated_total_is_not_backed_by_its_rows(taojiang):
     assert "stated_total_not_backed" in codes(findings, "error")
 
 
-def test_taojiang_row_weights_that_do_not_add_up_are_warnings_not_a_crash(taojiang):
+def test_taojiang_row_weights_short_of_a_cap_warn_and_above_it_block(taojiang):
     sheet, findings = taojiang
     assert sheet.total == Decimal("98.95")
     messages = [f.message for f in findings if f.code == "weights_mismatch"]
-    assert "“产出指标”下各三级指标分值之和为 40，应为 50" in messages
-    assert "“满意度指标”下各三级指标分值之和为 20，应为 10" in messages
+    assert messages == ["“产出指标”下各三级指标分值之和为 40，应为 50"]
+    exceeding = [f for f in findings if f.code == "weights_exceed_cap"]
+    assert [f.severity for f in exceeding] == ["error"]
+    assert exceeding[0].message.startswith("“满意度指标”下各三级指标分值之和为 20，应为 10")
 
 
 def test_taojiang_spending_above_budget_is_flagged(taojiang):

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.engine import IndicatorEntry, ScoringError, framework_from_dict, load_json, score, score_input
+from scoring.engine import IndicatorEntry, ScoringError, framework_from_dict, load_json, run_checks, score, score_input
 from scoring.engine.rules import Context, QuantitativeRule, Settings
 from scoring.engine.rules_2021 import ExecutionCompletionRule, SatisfactionBandsRule, ThresholdCompletionRule
 
@@ -138,13 +138,13 @@ def test_execution_without_completion_is_not_scored_and_names_what_is_missing():
     sheet = score(MOF2021, rate_facts("95"), [])
     line = sheet.line("budget_execution")
     assert line.points is None
-    assert line.missing == ["项目是否完成（project_completed）"]
+    assert line.missing == ["项目是否完成"]
     assert sheet.total is None
 
 
 def test_execution_with_neither_fact_nor_completion_lists_all_three():
     line = score(MOF2021, {}, []).line("budget_execution")
-    assert len(line.missing) == 3 and "项目是否完成（project_completed）" in line.missing
+    assert len(line.missing) == 3 and "项目是否完成" in line.missing
 
 
 # --- 直接赋分, qualitative, 满意度 ----------------------------------------------------------------------------------------
@@ -420,3 +420,23 @@ def test_execution_and_satisfaction_bands_never_fall_as_the_rate_rises(weight, a
         if rule is execution_rule and completed and high > 1 >= low:
             continue  # finishing within budget is what earns full marks: overspending does not
         assert ZERO_POINTS <= points[0] <= points[1] <= weight
+
+
+def test_a_block_whose_rows_weigh_more_than_its_cap_is_an_error_and_less_a_hint():
+    entries = [row("经济成本", weight=10, answer=True), row("数量", weight=50, answer=True)]
+    entries += [row("社会效益", weight=20, answer=True), row("服务对象满意度", answer=True)]
+    sheet = score(MOF2021, rate_facts("100"), [execution(True), *entries])
+    findings = run_checks(rate_facts("100"), entries=entries, sheet=sheet)
+    by_code = {(f.code, f.fields): f for f in findings if f.code in ("weights_exceed_cap", "weights_mismatch")}
+    assert by_code[("weights_exceed_cap", ("output",))].severity == "error"
+    assert "超过该部分的分值上限" in by_code[("weights_exceed_cap", ("output",))].message
+    assert by_code[("weights_mismatch", ("cost",))].severity == "warning"
+    assert len(by_code) == 2
+
+
+def test_rows_that_fill_their_block_exactly_give_no_weight_finding():
+    entries = [row("经济成本", weight=20, answer=True), row("数量", weight=40, answer=True)]
+    entries += [row("社会效益", weight=20, answer=True), row("服务对象满意度", answer=True)]
+    sheet = score(MOF2021, rate_facts("100"), [execution(True), *entries])
+    codes = {f.code for f in run_checks(rate_facts("100"), entries=entries, sheet=sheet)}
+    assert not codes & {"weights_exceed_cap", "weights_mismatch"}

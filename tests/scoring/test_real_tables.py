@@ -214,17 +214,18 @@ def test_a_block_short_of_its_weight_names_the_block_and_the_shortfall():
     ]
 
 
-def test_weight_moved_between_blocks_keeps_the_total_with_a_warning():
-    # Units move weight between blocks (seed 004: 产出 40, 满意度 20): the sheet still adds up to 100.
+def test_weight_moved_between_blocks_is_a_hint_below_a_cap_and_an_error_above_it():
+    # Units move weight between blocks (seed 004: 产出 40, 满意度 20): the sheet still adds up to 100, but a block
+    # whose rows weigh more than its cap would give more points than the framework allows it.
     data = copy.deepcopy(COMPLETE)
     data["entries"]["成本"][0]["weight"] = 5
     data["entries"]["服务对象满意度"][0]["weight"] = 15
-    sheet, findings = scored(data)
-    assert sheet.total is not None and sheet.grade == "优"
-    assert messages(findings, "weights_mismatch") == [
-        "“产出指标”下各三级指标分值之和为 45，应为 50",
-        "“满意度指标”下各三级指标分值之和为 15，应为 10",
+    _, findings = scored(data)
+    assert messages(findings, "weights_mismatch") == ["“产出指标”下各三级指标分值之和为 45，应为 50"]
+    assert messages(findings, "weights_exceed_cap") == [
+        "“满意度指标”下各三级指标分值之和为 15，应为 10，超过该部分的分值上限，须调整各三级指标分值"
     ]
+    assert "weights_exceed_cap" in codes(findings, "error")
 
 
 def test_weights_above_the_total_are_an_error():
@@ -302,9 +303,7 @@ def test_a_satisfaction_impossible_for_the_number_of_responses_is_an_error():
     assert messages(findings, "satisfaction_impossible") == [
         "社会公众满意度 96% 不可能来自 7 份有效问卷（任何满意份数 ÷ 7 都不等于这个百分数）"
     ]
-    assert "社会公众满意度 96.00% 缺少社会公众满意度满意问卷数（satisfaction_public_satisfied）" in messages(
-        findings, "satisfaction_without_survey"
-    )
+    assert "社会公众满意度 96.00% 缺少社会公众满意度满意问卷数" in messages(findings, "satisfaction_without_survey")
     data["facts"]["satisfaction_public_responses"] = 25  # 24/25 = 96 %
     assert "satisfaction_impossible" not in codes(scored(data)[1])
 

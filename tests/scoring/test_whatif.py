@@ -91,7 +91,7 @@ def test_rows_are_placed_by_the_other_frameworks_map_and_said_so():
 def test_what_the_other_framework_needs_and_the_data_lacks_is_listed_by_name():
     facts, entries = project(completed=None)
     result = compare(MOF2020, MOF2021, facts, entries)
-    assert result.lacking == ["预算执行率：项目是否完成（project_completed）"]
+    assert result.lacking == ["预算执行率：项目是否完成"]
     assert result.other.total is None and result.total_difference is None and result.grade_changed is None
     assert result.base.total is not None
 
@@ -139,7 +139,7 @@ def test_a_stated_score_belongs_to_the_base_sheet_only():
 
 def test_seed_004_under_101_lacks_only_the_completion_of_the_project():
     result = compare_input(example("seed004-taojiang-2024"), FRAMEWORKS, "mof-2021-core")
-    assert result.lacking == ["预算执行率：项目是否完成（project_completed）"]
+    assert result.lacking == ["预算执行率：项目是否完成"]
     assert result.base.total == D("98.95")
     assert result.other.scored_total == D("89.00")
 
@@ -188,7 +188,7 @@ def test_compare_as_json(tmp_path):
     payload = json.loads(out)
     assert code == 0
     assert payload["base"]["total"] == "82.94" and payload["other"]["total"] is None
-    assert payload["lacking"] == ["预算执行率：项目是否完成（project_completed）"]
+    assert payload["lacking"] == ["预算执行率：项目是否完成"]
     line = next(line for line in payload["lines"] if line["name"] == "完成80%")
     assert (line["base"]["points"], line["other"]["points"], line["difference"]) == ("8.00", "5.00", "-3.00")
     assert line["other"]["rule"] == "定量（60%门槛）"
@@ -218,7 +218,7 @@ def test_a_summary_counts_grade_changes_and_ranks_the_indicators_that_move_most(
     top = summary.shifts[0]
     # the four completion rows of the three projects: (−0.75 − 3 − 6 − 5.5) × 3 ÷ 12
     assert (top.name, top.count, top.mean) == ("数量指标", 12, D("-3.8125"))
-    assert summary.lacking == {"预算执行率：项目是否完成（project_completed）": 1}
+    assert summary.lacking == {"预算执行率：项目是否完成": 1}
     text = summary.render_text()
     assert "等次改变 2 份，不变 0 份" in text and "  良 → 中：2 份" in text
     assert summary.to_dict()["grade_changes"] == [{"from": "良", "to": "中", "count": 2}]

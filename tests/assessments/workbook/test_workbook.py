@@ -16,7 +16,15 @@ from django.forms.models import model_to_dict
 
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, Project, SpecialFund
 from assessments.services import StaleSave
-from assessments.workbook.build import LISTS_SHEET, MARKER_SHEET, SHEET_BASIC, SHEET_FINANCE, SHEET_SELF, TEMPLATE_ID
+from assessments.workbook.build import (
+    LISTS_SHEET,
+    MARKER_SHEET,
+    SHEET_BASIC,
+    SHEET_FINANCE,
+    SHEET_HINT_NOTES,
+    SHEET_SELF,
+    TEMPLATE_ID,
+)
 from assessments.workbook.imports import OTHER_ASSESSMENT, parse_workbook, workbook_import
 from tests.assessments.workbook.workbook_helpers import edited, exported, locate
 from units.models import Staffing
@@ -86,7 +94,8 @@ def test_the_workbook_has_the_official_sheets_one_per_project_and_a_hidden_marke
     assessment = demo["430200-101"]
     book = openpyxl.load_workbook(io.BytesIO(exported(assessment)))
     visible = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
-    assert visible == [SHEET_BASIC, SHEET_SELF, "附件1-3（1）", "附件1-3（2）", SHEET_FINANCE]
+    # The demo has warnings, so the read-only 提示及说明 sheet follows the official ones.
+    assert visible == [SHEET_BASIC, SHEET_SELF, "附件1-3（1）", "附件1-3（2）", SHEET_FINANCE, SHEET_HINT_NOTES]
     assert book[MARKER_SHEET].sheet_state == "veryHidden"
     assert book[LISTS_SHEET].sheet_state == "veryHidden"
     marker = {row[0]: row[1] for row in book[MARKER_SHEET].iter_rows(max_row=8, values_only=True)}
