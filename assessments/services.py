@@ -109,6 +109,8 @@ def _create_indicator_rows(assessment: Assessment, previous: Assessment | None) 
         if not indicator.unit_rows and not indicator.children.exists()
     ]
     rows = [IndicatorRow(assessment=assessment, position=i, code=ind.code) for i, ind in enumerate(leaves, 1)]
+    if previous is not None:
+        _carry_framework_rows(previous, rows)
     if previous is not None and previous.framework_version_id == version.pk:
         # Unit-written 10号 rows: last year's names, weights and targets are this year's starting point.
         for row in previous.indicator_rows.filter(project=None).exclude(group_code=""):
@@ -121,9 +123,25 @@ def _create_indicator_rows(assessment: Assessment, previous: Assessment | None) 
                     weight=row.weight,
                     kind=row.kind,
                     target_value=row.target_value,
+                    target_comparator=row.target_comparator,
+                    target_number=row.target_number,
                 )
             )
     IndicatorRow.objects.bulk_create(rows)
+
+
+# What a framework indicator's row keeps from last year: its quantitative target, and a hand score's choice and reason
+# (data that could not be had last year is usually still missing; the score itself is judged anew each year).
+CARRIED_ROW_FIELDS = ("target_value", "target_comparator", "target_number", "manual", "score_reason")
+
+
+def _carry_framework_rows(previous: Assessment, rows: list[IndicatorRow]) -> None:
+    last_year = {row.code: row for row in previous.indicator_rows.filter(project=None, group_code="").exclude(code="")}
+    for row in rows:
+        source = last_year.get(row.code)
+        if source is not None:
+            for name in CARRIED_ROW_FIELDS:
+                setattr(row, name, getattr(source, name))
 
 
 def assessment_touch(*, assessment: Assessment, user, expected_version: int) -> None:

@@ -340,6 +340,8 @@ class IndicatorRow(AssessmentPart):
     outcome = models.CharField("定性评价", max_length=20, choices=Outcome, blank=True)
     score = models.DecimalField("人工评分", max_digits=6, decimal_places=2, null=True, blank=True)
     score_reason = models.TextField("评分理由", blank=True)
+    # A computed indicator whose data cannot be had: scored by hand (score, score_reason) instead of by its rule.
+    manual = models.BooleanField("数据无法取得，人工评分", default=False)
     failed_items = count("不符合项数")
     answers = models.JSONField("检查项结果", default=dict, blank=True)
     deviation_reason = models.TextField("偏差原因分析及改进措施", blank=True)

@@ -10,7 +10,7 @@ from .framework import FrameworkSpec, IndicatorSpec
 from .inputs import _NO_REASON, EMPTY_ENTRY, IndicatorEntry, Stated, outcome_code
 from .numbers import QUANTA, ZERO, fmt, fmt_percent, parse_target
 from .rules import Context, Outcome, describe_entry_field, show_points
-from .sheet import ScoreLine, ScoreSheet
+from .sheet import MANUAL_BAND, ScoreLine, ScoreSheet
 
 
 def score(
@@ -227,7 +227,7 @@ _WALK_LEAF = """\
         differences.append(line)
 """
 _WALK_OVERRIDE = """\
-    if o._missing and e.score is not None:
+    if e.score is not None and (o._missing or e.manual):
         o = _override(SPEC_{i}, e, o)
 """
 _WALK_OPEN = """\
@@ -502,12 +502,13 @@ def _override(spec: IndicatorSpec, entry: IndicatorEntry, computed: Outcome) -> 
     points = entry.score
     if points < ZERO or points > spec.weight:
         raise ScoringError(f"评分 {show_points(points)} 应在 0 至 {show_points(spec.weight)} 之间", field=spec.code)
-    return Outcome(
-        points, (_override_text, missing, entry.reason), "人工录入", None, None, [f"未按规则计算：缺少{missing}"]
-    )
+    warning = f"未按规则计算：缺少{missing}" if missing else "未按规则计算：数据无法取得，人工评分"
+    return Outcome(points, (_override_text, missing, entry.reason), MANUAL_BAND, None, None, [warning])
 
 
 def _override_text(missing: str, reason: str) -> str:
+    if not missing:
+        return f"数据无法取得，按人工录入得分（理由：{reason.strip()}）"
     return f"缺少{missing}，按人工录入得分（理由：{reason.strip()}）"
 
 

@@ -130,6 +130,14 @@
     if (event.target.matches('select[name$="-kind"]')) {
       event.target.closest("[data-form-row]").dataset.kind = event.target.value;
     }
+    if (event.target.matches("[data-manual-choice]")) {
+      // 数据无法取得，人工评分: the score and its reason are asked for; going back to the rule hides them.
+      const row = event.target.closest("[data-manual-row]") || event.target.closest("[data-form-row]");
+      const scope = row.closest("[data-form-row]") || row;
+      scope.querySelectorAll("[data-manual-only]").forEach((element) => {
+        element.hidden = event.target.value !== "True";
+      });
+    }
     const box = event.target.closest("[data-delete-row]");
     if (box) {
       box.closest("[data-form-row]").classList.toggle("row-deleted", box.checked);
