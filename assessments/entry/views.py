@@ -152,6 +152,8 @@ def assessment_tab(request, assessment_id: int, tab: str):
                 disable(forms, formsets)
     context = _tab_page(request, data, tab, writable, forms, formsets)
     context["stale_message"] = stale
+    # A refused save shows the typed values again; the page stays unsaved until a save is accepted.
+    context["refused"] = request.method == "POST"
     return render(request, f"assessments/entry/tab_{tab.replace('-', '_')}.html", context)
 
 
