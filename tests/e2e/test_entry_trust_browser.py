@@ -118,3 +118,81 @@ def test_after_a_refused_save_leaving_for_the_inbox_warns_before_unload(page, li
     assert kinds == ["beforeunload"]
     assert page.url.endswith("/finance/")
     expect(page.locator("#id_inst-0-spending_public")).to_have_value("abc")
+
+
+def _inside_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    width = page.viewport_size["width"]
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+def test_the_self_evaluation_fits_1366_px_with_name_weight_score_and_reason_together(page, live_server, screenshot, db):
+    assessment = _futian()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, live_server, "ft-preparer", PASSWORD)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/self-eval/")
+    screenshot("entry-self-eval-1366")
+    table = page.locator("table.indicator-table")
+    headers = table.locator("thead th")
+    shown = [headers.nth(i).inner_text().strip() for i in range(headers.count())]
+    assert {"指标", "分值", "得分", "偏差原因分析及改进措施"} <= set(shown)
+    # Every table of the tab has column headers.
+    assert page.evaluate("[...document.querySelectorAll('#tab-form table')].every(t => t.querySelector('thead th'))")
+    row = table.locator("tr[data-form-row]", has=page.get_by_text("重点工作完成情况", exact=False)).first
+    row.scroll_into_view_if_needed()
+    for cell in ("td.col-name, td.indent-2", "td.col-weight >> nth=0", "td.col-weight >> nth=1", "td.col-reason"):
+        assert _inside_viewport(page, row.locator(cell).first), cell
+    # No table scrolls sideways, nor does the page.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate(
+        "[...document.querySelectorAll('.table-responsive')].every(e => e.scrollWidth <= e.clientWidth + 1)"
+    )
+    # Every drop-down shows its full text (its chosen option's text, measured in its font, fits inside it).
+    assert page.evaluate(CUT_SELECTS) == []
+    # The header stays in view while the table scrolls by.
+    row.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 600)
+    header = table.locator("thead th").first.bounding_box()
+    assert 0 <= header["y"] < 60
+
+
+# The visible drop-downs of the tab whose chosen text is wider than the room inside them (padding and arrow excluded).
+CUT_SELECTS = """() => {
+  const context = document.createElement("canvas").getContext("2d");
+  return [...document.querySelectorAll("#tab-form select")].filter((s) => s.offsetParent).filter((s) => {
+    const style = getComputedStyle(s);
+    context.font = `${style.fontSize} ${style.fontFamily}`;
+    const text = s.options[s.selectedIndex] ? s.options[s.selectedIndex].text : "";
+    const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return context.measureText(text).width > room + 1;
+  }).map((s) => `${s.name}: ${s.options[s.selectedIndex].text}`);
+}"""
+
+
+def test_the_unit_page_does_not_scroll_sideways_at_1366_px(page, live_server, screenshot, db):
+    assessment = _futian()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, live_server, "ft-preparer", PASSWORD)
+    page.goto(f"{live_server.url}/units/{assessment.unit.pk}/")
+    screenshot("entry-unit-1366")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_hunan_self_evaluation_with_unit_written_rows_fits_1366_px(page, live_server, screenshot, db):
+    _futian()
+    assessment = Assessment.objects.get(unit__code="430200-101")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, live_server, "zz-preparer", PASSWORD)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/self-eval/")
+    screenshot("entry-self-eval-hunan-1366")
+    rows = page.locator("table.indicator-table tr[data-form-row][data-kind]:not([data-kind=''])")
+    assert rows.count() > 0
+    row = rows.first
+    row.scroll_into_view_if_needed()
+    for cell in ("td.col-name", "td.col-weight >> nth=0", "td.col-weight >> nth=1", "td.col-reason"):
+        assert _inside_viewport(page, row.locator(cell).first), cell
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # The longest text a unit-written row's drop-down can show, chosen.
+    qualitative = page.locator("table.indicator-table tr[data-form-row][data-kind='qualitative']").first
+    qualitative.locator("select[name$='-outcome']").select_option(label="部分达成年度指标并具有一定效果")
+    assert page.evaluate(CUT_SELECTS) == []
