@@ -28,7 +28,8 @@ NO_FRAMEWORK = "没有可用的指标体系“{code}”：请管理员先载入�
 
 
 class StaleSave(ValidationError):
-    pass
+    who: str = ""  # who saved first, and when (local time, as text)
+    when: str = ""
 
 
 def _framework_version(code: str):
@@ -158,7 +159,9 @@ def assessment_touch(*, assessment: Assessment, user, expected_version: int) -> 
         current = Assessment.objects.select_related("updated_by").get(pk=assessment.pk)
         who = current.updated_by.get_full_name() or current.updated_by.username if current.updated_by else "其他用户"
         when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
-        raise StaleSave(STALE_SAVE.format(who=who, when=when), code="stale")
+        error = StaleSave(STALE_SAVE.format(who=who, when=when), code="stale")
+        error.who, error.when = who, when
+        raise error
     assessment.lock_version = expected_version + 1
     assessment.updated_at = now
     assessment.updated_by = user
@@ -185,6 +188,7 @@ def assessment_save_forms(
             action="save",
             label=f"保存“{label}”" if label else "保存",
             changes=changes,
+            version=assessment.lock_version,
         )
 
 

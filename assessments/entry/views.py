@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import forms as f
 from assessments import tables
 from assessments.access import get_assessment_for_user
+from assessments.entry.conflicts import STALE_ON_TAB, changes_since, merge
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, SpecialFund
 from assessments.selectors import AssessmentData, assessment_data
-from assessments.services import RowsOf, assessment_save_forms
+from assessments.services import RowsOf, StaleSave, assessment_save_forms
 from assessments.tabs import TAB_LABELS, TableItem, disable, finding_link, next_url, posted_instances, tab_context
 from assessments.workflow.review import review_context
 from scoring.adapters import framework_spec
@@ -118,7 +119,7 @@ def assessment_tab(request, assessment_id: int, tab: str):
     assessment, writable = get_assessment_for_user(request.user, assessment_id)
     data = assessment_data(assessment)
     builder = FORM_BUILDERS.get(tab)
-    forms, formsets, stale = {}, {}, None
+    forms, formsets, stale, conflict = {}, {}, None, None
     if builder is not None:
         if request.method == "POST":
             if not writable:
@@ -138,7 +139,16 @@ def assessment_tab(request, assessment_id: int, tab: str):
                         formsets=[RowsOf(fs, assessment=assessment) for fs in formsets.values()],
                         label=TAB_LABELS[tab],
                     )
-                except ValidationError as error:  # a stale save, or the assessment is no longer a draft
+                except StaleSave as error:
+                    # Someone saved first: show what they changed, and lay the user's input over the newest version.
+                    stale = STALE_ON_TAB.format(who=error.who, when=error.when)
+                    data = assessment_data(assessment)
+                    theirs = changes_since(assessment, expected)
+                    merged, conflict = merge(request.POST, forms, formsets, where=TAB_LABELS[tab], theirs=theirs)
+                    forms, formsets = builder(data, merged)
+                    for bound in [*forms.values(), *formsets.values()]:
+                        bound.is_valid()
+                except ValidationError as error:  # the assessment is no longer a draft
                     stale = " ".join(error.messages)
                 else:
                     messages.success(request, f"“{TAB_LABELS[tab]}”已保存。")
@@ -152,6 +162,7 @@ def assessment_tab(request, assessment_id: int, tab: str):
                 disable(forms, formsets)
     context = _tab_page(request, data, tab, writable, forms, formsets)
     context["stale_message"] = stale
+    context["conflict"] = conflict
     # A refused save shows the typed values again; the page stays unsaved until a save is accepted.
     context["refused"] = request.method == "POST"
     return render(request, f"assessments/entry/tab_{tab.replace('-', '_')}.html", context)

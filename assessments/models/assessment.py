@@ -465,6 +465,8 @@ class AuditEvent(models.Model):
     action_label = models.CharField("操作说明", max_length=100)
     detail = models.TextField("意见或原因", blank=True)
     changes = models.JSONField("修改内容", default=list, blank=True)
+    # The version of the assessment a save created: what changed since a page was loaded is read from here.
+    version = models.PositiveIntegerField("版本号", null=True, blank=True)
     snapshot = models.JSONField("退回时的数据", null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
