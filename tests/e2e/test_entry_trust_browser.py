@@ -196,3 +196,31 @@ def test_the_hunan_self_evaluation_with_unit_written_rows_fits_1366_px(page, liv
     qualitative = page.locator("table.indicator-table tr[data-form-row][data-kind='qualitative']").first
     qualitative.locator("select[name$='-outcome']").select_option(label="部分达成年度指标并具有一定效果")
     assert page.evaluate(CUT_SELECTS) == []
+
+
+def test_a_save_refused_because_another_tab_saved_first_shows_their_change_and_applies_both(page, live_server, db):
+    assessment = _futian()
+    login(page, live_server, "ft-preparer", PASSWORD)
+    url = f"{live_server.url}/assessments/{assessment.pk}/basic-data/"
+    page.goto(url)
+    other = page.context.new_page()
+    other.goto(url)
+    other.fill("#id_facts-reception_budget", "12.50")
+    other.click(".save-bar button[type=submit]")
+    other.wait_for_load_state("networkidle")
+    expect(other.locator(".alert-success")).to_contain_text("已保存")
+    other.close()
+
+    page.fill("#id_facts-austerity_measures", "压减会议费")
+    page.click(".save-bar button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#conflict-theirs")).to_contain_text("基础数据表·公务接待费·本年预算数")
+    expect(page.locator("#conflict-theirs")).to_contain_text("→ 12.50")
+    expect(page.locator("#conflict-merged")).to_be_visible()
+    expect(page.locator("#id_facts-austerity_measures")).to_have_value("压减会议费")
+    expect(page.locator("#id_facts-reception_budget")).to_have_value("12.50")
+    page.click(".save-bar button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".alert-success")).to_contain_text("已保存")
+    facts = Assessment.objects.get(pk=assessment.pk).facts
+    assert (str(facts.reception_budget), facts.austerity_measures) == ("12.50", "压减会议费")
