@@ -14,6 +14,7 @@ from assessments.models import (
     IndicatorRow,
     Institution,
     NarrativeSection,
+    Project,
     SpecialFund,
 )
 from scoring.models import Framework
@@ -41,9 +42,12 @@ def _framework_version(code: str):
 
 
 @transaction.atomic
-def assessment_create(*, unit: Unit, year: int, user) -> Assessment:
+def assessment_create(
+    *, unit: Unit, year: int, user, carry_projects: bool = False, carry_staffing: bool = False
+) -> Assessment:
     """A new draft for the unit and year: framework from the region's layout, one 收支 row per institution,
-    the framework's fixed indicators as rows, and every 上年 column carried over from year − 1."""
+    the framework's fixed indicators as rows, and every 上年 column and quantitative target carried over from
+    year − 1. Last year's recurring projects and staffing are copied only when the user chose to."""
     if not can_write(user, unit):
         raise PermissionDenied("您在该单位没有填报权限。")
     if Assessment.objects.filter(unit=unit, year=year, kind=Assessment.Kind.OVERALL).exists():
@@ -71,15 +75,48 @@ def assessment_create(*, unit: Unit, year: int, user) -> Assessment:
             SpecialFund.objects.create(assessment=assessment, position=fund.position, name=fund.name, prior=fund.actual)
 
     _create_indicator_rows(assessment, previous)
+    if carry_projects and previous is not None:
+        _carry_projects(previous, assessment)
     NarrativeSection.objects.bulk_create(
         NarrativeSection(assessment=assessment, key=section.key) for section in layout.sections
     )
     Staffing.objects.get_or_create(
         unit=unit,
         year=year,
-        defaults=_staffing_defaults(unit, year),
+        defaults=_staffing_defaults(unit, year) if carry_staffing else {"staff_quota": 0, "staff_actual": 0},
     )
     return assessment
+
+
+# A recurring project's own columns that stay from one year to the next (its money and results are this year's).
+CARRIED_PROJECT_FIELDS = ("name", "supervising_department", "implementing_unit")
+
+
+def _carry_projects(previous: Assessment, assessment: Assessment) -> None:
+    """Last year's projects with their unit-written indicator rows (names, weights, kinds and targets)."""
+    projects = list(previous.projects.order_by("position", "pk"))
+    rows = list(IndicatorRow.objects.filter(project__in=projects).order_by("position", "pk"))
+    for project in projects:
+        copy = Project.objects.create(
+            assessment=assessment,
+            position=project.position,
+            **{name: getattr(project, name) for name in CARRIED_PROJECT_FIELDS},
+        )
+        IndicatorRow.objects.bulk_create(
+            IndicatorRow(
+                assessment=assessment,
+                project=copy,
+                position=row.position,
+                code=row.code,
+                group_code=row.group_code,
+                name=row.name,
+                weight=row.weight,
+                kind=row.kind,
+                **{name: getattr(row, name) for name in CARRIED_ROW_FIELDS},
+            )
+            for row in rows
+            if row.project_id == project.pk
+        )
 
 
 def _staffing_defaults(unit: Unit, year: int) -> dict:
