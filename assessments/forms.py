@@ -314,6 +314,8 @@ SHOWN_BY_MODE = {
     "manual": ("score", "score_reason"),
 }
 
+COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
+
 NUMBER_IN_TEXT_TOO_BIG = "其中的数字过大（整数部分最多 {digits} 位），请检查是否多输入了数字。"
 
 
@@ -398,6 +400,14 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
     @property
     def is_unit_row(self) -> bool:
         return self.indicator is None
+
+    def target_reading(self) -> str:
+        """The comparator and number the scoring reads from the target as typed, shown back for confirmation."""
+        number, comparator = self.instance.target_number, self.instance.target_comparator
+        if number is None:
+            return "未读出数值，请展开填写" if (self.instance.target_value or "").strip() else "—"
+        shown = f"{number.normalize():f}"
+        return f"{COMPARATOR_SIGNS.get(comparator, '')}{' ' if comparator else ''}{shown}"
 
     @property
     def hand_scorable(self) -> bool:
