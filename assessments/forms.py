@@ -347,6 +347,8 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
             "score_reason": forms.Textarea(attrs={"rows": 1}),
         }
 
+    prior = None  # last year's row, where the screen shows it (上年)
+
     def __init__(self, *args, indicator=None, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator

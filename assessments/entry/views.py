@@ -229,6 +229,7 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
             by_group.setdefault(group, []).append(form)
         else:
             orphans.append(form)
+    _attach_last_year(data.assessment, [*fixed.values(), *(form for forms in by_group.values() for form in forms)])
     table, execution_line, execution_row = [], None, None
     for node in spec.walk():
         line = lines.get(node.code)
@@ -269,3 +270,18 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
         "fact_fields": shown,
         "hidden_fact_fields": hidden,
     }
+
+
+def _attach_last_year(assessment, forms) -> None:
+    """Each row's last-year row (a framework indicator by code, a unit-written row by group and name), so the screen
+    can show 上年 beside the inputs: one query."""
+    last_year = IndicatorRow.objects.filter(
+        assessment__unit_id=assessment.unit_id,
+        assessment__year=assessment.year - 1,
+        assessment__kind=Assessment.Kind.OVERALL,
+        project=None,
+    )
+    by_key = {(row.code, row.group_code, "" if row.code else row.name): row for row in last_year}
+    for form in forms:
+        row = form.instance
+        form.prior = by_key.get((row.code, row.group_code, "" if row.code else row.name))

@@ -38,3 +38,16 @@ def test_a_target_without_a_number_asks_to_be_completed(client, alice, assessmen
     client.force_login(alice)
     html = client.get(reverse("assessments:tab", args=[assessment.pk, "self-eval"])).content.decode()
     assert "未读出数值，请展开填写" in html
+
+
+def test_last_years_target_and_result_are_shown_beside_this_years_inputs(client, alice, assessment):
+    from assessments.services import assessment_create
+
+    IndicatorRow.objects.create(
+        assessment=assessment, group_code="quantity", name="举办培训班", weight=5, kind="quantitative",
+        target_value="≥40个", actual_value="42个",
+    )  # fmt: skip
+    following = assessment_create(unit=assessment.unit, year=2023, user=alice)
+    client.force_login(alice)
+    html = client.get(reverse("assessments:tab", args=[following.pk, "self-eval"])).content.decode()
+    assert "上年目标：≥40个" in html and "上年完成：42个" in html
