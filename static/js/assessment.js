@@ -166,6 +166,7 @@
     if (refused) {
       // The page shows the refused values: they are the draft; its base stays the one of the last clean load.
       markDirty();
+      if (note) note.hidden = true; // leaving does not save a refused page: the refused note says what happens
       if (refusedNote) refusedNote.hidden = false;
       base = draft && draft.version === version ? draft.base : null;
       saveDraft();
