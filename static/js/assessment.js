@@ -10,7 +10,7 @@
 
   function markDirty() {
     dirty = true;
-    if (note) note.hidden = false;
+    if (note && !refused) note.hidden = false;
   }
 
   function preview() {
@@ -165,8 +165,7 @@
     const draft = raw ? JSON.parse(raw) : null;
     if (refused) {
       // The page shows the refused values: they are the draft; its base stays the one of the last clean load.
-      markDirty();
-      if (note) note.hidden = true; // leaving does not save a refused page: the refused note says what happens
+      markDirty(); // its "saved when leaving" note stays hidden: leaving does not save a refused page
       if (refusedNote) refusedNote.hidden = false;
       base = draft && draft.version === version ? draft.base : null;
       saveDraft();
