@@ -18,7 +18,15 @@ def user_name(user) -> str:
 
 
 def audit_record(
-    *, assessment: Assessment, user, action: str, label: str, detail: str = "", snapshot=None, changes=()
+    *,
+    assessment: Assessment,
+    user,
+    action: str,
+    label: str,
+    detail: str = "",
+    snapshot=None,
+    changes=(),
+    version: int | None = None,
 ) -> AuditEvent:
     """One event of the assessment's trail. The label may quote a project or file name longer than its column:
     it is shortened there, and `changes` keeps the name whole."""
@@ -32,6 +40,7 @@ def audit_record(
         detail=detail,
         snapshot=snapshot,
         changes=list(changes),
+        version=version,
     )
 
 

@@ -14,7 +14,7 @@ from django.forms import modelformset_factory
 from django.forms.formsets import ORDERING_FIELD_NAME
 
 from assessments import tables
-from assessments.indicator_inputs import from_stored, inputs_for, to_stored
+from assessments.indicator_inputs import HAND_SCORABLE, from_stored, inputs_for, to_stored
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, NarrativeSection, Project, SpecialFund
 from assessments.scores import TOP_ANSWER
 from scoring.engine import ScoringError, metadata, parse_number, parse_target
@@ -327,6 +327,24 @@ class QuickFieldCopies:
         super().__init__(*args, **kwargs)
 
 
+# Keyed as str(bool), so the stored True/False selects its option and compares unchanged.
+MANUAL_NO, MANUAL_YES = "False", "True"
+MANUAL_CHOICES = [(MANUAL_NO, "按规则计算"), (MANUAL_YES, "数据无法取得，人工评分")]
+MANUAL_NEEDS_REASON = "选择人工评分时须说明数据无法取得的原因及评分依据。"
+MANUAL_NOT_CHOSEN = "该指标按规则计算：如数据无法取得，请先选择“数据无法取得，人工评分”，再填写得分。"
+# What a framework indicator's row shows, by the kind of input its rule asks for (IndicatorInputs.mode); rules that
+# compute the score from data may instead be scored by hand when the data cannot be had (HAND_SCORABLE).
+_HAND_SCORE_FIELDS = ("manual", "score", "score_reason")
+SHOWN_BY_MODE = {
+    "computed": _HAND_SCORE_FIELDS,
+    "answers": _HAND_SCORE_FIELDS,
+    "quantitative": ("target_value", "actual_value", *_HAND_SCORE_FIELDS),
+    "qualitative": ("outcome", "score"),
+    "manual": ("score", "score_reason"),
+}
+
+COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
+
 NUMBER_IN_TEXT_TOO_BIG = "其中的数字过大（整数部分最多 {digits} 位），请检查是否多输入了数字。"
 
 
@@ -358,6 +376,7 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
             "outcome",
             "score",
             "score_reason",
+            "manual",
             "deviation_reason",
             *METADATA_FIELDS,
             "survey_responses",
@@ -367,6 +386,8 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
             "deviation_reason": forms.Textarea(attrs={"rows": 1}),
             "score_reason": forms.Textarea(attrs={"rows": 1}),
         }
+
+    prior = None  # last year's row, where the screen shows it (上年)
 
     def __init__(self, *args, indicator=None, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -403,6 +424,30 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
                 )
                 value = from_stored(stored.get(answer.key))
             self.initial.setdefault(name, value)
+        if self.inputs is not None:
+            self._keep_only_shown_fields()
+        else:
+            del self.fields["manual"]  # a unit-written row is scored by its own kind, never "by hand instead"
+
+    def _keep_only_shown_fields(self):
+        """A framework indicator's form holds only the inputs its screen shows: a field the page does not send would
+        otherwise be saved as blank, and a save must never clear what the user did not clear."""
+        mode = self.inputs.mode
+        shown = {"deviation_reason", *SHOWN_BY_MODE[mode]}
+        for name in list(self.fields):
+            if name not in shown and not name.startswith("ans_"):
+                del self.fields[name]
+        if mode in HAND_SCORABLE:
+            self.fields["manual"] = forms.TypedChoiceField(
+                label="评分方式",
+                choices=MANUAL_CHOICES,
+                coerce=lambda value: value in (True, MANUAL_YES),  # the stored bool as initial, the text as posted
+                empty_value=False,
+                required=False,
+            )
+            self.fields["manual"].widget.attrs["data-manual-choice"] = ""
+            self.fields["score"].label = "人工评分"
+            self.fields["score_reason"].label = "数据无法取得的原因及评分依据"
 
     @property
     def is_unit_row(self) -> bool:
@@ -412,6 +457,18 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
     def is_survey_row(self) -> bool:
         """A unit-written row under a 满意度 group: its rate needs the survey's counts beside it."""
         return self.is_unit_row and "satisf" in (self["group_code"].value() or "")
+
+    def target_reading(self) -> str:
+        """The comparator and number the scoring reads from the target as typed, shown back for confirmation."""
+        number, comparator = self.instance.target_number, self.instance.target_comparator
+        if number is None:
+            return "未读出数值，请展开填写" if (self.instance.target_value or "").strip() else "—"
+        shown = f"{number.normalize():f}"
+        return f"{COMPARATOR_SIGNS.get(comparator, '')}{' ' if comparator else ''}{shown}"
+
+    @property
+    def hand_scorable(self) -> bool:
+        return "manual" in self.fields
 
     def answer_fields(self):
         return [self[name] for name in self.fields if name.startswith("ans_")]
@@ -425,12 +482,25 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
                 self.add_error("name", "请填写三级指标名称。")
             if data.get("weight") is None:
                 self.add_error("weight", "请填写分值。")
+        if self.hand_scorable:
+            self._clean_manual(data)
         weight = data.get("weight") if self.is_unit_row else self.indicator.weight
         if data.get("score") is not None and weight is not None and data["score"] > weight:
             self.add_error("score", f"得分不能超过分值 {weight}。")
         self._read_numbers(data)
         self._collect_answers(data)
         return data
+
+    def _clean_manual(self, data):
+        if data.get("manual"):
+            # Without a score the indicator counts as missing data, as any blank input of a draft does.
+            if not (data.get("score_reason") or "").strip():
+                self.add_error("score_reason", MANUAL_NEEDS_REASON)
+        elif data.get("score") is not None:
+            if "manual" in self.changed_data:
+                data["score"] = None  # the user went back to the rule: the hand score no longer applies
+            else:
+                self.add_error("score", MANUAL_NOT_CHOSEN)
 
     def _read_numbers(self, data):
         """Keep the parsed number and comparator in step with the texts unless the user typed them."""

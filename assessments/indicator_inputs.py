@@ -8,6 +8,8 @@ from scoring.engine import rules
 from scoring.engine.framework import IndicatorSpec
 
 YES, NO = "yes", "no"
+# Modes whose rule computes the score from data: when the unit cannot obtain that data, it may score by hand instead.
+HAND_SCORABLE = frozenset({"computed", "answers", "quantitative"})
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,12 @@ def row_entry(row: IndicatorRow) -> IndicatorEntry:
         actual=row.actual_number,
         outcome=row.outcome or None,
         score=row.score,
-        reason=row.deviation_reason or row.score_reason or None,
+        # A hand score's own reason first: the 偏差原因 column explains a shortfall, not why the data is missing.
+        reason=(row.score_reason if row.manual and row.score_reason.strip() else None)
+        or row.deviation_reason
+        or row.score_reason
+        or None,
+        manual=row.manual,
         answer=row.failed_items if row.failed_items is not None else (row.answers or {}).get(TOP_ANSWER),
         answers={key: value for key, value in (row.answers or {}).items() if key != TOP_ANSWER},
         target_basis=row.target_basis or None,

@@ -15,6 +15,7 @@ from assessments.models import (
     IndicatorRow,
     Institution,
     NarrativeSection,
+    Project,
     SpecialFund,
 )
 from units.access import can_write
@@ -28,14 +29,18 @@ NO_FRAMEWORK = NO_DEFAULT
 
 
 class StaleSave(ValidationError):
-    pass
+    who: str = ""  # who saved first, and when (local time, as text)
+    when: str = ""
 
 
 @transaction.atomic
-def assessment_create(*, unit: Unit, year: int, user) -> Assessment:
+def assessment_create(
+    *, unit: Unit, year: int, user, carry_projects: bool = False, carry_staffing: bool = False
+) -> Assessment:
     """A new draft for the unit and year: the frameworks assigned to its region and year (assessments.frameworks:
-    else the region's layout's default), one 收支 row per institution,
-    the framework's fixed indicators as rows, and every 上年 column carried over from year − 1."""
+    else the region's layout's default), one 收支 row per institution, the framework's fixed indicators as rows, and
+    every 上年 column and quantitative target carried over from year − 1. Last year's recurring projects and staffing
+    are copied only when the user chose to."""
     if not can_write(user, unit):
         raise PermissionDenied("您在该单位没有填报权限。")
     if Assessment.objects.filter(unit=unit, year=year, kind=Assessment.Kind.OVERALL).exists():
@@ -67,15 +72,48 @@ def assessment_create(*, unit: Unit, year: int, user) -> Assessment:
             SpecialFund.objects.create(assessment=assessment, position=fund.position, name=fund.name, prior=fund.actual)
 
     _create_indicator_rows(assessment, previous)
+    if carry_projects and previous is not None:
+        _carry_projects(previous, assessment)
     NarrativeSection.objects.bulk_create(
         NarrativeSection(assessment=assessment, key=section.key) for section in layout.sections
     )
     Staffing.objects.get_or_create(
         unit=unit,
         year=year,
-        defaults=_staffing_defaults(unit, year),
+        defaults=_staffing_defaults(unit, year) if carry_staffing else {"staff_quota": 0, "staff_actual": 0},
     )
     return assessment
+
+
+# A recurring project's own columns that stay from one year to the next (its money and results are this year's).
+CARRIED_PROJECT_FIELDS = ("name", "supervising_department", "implementing_unit")
+
+
+def _carry_projects(previous: Assessment, assessment: Assessment) -> None:
+    """Last year's projects with their unit-written indicator rows (names, weights, kinds and targets)."""
+    projects = list(previous.projects.order_by("position", "pk"))
+    rows = list(IndicatorRow.objects.filter(project__in=projects).order_by("position", "pk"))
+    for project in projects:
+        copy = Project.objects.create(
+            assessment=assessment,
+            position=project.position,
+            **{name: getattr(project, name) for name in CARRIED_PROJECT_FIELDS},
+        )
+        IndicatorRow.objects.bulk_create(
+            IndicatorRow(
+                assessment=assessment,
+                project=copy,
+                position=row.position,
+                code=row.code,
+                group_code=row.group_code,
+                name=row.name,
+                weight=row.weight,
+                kind=row.kind,
+                **{name: getattr(row, name) for name in CARRIED_ROW_FIELDS},
+            )
+            for row in rows
+            if row.project_id == project.pk
+        )
 
 
 def _staffing_defaults(unit: Unit, year: int) -> dict:
@@ -106,6 +144,8 @@ def _create_indicator_rows(assessment: Assessment, previous: Assessment | None) 
         if not indicator.unit_rows and not indicator.children.exists()
     ]
     rows = [IndicatorRow(assessment=assessment, position=i, code=ind.code) for i, ind in enumerate(leaves, 1)]
+    if previous is not None:
+        _carry_framework_rows(previous, rows)
     if previous is not None and previous.framework_version_id == version.pk:
         # Unit-written 10号 rows: last year's names, weights and targets are this year's starting point.
         for row in previous.indicator_rows.filter(project=None).exclude(group_code=""):
@@ -118,9 +158,25 @@ def _create_indicator_rows(assessment: Assessment, previous: Assessment | None) 
                     weight=row.weight,
                     kind=row.kind,
                     target_value=row.target_value,
+                    target_comparator=row.target_comparator,
+                    target_number=row.target_number,
                 )
             )
     IndicatorRow.objects.bulk_create(rows)
+
+
+# What a framework indicator's row keeps from last year: its quantitative target, and a hand score's choice and reason
+# (data that could not be had last year is usually still missing; the score itself is judged anew each year).
+CARRIED_ROW_FIELDS = ("target_value", "target_comparator", "target_number", "manual", "score_reason")
+
+
+def _carry_framework_rows(previous: Assessment, rows: list[IndicatorRow]) -> None:
+    last_year = {row.code: row for row in previous.indicator_rows.filter(project=None, group_code="").exclude(code="")}
+    for row in rows:
+        source = last_year.get(row.code)
+        if source is not None:
+            for name in CARRIED_ROW_FIELDS:
+                setattr(row, name, getattr(source, name))
 
 
 def assessment_touch(*, assessment: Assessment, user, expected_version: int) -> None:
@@ -137,7 +193,9 @@ def assessment_touch(*, assessment: Assessment, user, expected_version: int) -> 
         current = Assessment.objects.select_related("updated_by").get(pk=assessment.pk)
         who = current.updated_by.get_full_name() or current.updated_by.username if current.updated_by else "其他用户"
         when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
-        raise StaleSave(STALE_SAVE.format(who=who, when=when), code="stale")
+        error = StaleSave(STALE_SAVE.format(who=who, when=when), code="stale")
+        error.who, error.when = who, when
+        raise error
     assessment.lock_version = expected_version + 1
     assessment.updated_at = now
     assessment.updated_by = user
@@ -164,6 +222,7 @@ def assessment_save_forms(
             action="save",
             label=f"保存“{label}”" if label else "保存",
             changes=changes,
+            version=assessment.lock_version,
         )
 
 

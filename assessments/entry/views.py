@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import forms as f
 from assessments import tables
 from assessments.access import get_assessment_for_user
+from assessments.entry.conflicts import STALE_ON_TAB, changes_since, merge
 from assessments.explanations import explanations_save, hints_of, stored_explanations
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
 from assessments.selectors import AssessmentData, assessment_data, attach_suggestions
-from assessments.services import RowsOf, assessment_save_forms
+from assessments.services import RowsOf, StaleSave, assessment_save_forms
 from assessments.tabs import (
     TAB_LABELS,
     TableItem,
@@ -129,7 +130,7 @@ def assessment_tab(request, assessment_id: int, tab: str):
     assessment, writable = get_assessment_for_user(request.user, assessment_id)
     data = assessment_data(assessment)
     builder = FORM_BUILDERS.get(tab)
-    forms, formsets, stale = {}, {}, None
+    forms, formsets, stale, conflict = {}, {}, None, None
     if builder is not None:
         if request.method == "POST":
             if not writable:
@@ -149,7 +150,16 @@ def assessment_tab(request, assessment_id: int, tab: str):
                         formsets=[RowsOf(fs, assessment=assessment) for fs in formsets.values()],
                         label=TAB_LABELS[tab],
                     )
-                except ValidationError as error:  # a stale save, or the assessment is no longer a draft
+                except StaleSave as error:
+                    # Someone saved first: show what they changed, and lay the user's input over the newest version.
+                    stale = STALE_ON_TAB.format(who=error.who, when=error.when)
+                    data = assessment_data(assessment)
+                    theirs = changes_since(assessment, expected)
+                    merged, conflict = merge(request.POST, forms, formsets, where=TAB_LABELS[tab], theirs=theirs)
+                    forms, formsets = builder(data, merged)
+                    for bound in [*forms.values(), *formsets.values()]:
+                        bound.is_valid()
+                except ValidationError as error:  # the assessment is no longer a draft
                     stale = " ".join(error.messages)
                 else:
                     messages.success(request, f"“{TAB_LABELS[tab]}”已保存。")
@@ -163,6 +173,9 @@ def assessment_tab(request, assessment_id: int, tab: str):
                 disable(forms, formsets)
     context = _tab_page(request, data, tab, writable, forms, formsets)
     context["stale_message"] = stale
+    context["conflict"] = conflict
+    # A refused save shows the typed values again; the page stays unsaved until a save is accepted.
+    context["refused"] = request.method == "POST"
     return render(request, f"assessments/entry/tab_{tab.replace('-', '_')}.html", context)
 
 
@@ -265,6 +278,7 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
             by_group.setdefault(group, []).append(form)
         else:
             orphans.append(form)
+    _attach_last_year(data.assessment, [*fixed.values(), *(form for forms in by_group.values() for form in forms)])
     table, execution_line, execution_row = [], None, None
     for node in spec.walk():
         line = lines.get(node.code)
@@ -305,3 +319,18 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
         "fact_fields": shown,
         "hidden_fact_fields": hidden,
     }
+
+
+def _attach_last_year(assessment, forms) -> None:
+    """Each row's last-year row (a framework indicator by code, a unit-written row by group and name), so the screen
+    can show 上年 beside the inputs: one query."""
+    last_year = IndicatorRow.objects.filter(
+        assessment__unit_id=assessment.unit_id,
+        assessment__year=assessment.year - 1,
+        assessment__kind=Assessment.Kind.OVERALL,
+        project=None,
+    )
+    by_key = {(row.code, row.group_code, "" if row.code else row.name): row for row in last_year}
+    for form in forms:
+        row = form.instance
+        form.prior = by_key.get((row.code, row.group_code, "" if row.code else row.name))

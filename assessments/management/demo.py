@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from assessments.indicator_inputs import HAND_SCORABLE, inputs_for
 from assessments.layouts import layout_for
 from assessments.models import (
     Assessment,
@@ -166,9 +167,18 @@ def _fill_indicator_rows(assessment: Assessment, project, items: list, groups: s
                 setattr(row, name, _value(field, item[name], f"{where} {item.get('name') or code}.{name}"))
         if row.kind == IndicatorRow.Kind.QUANTITATIVE:
             _read_numbers(row)
+    hand_scorable = _hand_scorable_codes(assessment) if project is None else set()
+    for row in by_code.values():
+        # A report that printed only the score of a computed indicator: scored by hand, as the screen would mark it.
+        row.manual = row.score is not None and row.code in hand_scorable
     for row in [*by_code.values(), *created]:
         _validate(row, where)
         row.save()
+
+
+def _hand_scorable_codes(assessment: Assessment) -> set[str]:
+    spec = framework_spec(assessment.framework_version)
+    return {node.code for node in spec.walk() if node.rule is not None and inputs_for(node).mode in HAND_SCORABLE}
 
 
 def _reset_row(row: IndicatorRow) -> None:

@@ -364,6 +364,8 @@ class IndicatorRow(AssessmentPart):
     # A 10号 满意度 row's survey: the rate it reports is checked against them (as the Futian form asks).
     survey_responses = count("有效问卷数")
     survey_satisfied = count("满意问卷数")
+    # A computed indicator whose data cannot be had: scored by hand (score, score_reason) instead of by its rule.
+    manual = models.BooleanField("数据无法取得，人工评分", default=False)
     failed_items = count("不符合项数")
     answers = models.JSONField("检查项结果", default=dict, blank=True)
     deviation_reason = models.TextField("偏差原因分析及改进措施", blank=True)
@@ -499,6 +501,8 @@ class AuditEvent(models.Model):
     action_label = models.CharField("操作说明", max_length=100)
     detail = models.TextField("意见或原因", blank=True)
     changes = models.JSONField("修改内容", default=list, blank=True)
+    # The version of the assessment a save created: what changed since a page was loaded is read from here.
+    version = models.PositiveIntegerField("版本号", null=True, blank=True)
     snapshot = models.JSONField("退回时的数据", null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 

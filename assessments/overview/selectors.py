@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from units.access import visible_units
-from units.models import Membership, Role, Staffing, Unit
+from units.models import WRITE_ROLES, Membership, Role, Staffing, Unit
 
 
 def current_assessment_year() -> int:
@@ -31,6 +31,7 @@ class UnitOverview:
     unit: Unit
     role_labels: list[str]
     years: list[UnitYear] = field(default_factory=list)
+    writable: bool = False  # may create the unit's next year
 
 
 def visible_unit_list(user, query: str = "") -> QuerySet[Unit]:
@@ -65,7 +66,7 @@ def unit_overviews(user, units) -> list[UnitOverview]:
         staffing = {s.year: s for s in unit.staffing.all()}
         assessments = {a.year: a for a in unit.assessments.all()}
         years = sorted(set(staffing) | set(assessments) | {this_year}, reverse=True)
-        overview = UnitOverview(unit=unit, role_labels=labels)
+        overview = UnitOverview(unit=unit, role_labels=labels, writable=user.is_superuser or bool(roles & WRITE_ROLES))
         overview.years = [UnitYear(y, staffing.get(y), assessments.get(y)) for y in years]
         overviews.append(overview)
     return overviews

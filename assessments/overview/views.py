@@ -29,17 +29,26 @@ def unit_list(request):
 
 def unit_detail(request, unit_id: int):
     unit, writable = get_unit_for_user(request.user, unit_id)
+    assessments = list(unit.assessments.order_by("-year"))
+    staffing = list(unit.staffing.order_by("-year"))
+    last = assessments[0] if assessments else None
     return render(
         request,
         "assessments/overview/unit_detail.html",
         {
             "unit": unit,
             "writable": writable,
-            "staffing": unit.staffing.order_by("-year"),
+            "staffing": staffing,
             "memberships": unit.memberships.select_related("user").order_by("role", "user__username"),
             "institutions": unit.children.filter(kind=unit.Kind.INSTITUTION).order_by("code"),
-            "assessments": unit.assessments.order_by("-year"),
+            "assessments": assessments,
             "current_year": current_assessment_year(),
+            # What a new year may start from: last year's projects and staffing, offered on the create form.
+            "last_projects": list(last.projects.order_by("position", "pk").values_list("name", flat=True))
+            if last
+            else [],
+            "last_assessment": last,
+            "last_staffing": staffing[0] if staffing else None,
         },
     )
 
@@ -57,7 +66,13 @@ def assessment_create_view(request, unit_id: int):
         messages.error(request, "年度应为 2000 至 2100 之间的整数。")
         return redirect("units:detail", unit.pk)
     try:
-        assessment = assessment_create(unit=unit, year=year, user=request.user)
+        assessment = assessment_create(
+            unit=unit,
+            year=year,
+            user=request.user,
+            carry_projects=request.POST.get("carry_projects") == "on",
+            carry_staffing=request.POST.get("carry_staffing") == "on",
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("units:detail", unit.pk)

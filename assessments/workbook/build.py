@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -154,6 +155,14 @@ class _Sheet:
 
     def computed(self, coordinate: str, value, fmt: str = AMOUNT_FORMAT):
         self.write(coordinate, _cell_value(value), fill=COMPUTED_FILL, align=RIGHT, fmt=fmt)
+
+    def points(self, coordinate: str, line):
+        """A score line's points; one scored by hand in place of its rule says so in a note on the cell."""
+        self.computed(coordinate, line.points if line else None)
+        if line is not None and line.by_hand:
+            self.ws[coordinate].comment = Comment(
+                f"人工评分：数据无法取得，按人工录入得分。{line.explanation}", "perfeval"
+            )
 
     def input(
         self,
@@ -456,7 +465,7 @@ def _self_eval_sheet(book: _Book, data: AssessmentData):
     execution_line = lines.get(execution_node.code) if execution_node else None
     sheet.computed(f"G{row}", execution_node.weight if execution_node else None, NUMBER_FORMAT)
     sheet.computed(f"H{row}", _ratio(data.facts.spending_actual, data.facts.budget_full_year), PERCENT_FORMAT)
-    sheet.computed(f"I{row}", execution_line.points if execution_line else None)
+    sheet.points(f"I{row}", execution_line)
     row += 1
     for heading, names in (
         (
@@ -485,6 +494,13 @@ def _self_eval_sheet(book: _Book, data: AssessmentData):
             merge_to=f"I{row}",
         )
         row += 1
+        if form.hand_scorable:
+            target, name = f"row:{execution_row.pk}", spec.by_code[execution_node.code].name
+            sheet.label(f"A{row}", "评分方式（数据无法取得时人工评分：得分、原因）", merge_to=f"C{row}")
+            sheet.input(f"D{row}", form, "manual", target, f"{name}·评分方式", merge_to=f"E{row}")
+            sheet.input(f"F{row}", form, "score", target, f"{name}·人工评分")
+            sheet.input(f"G{row}", form, "score_reason", target, f"{name}·人工评分原因", merge_to=f"I{row}")
+            row += 1
     row = _goal_block(sheet, f.GoalForm(instance=assessment, prefix="goal"), "assessment", row + 1)
     row = _indicator_table(sheet, spec, rows, lines, groups, row + 1, project_pk=None, skip=execution_node)
     row = _total_row(sheet, spec, total, row)
@@ -559,8 +575,12 @@ def _code_row(sheet, spec, node, item: IndicatorRow, line, groups, row: int, col
     target = f"row:{item.pk}"
     sheet.label(f"{column}{row}", node.name)
     sheet.computed(f"F{row}", node.weight, NUMBER_FORMAT)
-    sheet.computed(f"G{row}", line.points if line else None)
+    sheet.points(f"G{row}", line)
     mode = form.inputs.mode
+    if form.hand_scorable:
+        sheet.input(f"J{row}", form, "manual", target, f"{node.name}·评分方式")
+        sheet.input(f"K{row}", form, "score", target, f"{node.name}·人工评分")
+        sheet.input(f"O{row}", form, "score_reason", target, f"{node.name}·人工评分原因")
     if mode == "quantitative":
         sheet.input(f"D{row}", form, "target_value", target, f"{node.name}·年度指标值")
         sheet.input(f"E{row}", form, "actual_value", target, f"{node.name}·实际完成值")
@@ -638,7 +658,7 @@ def _project_sheet(book: _Book, data: AssessmentData, project: Project, rows, sp
     execution_line = lines.get(execution_node.code) if execution_node else None
     sheet.computed(f"G{row}", execution_node.weight if execution_node else None, NUMBER_FORMAT)
     sheet.computed(f"H{row}", _ratio(funds.get("spending_actual"), funds.get("budget_full_year")), PERCENT_FORMAT)
-    sheet.computed(f"I{row}", execution_line.points if execution_line else None)
+    sheet.points(f"I{row}", execution_line)
     row += 1
     for label, source in (("其中：当年财政拨款", "fiscal"), ("上年结转资金", "carryover"), ("其他资金", "other")):
         sheet.label(f"A{row}", label, indent=2, merge_to=f"C{row}")

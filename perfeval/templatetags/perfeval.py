@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 
 from perfeval.jinja import render_fragment
 from perfeval.widgets import control, field_input
+from scoring.engine import MANUAL_BAND
 
 register = template.Library()
 
@@ -61,6 +62,13 @@ def field_named(form, name):
 def attr_formula(computed):
     """The formula of a computed figure, for a title attribute."""
     return getattr(computed, "formula", "") if computed else ""
+
+
+@register.filter
+def by_hand(line) -> bool:
+    """A score line (or its stored dict) scored by hand in place of its rule: the data could not be had."""
+    band = line.get("band") if isinstance(line, dict) else getattr(line, "band", None)
+    return band == MANUAL_BAND
 
 
 register.filter("control", control)

@@ -14,11 +14,12 @@ from .inputs import OUTCOMES, IndicatorEntry, Stated
 from .numbers import fmt_percent, parse_number, parse_rate, parse_target, quantize
 from .rules import Settings
 from .scorer import score
-from .sheet import ScoreLine, ScoreSheet
+from .sheet import MANUAL_BAND, ScoreLine, ScoreSheet
 from .vocabulary import FACTS
 
 __all__ = [
     "FACTS",
+    "MANUAL_BAND",
     "OUTCOMES",
     "Finding",
     "FrameworkSpec",

@@ -53,6 +53,7 @@ _ENTRY_KEYS = {
     "survey_responses": "survey_responses",
     "survey_satisfied": "survey_satisfied",
     "project_completed": "project_completed",
+    "manual": "manual",
     "target_basis": "target_basis",
     "指标值设定依据": "target_basis",
     "actual_method": "actual_method",
@@ -240,6 +241,8 @@ def entry_from_dict(raw: Mapping, *, code: str = "", parent: str | None = None) 
             value = metadata.normalise(target, value, where=f"{code or parent}.{key}")
         elif target == "project_completed" and not isinstance(value, bool):
             raise ScoringError("项目是否完成应为 true 或 false", field=f"{code or parent}.{key}")
+        elif target == "manual" and not isinstance(value, bool):
+            raise ScoringError("是否人工评分应为 true 或 false", field=f"{code or parent}.{key}")
         values[target] = value
     return IndicatorEntry(**values)
 

@@ -87,6 +87,8 @@ class IndicatorEntry:
     outcome: str | None = None
     score: Decimal | None = None
     reason: str | None = None  # 偏差原因分析及改进措施, or the reason for a manual score
+    # The unit could not obtain the data a computed indicator reads: ``score`` (with ``reason``) stands in for the rule.
+    manual: bool = False
     answer: object = None
     answers: Mapping[str, object] = field(default_factory=dict)
     stated_score: Decimal | None = None

@@ -9,7 +9,7 @@ from .framework import FrameworkSpec, IndicatorSpec
 from .inputs import EMPTY_ENTRY, IndicatorEntry, Stated, outcome_code
 from .numbers import QUANTA, ZERO, fmt, fmt_percent, parse_deadline, parse_target
 from .rules import Context, Outcome, describe_entry_field, show_points
-from .sheet import ScoreLine, ScoreSheet
+from .sheet import MANUAL_BAND, ScoreLine, ScoreSheet
 
 
 def score(
@@ -238,7 +238,8 @@ class _Scorer:
         """One of the framework's indicators, scored by its rule (or by a typed score where the rule cannot run)."""
         entry = self.entries.get(node.code, EMPTY_ENTRY)
         outcome = node.rule.evaluate(self.ctx, entry)
-        if node.overridable and outcome._missing and entry.score is not None:
+        # A hand score stands in where the rule lacks data, or where the unit chose it (数据无法取得，人工评分).
+        if node.overridable and entry.score is not None and (outcome._missing or entry.manual):
             outcome = _override(node.spec, entry, outcome)
         stated = self.stated_items.get(node.code)
         return self.add_leaf(
@@ -482,12 +483,13 @@ def _override(spec: IndicatorSpec, entry: IndicatorEntry, computed: Outcome) -> 
     points = entry.score
     if points < ZERO or points > spec.weight:
         raise ScoringError(f"评分 {show_points(points)} 应在 0 至 {show_points(spec.weight)} 之间", field=spec.code)
-    return Outcome(
-        points, (_override_text, missing, entry.reason), "人工录入", None, None, [f"未按规则计算：缺少{missing}"]
-    )
+    warning = f"未按规则计算：缺少{missing}" if missing else "未按规则计算：数据无法取得，人工评分"
+    return Outcome(points, (_override_text, missing, entry.reason), MANUAL_BAND, None, None, [warning])
 
 
 def _override_text(missing: str, reason: str) -> str:
+    if not missing:
+        return f"数据无法取得，按人工录入得分（理由：{reason.strip()}）"
     return f"缺少{missing}，按人工录入得分（理由：{reason.strip()}）"
 
 

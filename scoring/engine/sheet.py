@@ -7,6 +7,9 @@ from .lazy import render
 from .numbers import fmt, show_points
 from .rules import CLOSE_LITERAL, CLOSE_POINTS, CLOSE_TOTAL, Outcome
 
+# The band of a line scored by hand in place of its rule (the data could not be had): shown as 人工 everywhere.
+MANUAL_BAND = "人工录入"
+
 _KIND_LABELS = {
     "ratio": "比率×分值",
     "bands": "分档计分",
@@ -148,6 +151,11 @@ class ScoreLine:
     @band.setter
     def band(self, value: str | None) -> None:
         self._detail().band = value
+
+    @property
+    def by_hand(self) -> bool:
+        """Scored by hand in place of its rule, because the data it reads could not be had."""
+        return self.band == MANUAL_BAND
 
     @property
     def explanation(self) -> str:

@@ -10,7 +10,7 @@
 
   function markDirty() {
     dirty = true;
-    if (note) note.hidden = false;
+    if (note && !refused) note.hidden = false;
   }
 
   function preview() {
@@ -105,30 +105,39 @@
       }
       return;
     }
-    const tabLink = event.target.closest("a[data-tab-link]");
-    if (tabLink && dirty && form.querySelector("button[type=submit]")) {
-      // Leaving the tab saves it first; the server then redirects to the chosen tab.
-      event.preventDefault();
-      form.querySelector("[data-next-field]").value = tabLink.getAttribute("href");
-      submitting = true;
-      form.requestSubmit();
-    }
   });
 
   document.addEventListener("click", (event) => {
     const tabLink = event.target.closest("a[data-tab-link]");
-    if (tabLink && dirty && !form.contains(tabLink) && form.querySelector("button[type=submit]")) {
-      event.preventDefault();
-      form.querySelector("[data-next-field]").value = tabLink.getAttribute("href");
-      submitting = true;
-      form.requestSubmit();
+    if (!tabLink || !dirty || !form.querySelector("button[type=submit]")) return;
+    event.preventDefault();
+    if (refused) {
+      // Saving again would be refused again: leave only if the user says so; the draft brings the values back.
+      if (window.confirm(LEAVE_REFUSED)) {
+        saveDraft();
+        submitting = true;
+        window.location.href = tabLink.getAttribute("href");
+      }
+      return;
     }
+    // Leaving the tab saves it first; the server then redirects to the chosen tab.
+    form.querySelector("[data-next-field]").value = tabLink.getAttribute("href");
+    submitting = true;
+    form.requestSubmit();
   });
 
   form.addEventListener("change", (event) => {
     // A qualitative row asks for an outcome and a score; a quantitative row is scored from its values.
     if (event.target.matches('select[name$="-kind"]')) {
       event.target.closest("[data-form-row]").dataset.kind = event.target.value;
+    }
+    if (event.target.matches("[data-manual-choice]")) {
+      // 数据无法取得，人工评分: the score and its reason are asked for; going back to the rule hides them.
+      const row = event.target.closest("[data-manual-row]") || event.target.closest("[data-form-row]");
+      const scope = row.closest("[data-form-row]") || row;
+      scope.querySelectorAll("[data-manual-only]").forEach((element) => {
+        element.hidden = event.target.value !== "True";
+      });
     }
     const box = event.target.closest("[data-delete-row]");
     if (box) {
@@ -140,9 +149,132 @@
   });
 
   window.addEventListener("beforeunload", (event) => {
+    if (dirty) saveDraft();
     if (dirty && !submitting) {
       event.preventDefault();
       event.returnValue = "";
     }
   });
+
+  // --- drafts: what was typed and not saved comes back when the user returns to the tab ---------------------------
+  // Kept in sessionStorage per tab with the version the page was loaded at and the values it showed then ("base").
+  // Back at the same version every typed value is restored; at a newer version (someone saved meanwhile) only the
+  // fields the user changed and nobody else did.
+  function restoreDraft() {
+    const raw = storage() && storage().getItem(draftKey);
+    const draft = raw ? JSON.parse(raw) : null;
+    if (refused) {
+      // The page shows the refused values: they are the draft; its base stays the one of the last clean load.
+      markDirty(); // its "saved when leaving" note stays hidden: leaving does not save a refused page
+      if (refusedNote) refusedNote.hidden = false;
+      base = draft && draft.version === version ? draft.base : null;
+      saveDraft();
+      return;
+    }
+    base = currentValues();
+    if (!draft) return;
+    const restored = [];
+    const skipped = [];
+    Object.entries(draft.values).forEach(([name, value]) => {
+      const element = form.elements.namedItem(name);
+      if (!element || element instanceof RadioNodeList || read(element) === value) return;
+      if (draft.version !== version) {
+        const before = draft.base ? draft.base[name] : undefined;
+        if (before === undefined || before === value) return; // not changed by the user
+        if (read(element) !== before) {
+          skipped.push(labelOf(element));
+          return; // changed by someone else since: theirs stays
+        }
+      }
+      write(element, value);
+      restored.push(name);
+    });
+    if (restored.length || skipped.length) {
+      markDirty();
+      if (restoredNote) {
+        restoredNote.hidden = false;
+        if (skipped.length) {
+          const extra = document.createElement("span");
+          extra.className = "ms-1";
+          extra.textContent = `以下内容已被他人修改，未恢复：${skipped.join("、")}。`;
+          restoredNote.prepend(extra);
+        }
+      }
+      preview();
+      saveDraft();
+    } else {
+      storage().removeItem(draftKey);
+    }
+  }
+
+  function storage() {
+    try {
+      return window.sessionStorage;
+    } catch (error) {
+      return null; // storage disabled: the refused page still keeps the values while it is open
+    }
+  }
+
+  function read(element) {
+    return element.type === "checkbox" ? (element.checked ? "on" : "") : element.value;
+  }
+
+  function write(element, value) {
+    if (element.type === "checkbox") element.checked = value === "on";
+    else element.value = value;
+    element.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function labelOf(element) {
+    const label = element.id && form.querySelector(`label[for="${element.id}"]`);
+    return (label && label.textContent.trim()) || element.getAttribute("aria-label") || element.name;
+  }
+
+  function currentValues() {
+    const values = {};
+    Array.from(form.elements).forEach((element) => {
+      if (!element.name || NOT_DRAFTED.test(element.name) || element.disabled || element.type === "file") return;
+      if (["submit", "button", "radio"].includes(element.type)) return;
+      values[element.name] = read(element);
+    });
+    return values;
+  }
+
+  function saveDraft() {
+    if (!storage() || !draftKey) return;
+    try {
+      storage().setItem(draftKey, JSON.stringify({ version, base, values: currentValues() }));
+    } catch (error) {
+      // storage full: nothing to do, the page itself still holds the values
+    }
+  }
+
+  const marker = form.querySelector("[data-draft-version]");
+  const draftKey = marker ? `perfeval-draft:${window.location.pathname}` : null;
+  const version = marker ? marker.dataset.draftVersion : null;
+  const refused = Boolean(marker && marker.hasAttribute("data-refused"));
+  const refusedNote = form.querySelector("[data-refused-note]");
+  const restoredNote = form.querySelector("[data-restored-note]");
+  // Management counts, the token and the version are the page's own, never a draft's.
+  const NOT_DRAFTED = /(^csrfmiddlewaretoken$|^lock_version$|^next$|_FORMS$)/;
+  const LEAVE_REFUSED =
+    "本页签的修改未能保存。仍要离开吗？\n您填写的内容会保留在本浏览器中，返回本页签时自动恢复。";
+  let base = null;
+  if (draftKey && form.querySelector("button[type=submit]")) {
+    restoreDraft();
+    let timer = null;
+    form.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(saveDraft, 300);
+    });
+    form.addEventListener("change", () => {
+      if (dirty) saveDraft();
+    });
+    form.querySelector("[data-discard-draft]")?.addEventListener("click", () => {
+      storage()?.removeItem(draftKey);
+      dirty = false;
+      submitting = true;
+      window.location.reload();
+    });
+  }
 })();

@@ -100,3 +100,26 @@ def test_sheet_to_dict_is_json_safe_with_decimals_as_strings():
     payload = sheet.to_dict()
     assert payload["lines"][0]["points"] == "9.00"
     assert payload["lines"][0]["inputs"] == {"spending_actual": "90", "budget_full_year": "100"}
+
+
+def _execution_line(entry: dict):
+    from scoring.engine import score
+
+    facts = facts_from_dict({"budget_full_year": "100", "spending_actual": "95"})
+    sheet = score(MOF, facts, [entry_from_dict(entry, code="budget_execution")])
+    return next(line for line in sheet.lines if line.code == "budget_execution")
+
+
+def test_a_hand_score_stands_in_for_a_computed_rule_only_when_marked_manual():
+    computed = _execution_line({"score": "6", "reason": "季度支出数据缺失"})
+    assert (computed.points, computed.by_hand) == (Decimal("9.50"), False)  # the data is there: the rule scores
+
+    by_hand = _execution_line({"score": "6", "reason": "决算数据口径不一致，无法取得", "manual": True})
+    assert (by_hand.points, by_hand.by_hand) == (Decimal("6.00"), True)
+    assert by_hand.explanation.startswith("数据无法取得，按人工录入得分（理由：决算数据口径不一致")
+    assert by_hand.warnings == ["未按规则计算：数据无法取得，人工评分"]
+
+
+def test_manual_must_be_true_or_false():
+    with pytest.raises(ScoringError, match="是否人工评分应为 true 或 false"):
+        entry_from_dict({"manual": "yes"}, code="budget_execution")
