@@ -300,6 +300,8 @@ def summary_rows(items: list[ExportItem]) -> list[dict]:
                 "status": summary.get("status_label", ""),
                 "total": summary.get("total") or "—",
                 "grade": summary.get("grade") or "—",
+                "rescored_total": summary.get("rescored_total") or "",
+                "rescored_grade": summary.get("rescored_grade") or "",
                 "rate": percent(summary.get("execution_rate")),
                 "failed": item.status == ExportItem.Status.FAILED,
                 "error": item.error,
@@ -418,6 +420,8 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
         "指标体系",
         "总分",
         "等次",
+        "复核后总分",
+        "复核后等次",
         RATE_HEAD,
         "导出结果",
     ]
@@ -439,13 +443,23 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
                 framework.get("name", ""),
                 _number(s.get("total")),
                 s.get("grade") or "",
+                _number(s.get("rescored_total")),
+                s.get("rescored_grade") or "",
                 _number(s.get("execution_rate")),
                 f"失败：{item.error}" if item.status == ExportItem.Status.FAILED else "已生成",
             ]
         )
         if framework and s.get("columns"):
             by_framework.setdefault((framework["code"], framework["version"], framework["name"]), []).append(item)
-    _format(overview, heads, total_column=9, rate_column=11, bold=bold, get_column_letter=get_column_letter)
+    _format(
+        overview,
+        heads,
+        total_column=9,
+        rate_column=13,
+        bold=bold,
+        get_column_letter=get_column_letter,
+        score_columns=[11],
+    )
 
     for (code, version, name), group in by_framework.items():
         sheet = workbook.create_sheet(_sheet_name(name, used))
@@ -453,7 +467,19 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
         for item in group:
             for column in item.summary["columns"]:
                 columns.setdefault(column["code"], column["name"])
-        heads = ["序号", "单位", "主管部门", "年度", "状态", *columns.values(), "总分", "等次", RATE_HEAD]
+        heads = [
+            "序号",
+            "单位",
+            "主管部门",
+            "年度",
+            "状态",
+            *columns.values(),
+            "总分",
+            "等次",
+            "复核后总分",
+            "复核后等次",
+        ]
+        heads.append(RATE_HEAD)
         sheet.append([f"{name}（{code} 第 {version} 版）"])
         sheet.append(heads)
         for number, item in enumerate(group, start=1):
@@ -469,6 +495,8 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
                     *(_number(points.get(code_)) for code_ in columns),
                     _number(s.get("total")),
                     s.get("grade") or "",
+                    _number(s.get("rescored_total")),
+                    s.get("rescored_grade") or "",
                     _number(s.get("execution_rate")),
                 ]
             )
@@ -477,10 +505,10 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
             sheet,
             heads,
             total_column=first_score + len(columns),
-            rate_column=first_score + len(columns) + 2,
+            rate_column=first_score + len(columns) + 4,
             bold=bold,
             get_column_letter=get_column_letter,
-            score_columns=range(first_score, first_score + len(columns)),
+            score_columns=[*range(first_score, first_score + len(columns)), first_score + len(columns) + 2],
         )
         for cell in sheet[2]:
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")

@@ -32,6 +32,7 @@ from assessments.models import (
     SpecialFund,
 )
 from assessments.reports import charts
+from assessments.rescores import assessment_rescore_entries, rescored
 from assessments.scores import project_facts, project_framework_version, score_project
 from assessments.selectors import assessment_data
 from assessments.snapshots import latest_snapshot
@@ -69,6 +70,7 @@ class Source:
     members: list[dict]
     signoffs: list[dict]  # {"step", "role", "signer", "opinion", "signed_at": datetime}
     snapshot: Snapshot | None = None
+    rescores: list[dict] | None = None  # assessments.rescores.rescore_entries
 
 
 def _unit_document(unit) -> dict:
@@ -112,6 +114,7 @@ def _live_source(assessment: Assessment) -> Source:
         narrative=dict(NarrativeSection.objects.filter(assessment=assessment).values_list("key", "body")),
         members=list(EvaluationMember.objects.filter(assessment=assessment).values("name", "title", "organisation")),
         signoffs=signoffs,
+        rescores=assessment_rescore_entries(assessment),
     )
 
 
@@ -156,6 +159,7 @@ def _snapshot_source(snapshot: Snapshot) -> Source:
         members=document.get("evaluation_members", []),
         signoffs=signoffs,
         snapshot=snapshot,
+        rescores=snapshot.data.get("rescores", []),
     )
 
 
@@ -472,6 +476,7 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
         "chart_weights": charts.points_against_weights(score, year=year),
         "chart_years": charts.year_against_year(score, prior_score, year=year, prior_year=year - 1),
         "has_prior": prior is not None,
+        "rescore": rescored(score, source.rescores or [], framework_version=assessment.framework_version),
     }
     return context
 

@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 
 from assessments.audit import audit_record, user_name
 from assessments.models import STEPS, Assessment, Notification, ReScore, SignOff, Snapshot, Step
+from assessments.rescores import assessment_rescore_entries
 from assessments.selectors import assessment_data
 from assessments.snapshots import assessment_document, document_sha256
 from units.access import can_write, is_administrator, roles_in_unit
@@ -224,6 +225,8 @@ def _finalise(assessment: Assessment, user) -> Snapshot:
             }
             for s in SignOff.objects.filter(assessment=assessment, voided_at=None).order_by("signed_at", "pk")
         ],
+        # 抽查复核 is part of the record: the report, the 汇总表 and the dashboard read it from here once final.
+        "rescores": assessment_rescore_entries(assessment),
     }
     snapshot = Snapshot.objects.create(
         assessment=assessment, data=document, sha256=document_sha256(document), created_by=user
@@ -278,6 +281,8 @@ def assessment_rescore(*, assessment: Assessment, user, indicator_key: str, scor
         reason=reason.strip(),
         reviewer=user,
     )
+    # A new version of the record: the stored summary (复核后总分) is computed again.
+    _save_state(assessment)
     audit_record(
         assessment=assessment,
         user=user,
