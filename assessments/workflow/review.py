@@ -19,7 +19,8 @@ def review_context(request, data, scored) -> dict:
     last_return = AuditEvent.objects.filter(assessment=assessment, action="return").order_by("-created_at").first()
     diff = None
     if last_return is not None and last_return.snapshot and assessment.status != Assessment.Status.FINAL:
-        diff = document_diff(last_return.snapshot, assessment_document(data, include_score=False))
+        names = {line.code: line.name for line in scored.sheet.lines} if scored else {}
+        diff = document_diff(last_return.snapshot, assessment_document(data, include_score=False), names=names)
     return {
         "steps": [
             {"step": step, "signoffs": [s for s in signoffs if s.step == step.code], "current": step == current}

@@ -38,6 +38,20 @@ RESCORE_UNKNOWN = "没有这个指标，或它不能单独评分。"
 NUL_CHARACTER = "{what}含有不可见的控制字符（NUL），无法保存：常见于从 PDF 或其他系统复制的文字，请删除后重新输入。"
 
 
+# What the holder of a step does, for messages that read "等待您（评价组组长）签署".
+STEP_ACTIONS = {"group_leader": "签署", "unit_head": "审签", "supervisor": "审核", "finance": "审核"}
+
+
+def waiting_text(step: Step) -> str:
+    """等待您（单位负责人）审签: the addressee's role in brackets, then what they are asked to do."""
+    return f"等待您（{Role(step.role).label}）{STEP_ACTIONS.get(step.code, '办理')}"
+
+
+def done_text(step: Step, signer: str) -> str:
+    """已由张三（评价组组长）签署."""
+    return f"已由{signer}（{Role(step.role).label}）{STEP_ACTIONS.get(step.code, '办理')}"
+
+
 def steps_for(unit: Unit) -> list[Step]:
     """The unit's review steps from its region; the supervising department's only when the unit has one."""
     has_department = unit.parent is not None and unit.parent.kind == Unit.Kind.DEPARTMENT
@@ -146,7 +160,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     was_returned = assessment.returned
     _save_state(assessment, status=Assessment.Status.IN_REVIEW, current_step=first.code, returned=False)
     audit_record(assessment=assessment, user=user, action="submit", label="重新提交" if was_returned else "提交")
-    _notify_step(assessment, first, f"{assessment} 已提交，等待您{first.label}。")
+    _notify_step(assessment, first, f"{assessment} 已提交，{waiting_text(first)}。")
     return assessment
 
 
@@ -173,7 +187,7 @@ def assessment_sign(*, assessment: Assessment, user, opinion: str) -> Assessment
         _notify_unit(assessment, f"{assessment} 已定稿（{signer}签署）。")
     else:
         _save_state(assessment, current_step=following.code)
-        _notify_step(assessment, following, f"{assessment} 已由{signer}{step.label}，等待您{following.label}。")
+        _notify_step(assessment, following, f"{assessment} {done_text(step, signer)}，{waiting_text(following)}。")
     return assessment
 
 
@@ -203,7 +217,9 @@ def assessment_return(*, assessment: Assessment, user, reason: str, to_step: str
     if to_step:
         _save_state(assessment, current_step=to_step)
         _notify_step(
-            assessment, STEPS[to_step], f"{assessment} 被退回，请重新{STEPS[to_step].label}。原因：{reason.strip()}"
+            assessment,
+            STEPS[to_step],
+            f"{assessment} 被退回，{waiting_text(STEPS[to_step])}。原因：{reason.strip()}",
         )
     else:
         _save_state(assessment, status=Assessment.Status.DRAFT, current_step="", returned=True)

@@ -189,10 +189,12 @@ def inbox(request):
     visible = visible.select_related("unit__region__parent__parent").order_by("-year", "unit__code", "pk")
     handled = SignOff.objects.filter(signer=user).values("assessment_id")
     acted = AuditEvent.objects.filter(user=user, action__in=HANDLED_ACTIONS).values("assessment_id")
+    waiting = _waiting_for(memberships + delegations)
     lists = {
-        "waiting": visible.filter(_waiting_for(memberships + delegations)),
+        "waiting": visible.filter(waiting),
         "returned": visible.filter(writable, status=Assessment.Status.DRAFT, returned=True),
-        "handled": visible.filter(Q(pk__in=handled) | Q(pk__in=acted)),
+        # What waits for the user again (a resubmission they signed before) is listed once, under 待我处理.
+        "handled": visible.filter(Q(pk__in=handled) | Q(pk__in=acted)).exclude(waiting),
         "unsubmitted": visible.filter(status=Assessment.Status.DRAFT, returned=False),
     }
     pages = {
