@@ -107,9 +107,9 @@ def test_a_final_report_is_filled_from_the_snapshot_with_the_signatures(finalise
     assert all(block["date"] for block in context["signoffs"])
 
 
-def test_the_prior_year_is_compared_when_it_exists_and_said_to_be_missing_otherwise(demo):
+def test_the_prior_year_is_compared_when_it_exists_and_no_empty_chart_is_printed_otherwise(demo):
     html = render_report_html(demo[ZHUZHOU])
-    assert 'id="chart-no-prior"' in html and "2021 年度的自评" in html
+    assert "年度得分对比" not in html and "chart-empty" not in html
     from assessments.services import assessment_create
 
     prior = assessment_create(unit=demo[ZHUZHOU].unit, year=2021, user=demo[ZHUZHOU].updated_by)
@@ -189,3 +189,19 @@ def test_an_empty_new_assessment_renders_without_figures(client, assessment, ali
     response = client.get(reverse("assessments:report", args=[assessment.pk]))
     assert response.status_code == 200
     assert "甲单位" in response.content.decode()
+
+
+def test_the_contents_labels_match_the_headings_they_link_to(demo):
+    assessment = demo[ZHUZHOU]
+    context = report_context(assessment, layout="futian")
+    assert context["projects"], "the Zhuzhou demo has project tables"
+    html = render_report_html(assessment, context=context)
+    toc = html.split('<nav class="toc">', 1)[1].split("</nav>", 1)[0]
+    assert "附件 1-3：" in toc and "附件 2" not in toc
+    assert '<p class="annex-label">附件 1-3' in html
+
+
+def test_each_signers_block_is_kept_whole_on_one_page(demo):
+    html = render_report_html(demo[ZHUZHOU])
+    blocks = html.count('<div class="signoff-block">')
+    assert blocks == html.count('<table class="form signoff">') >= 3
