@@ -375,8 +375,10 @@ def report_layout(assessment: Assessment, key: str | None = None) -> Layout:
     return layout_for(assessment.unit)
 
 
-def report_context(assessment: Assessment, *, layout: str | None = None) -> dict:
-    """Everything the report templates need, computed once; a fixed number of queries whatever the data."""
+def report_context(assessment: Assessment, *, layout: str | None = None, official: bool = False) -> dict:
+    """Everything the report templates need, computed once; a fixed number of queries whatever the data. `official`
+    prints the 官方表样: the 附件 tables with the official columns only and no explanation lines (the default, the
+    explained version, shows how each score was computed)."""
     chosen = report_layout(assessment, layout)
     source = report_source(assessment)
     final = source.snapshot is not None
@@ -476,6 +478,7 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
         "chart_weights": charts.points_against_weights(score, year=year),
         "chart_years": charts.year_against_year(score, prior_score, year=year, prior_year=year - 1),
         "has_prior": prior is not None,
+        "official": official,
         "rescore": rescored(score, source.rescores or [], framework_version=assessment.framework_version),
     }
     return context
@@ -485,9 +488,9 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
 
 
 def render_report_html(
-    assessment: Assessment, *, for_pdf: bool = False, layout: str | None = None, context=None
+    assessment: Assessment, *, for_pdf: bool = False, layout: str | None = None, official: bool = False, context=None
 ) -> str:
-    context = dict(context or report_context(assessment, layout=layout))
+    context = dict(context or report_context(assessment, layout=layout, official=official))
     context["for_pdf"] = for_pdf
     return render_to_string("reports/report.html", context)
 
@@ -540,12 +543,14 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render_report_pdf(assessment: Assessment, *, layout: str | None = None, log: list | None = None) -> bytes:
+def render_report_pdf(
+    assessment: Assessment, *, layout: str | None = None, official: bool = False, log: list | None = None
+) -> bytes:
     """The report as A4 PDF bytes. WeasyPrint's warnings are collected (into `log` when given) and a missing CJK
     glyph is logged as an error: the PDF would show empty boxes."""
     from weasyprint import CSS, HTML
 
-    context = report_context(assessment, layout=layout)
+    context = report_context(assessment, layout=layout, official=official)
     html = render_report_html(assessment, for_pdf=True, context=context)
     stylesheets = [CSS(filename=finders.find(REPORT_CSS))]
     extra = _page_css(context)

@@ -17,7 +17,7 @@ from django.utils.html import escape
 from assessments.models import Facts, Snapshot
 from assessments.reports.render import render_report_html, render_report_pdf, report_context, report_filename
 
-from .conftest import DEMO_UNITS, LAYOUTS, TAOJIANG, ZHUZHOU, load
+from .conftest import DEMO_UNITS, FUTIAN, LAYOUTS, TAOJIANG, ZHUZHOU, load
 
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "reports"
 
@@ -205,3 +205,22 @@ def test_each_signers_block_is_kept_whole_on_one_page(demo):
     html = render_report_html(demo[ZHUZHOU])
     blocks = html.count('<div class="signoff-block">')
     assert blocks == html.count('<table class="form signoff">') >= 3
+
+
+def test_the_official_form_prints_the_annex_tables_without_explanation_lines(demo, client, django_user_model):
+    assessment = demo[ZHUZHOU]
+    explained = render_report_html(assessment)
+    official = render_report_html(assessment, official=True)
+    assert 'class="explain-row"' in explained and 'class="explain"' in explained and "说明：“项目支出”" in explained
+    for line in ('class="explain-row"', 'class="explain"', 'class="explain missing"', "说明：“项目支出”"):
+        assert line not in official
+    # The rows the explanation took are not counted in the band's rowspan any more.
+    assert '<th rowspan="7">年度预算申请（万元）</th>' in official
+    assert "<th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th><th>得分</th>" in official
+    futian = render_report_html(demo[FUTIAN], official=True)
+    assert "评分依据（计算过程）" not in futian and 'class="explain-cell"' not in futian
+    client.force_login(django_user_model.objects.get(username="zz-leader"))
+    page = client.get(reverse("assessments:report", args=[assessment.pk]) + "?form=official").content.decode()
+    assert "<strong>官方表样</strong>" in page and 'class="explain-row"' not in page
+    pdf = client.get(reverse("assessments:report_pdf", args=[assessment.pk]) + "?form=official")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
