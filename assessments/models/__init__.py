@@ -24,6 +24,7 @@ from assessments.models.assessment import (
     guard_not_final,
     money,
 )
+from assessments.models.disclosure import PublishedReport
 from assessments.models.exports import ExportItem, ExportJob
 from assessments.models.steps import STEPS, Step
 from assessments.models.summaries import AssessmentSummary
@@ -45,6 +46,7 @@ __all__ = [
     "NarrativeSection",
     "Notification",
     "Project",
+    "PublishedReport",
     "ReScore",
     "SignOff",
     "Snapshot",

@@ -32,6 +32,7 @@ from assessments.models import (
     SpecialFund,
 )
 from assessments.reports import charts
+from assessments.reports.disclosure import mask_phone
 from assessments.rescores import assessment_rescore_entries, rescored
 from assessments.scores import project_facts, project_framework_version, score_project
 from assessments.selectors import assessment_data
@@ -375,10 +376,13 @@ def report_layout(assessment: Assessment, key: str | None = None) -> Layout:
     return layout_for(assessment.unit)
 
 
-def report_context(assessment: Assessment, *, layout: str | None = None, official: bool = False) -> dict:
+def report_context(
+    assessment: Assessment, *, layout: str | None = None, official: bool = False, public: bool = False
+) -> dict:
     """Everything the report templates need, computed once; a fixed number of queries whatever the data. `official`
     prints the 官方表样: the 附件 tables with the official columns only and no explanation lines (the default, the
-    explained version, shows how each score was computed)."""
+    explained version, shows how each score was computed). `public` is the variant published on the 信息公开 page:
+    the contact phone masked as the public list masks it; the data (and so the snapshot's hash) are the same."""
     chosen = report_layout(assessment, layout)
     source = report_source(assessment)
     final = source.snapshot is not None
@@ -404,6 +408,7 @@ def report_context(assessment: Assessment, *, layout: str | None = None, officia
         "layouts": [(key, item.label) for key, item in LAYOUTS.items()],
         "unit": {
             **unit,
+            **({"contact_phone": mask_phone(unit.get("contact_phone", ""))} if public else {}),
             "function_lines": _paragraphs(unit.get("functions", "")),
             "department_lines": _paragraphs(unit.get("internal_structure", "")),
         },
@@ -479,6 +484,7 @@ def report_context(assessment: Assessment, *, layout: str | None = None, officia
         "chart_years": charts.year_against_year(score, prior_score, year=year, prior_year=year - 1),
         "has_prior": prior is not None,
         "official": official,
+        "public": public,
         "rescore": rescored(score, source.rescores or [], framework_version=assessment.framework_version),
     }
     return context
@@ -544,13 +550,18 @@ def _css_string(text: str) -> str:
 
 
 def render_report_pdf(
-    assessment: Assessment, *, layout: str | None = None, official: bool = False, log: list | None = None
+    assessment: Assessment,
+    *,
+    layout: str | None = None,
+    official: bool = False,
+    public: bool = False,
+    log: list | None = None,
 ) -> bytes:
     """The report as A4 PDF bytes. WeasyPrint's warnings are collected (into `log` when given) and a missing CJK
     glyph is logged as an error: the PDF would show empty boxes."""
     from weasyprint import CSS, HTML
 
-    context = report_context(assessment, layout=layout, official=official)
+    context = report_context(assessment, layout=layout, official=official, public=public)
     html = render_report_html(assessment, for_pdf=True, context=context)
     stylesheets = [CSS(filename=finders.find(REPORT_CSS))]
     extra = _page_css(context)
