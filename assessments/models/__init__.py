@@ -24,6 +24,7 @@ from assessments.models.assessment import (
     guard_not_final,
     money,
 )
+from assessments.models.comments import ReviewComment
 from assessments.models.disclosure import PublishedReport
 from assessments.models.exports import ExportItem, ExportJob
 from assessments.models.steps import STEPS, Step
@@ -48,6 +49,7 @@ __all__ = [
     "Project",
     "PublishedReport",
     "ReScore",
+    "ReviewComment",
     "SignOff",
     "Snapshot",
     "SpecialFund",

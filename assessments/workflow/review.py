@@ -1,7 +1,8 @@
 """What the 审签 tab shows of the workflow: the steps with their signatures, what the user may do now, the changes
 since the last return, re-scores and the final snapshot."""
 
-from assessments.models import Assessment, AuditEvent, ReScore, SignOff
+from assessments.audit import EMPTY
+from assessments.models import Assessment, AuditEvent, ReScore, ReviewComment, SignOff
 from assessments.snapshots import assessment_document, document_diff, latest_snapshot
 from assessments.workflow import services as workflow
 
@@ -17,10 +18,17 @@ def review_context(request, data, scored) -> dict:
     codes = [s.code for s in steps]
     earlier = steps[: codes.index(current.code)] if current is not None and current.code in codes else []
     last_return = AuditEvent.objects.filter(assessment=assessment, action="return").order_by("-created_at").first()
+    comments = list(ReviewComment.objects.filter(assessment=assessment))
     diff = None
     if last_return is not None and last_return.snapshot and assessment.status != Assessment.Status.FINAL:
         names = {line.code: line.name for line in scored.sheet.lines} if scored else {}
         diff = document_diff(last_return.snapshot, assessment_document(data, include_score=False), names=names)
+        # The comments made before the return and the preparer's answers read as part of what changed.
+        diff += [
+            {"where": f"批注「{c.label}」（{c.author_name}：{c.text}）", "old": EMPTY, "new": c.answer or "（未答复）"}
+            for c in comments
+            if c.created_at <= last_return.created_at
+        ]
     return {
         "steps": [
             {"step": step, "signoffs": [s for s in signoffs if s.step == step.code], "current": step == current}
@@ -37,6 +45,16 @@ def review_context(request, data, scored) -> dict:
         "rescore_lines": [line for line in scored.sheet.lines if line.is_leaf and line.weight] if scored else [],
         "snapshot": latest_snapshot(assessment),
         "may_reopen": allowed.reopen,
+        "comments": comments,
+        "comment_targets": _comment_targets(scored) if allowed.act and scored else [],
+        "may_answer": assessment.status == Assessment.Status.DRAFT and assessment.returned,
         "can_submit": allowed.submit,
         "blocking": scored.errors if scored else [],
     }
+
+
+def _comment_targets(scored) -> list[tuple[str, str]]:
+    """(value, label) of the comment form's choices: every indicator line of the sheet, then every finding."""
+    lines = [(f"indicator:{line.code}", f"{'　' * (line.level - 1)}{line.name}") for line in scored.sheet.lines]
+    findings = [(f"finding:{f.code}", f"检查：{f.message[:60]}") for f in scored.findings]
+    return lines + findings

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from assessments.audit import audit_record, user_name
-from assessments.models import STEPS, Assessment, Notification, ReScore, SignOff, Snapshot, Step
+from assessments.audit import audit_record, change, shown, user_name
+from assessments.models import STEPS, Assessment, Notification, ReScore, ReviewComment, SignOff, Snapshot, Step
 from assessments.rescores import assessment_rescore_entries
 from assessments.selectors import assessment_data
 from assessments.snapshots import assessment_document, document_sha256
@@ -367,3 +367,71 @@ def delegation_create(*, delegator, delegate, unit: Unit, role: str, starts, end
     return Delegation.objects.create(
         delegator=delegator, delegate=delegate, unit=unit, role=role, starts=starts, ends=ends
     )
+
+
+# --- comments on single indicators or findings (批注) --------------------------------------------------------------
+
+COMMENT_NOT_REVIEWING = "只有正在办理当前审签步骤的审签人可以添加批注。"
+COMMENT_UNKNOWN = "没有这个指标或检查结果。"
+COMMENT_REQUIRED = "请填写批注。"
+ANSWER_REQUIRED = "请填写答复。"
+ANSWER_NOT_PREPARER = "只有本单位的填表人可以答复批注。"
+ANSWER_NOT_RETURNED = "自评退回修改后才能答复批注。"
+
+
+def comment_targets(assessment: Assessment) -> dict[tuple[str, str], str]:
+    """(target, key) → label of everything a reviewer may comment on: the score sheet's indicator lines and the
+    consistency findings."""
+    scored = assessment_data(assessment).scored()
+    targets = {("indicator", line.code): line.name for line in scored.sheet.lines}
+    targets |= {("finding", finding.code): Truncator(finding.message).chars(300) for finding in scored.findings}
+    return targets
+
+
+@transaction.atomic
+def comment_add(*, assessment: Assessment, user, target: str, key: str, text: str) -> ReviewComment:
+    """A reviewer at the current step attaches a comment to one indicator or finding while reading."""
+    assessment = _locked(assessment)
+    if not allowed_actions(user, assessment).act:
+        raise PermissionDenied(COMMENT_NOT_REVIEWING)
+    _require_text(text, COMMENT_REQUIRED, "批注")
+    label = comment_targets(assessment).get((target, key))
+    if label is None:
+        raise ValidationError(COMMENT_UNKNOWN)
+    comment = ReviewComment.objects.create(
+        assessment=assessment,
+        target=target,
+        key=key,
+        label=label,
+        text=text.strip(),
+        step=assessment.current_step,
+        author=user,
+        author_name=user_name(user),
+    )
+    audit_record(assessment=assessment, user=user, action="comment", label=f"批注：{label}", detail=text.strip())
+    return comment
+
+
+@transaction.atomic
+def comment_answer(*, comment: ReviewComment, user, text: str) -> ReviewComment:
+    """The preparer answers a comment after the return (an answer may be rewritten until the resubmission)."""
+    assessment = _locked(comment.assessment)
+    if not can_write(user, assessment.unit):
+        raise PermissionDenied(ANSWER_NOT_PREPARER)
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(ANSWER_NOT_RETURNED)
+    _require_text(text, ANSWER_REQUIRED, "答复")
+    previous = comment.answer
+    ReviewComment.objects.filter(pk=comment.pk).update(
+        answer=text.strip(), answered_by=user, answered_at=timezone.now()
+    )
+    comment.refresh_from_db()
+    audit_record(
+        assessment=assessment,
+        user=user,
+        action="answer",
+        label=f"答复批注：{comment.label}",
+        detail=text.strip(),
+        changes=[change(f"批注「{comment.label}」·答复", shown(previous), shown(comment.answer))],
+    )
+    return comment

@@ -7,6 +7,8 @@ urlpatterns = [
     path("<int:assessment_id>/sign/", views.sign_view, name="sign"),
     path("<int:assessment_id>/return/", views.return_view, name="return"),
     path("<int:assessment_id>/rescore/", views.rescore_view, name="rescore"),
+    path("<int:assessment_id>/comment/", views.comment_view, name="comment"),
+    path("<int:assessment_id>/comment/<int:comment_id>/answer/", views.comment_answer_view, name="comment_answer"),
     path("<int:assessment_id>/reopen/", views.reopen_view, name="reopen"),
     path("<int:assessment_id>/audit/", views.audit_view, name="audit"),
 ]

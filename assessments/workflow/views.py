@@ -7,13 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.access import get_assessment_for_user
-from assessments.models import Assessment, AuditEvent, Notification, SignOff
+from assessments.models import Assessment, AuditEvent, Notification, ReviewComment, SignOff
 from assessments.workflow import services as workflow
 from perfeval.paging import paginate, search_text
 from units.access import reached_from
@@ -51,6 +52,40 @@ def sign_view(request, assessment_id: int):
         lambda: workflow.assessment_sign(assessment=assessment, user=request.user, opinion=opinion),
         "已签署。",
     )
+
+
+@require_POST
+def comment_view(request, assessment_id: int):
+    """A reviewer's comment on one indicator or finding: the select's value is "indicator:<code>" or
+    "finding:<code>"."""
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    target, _, key = request.POST.get("target", "").partition(":")
+    text = request.POST.get("text", "")
+    return _done(
+        request,
+        assessment,
+        lambda: workflow.comment_add(assessment=assessment, user=request.user, target=target, key=key, text=text),
+        "已添加批注。",
+    )
+
+
+@require_POST
+def comment_answer_view(request, assessment_id: int, comment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    comment = ReviewComment.objects.filter(assessment=assessment, pk=comment_id).first()
+    if comment is None:
+        raise Http404
+    text = request.POST.get("answer", "")
+    back = "self-eval" if request.POST.get("back") == "self-eval" else "review"
+    try:
+        workflow.comment_answer(comment=comment, user=request.user, text=text)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "已保存答复。")
+    return redirect(reverse("assessments:tab", args=[assessment.pk, back]) + f"#comment-{comment.pk}")
 
 
 @require_POST
@@ -145,7 +180,7 @@ def audit_view(request, assessment_id: int):
 
 
 INBOX_PAGE = 20
-HANDLED_ACTIONS = ("return", "sign", "rescore")
+HANDLED_ACTIONS = ("return", "sign", "rescore", "comment")
 
 
 def _reached_assessments(unit_ids) -> Q:
