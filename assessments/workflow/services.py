@@ -435,3 +435,33 @@ def comment_answer(*, comment: ReviewComment, user, text: str) -> ReviewComment:
         changes=[change(f"批注「{comment.label}」·答复", shown(previous), shown(comment.answer))],
     )
     return comment
+
+
+# --- batch signing -------------------------------------------------------------------------------------------------
+
+BATCH_STEPS = ("supervisor", "finance")
+BATCH_STEP_ONLY = "批量签署只适用于“主管部门审核”和“财政归口业务科室审核”，这份自评当前为“{status}”，请逐份办理。"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    signed: list  # assessments signed
+    refused: list  # (assessment, reason)
+
+
+def assessment_sign_many(*, assessments, user, opinion: str) -> BatchResult:
+    """One opinion for several assessments waiting for a 主管部门 or finance reviewer: each is signed on its own (its
+    own transaction, sign-off and audit event, exactly as assessment_sign), and each refusal is reported beside the
+    assessment it concerns without stopping the others."""
+    _require_text(opinion, OPINION_REQUIRED, "意见")
+    signed, refused = [], []
+    for assessment in assessments:
+        if assessment.status != Assessment.Status.IN_REVIEW or assessment.current_step not in BATCH_STEPS:
+            refused.append((assessment, BATCH_STEP_ONLY.format(status=assessment.status_label)))
+            continue
+        try:
+            signed.append(assessment_sign(assessment=assessment, user=user, opinion=opinion))
+        except (ValidationError, PermissionDenied) as error:
+            message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            refused.append((assessment, message))
+    return BatchResult(signed, refused)

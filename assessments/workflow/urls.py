@@ -17,6 +17,7 @@ urlpatterns = [
 inbox_urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.notifications_read, name="notifications_read"),
+    path("inbox/sign/", views.batch_sign_view, name="inbox_batch_sign"),
     path("delegations/", delegation_views.delegations, name="delegations"),
     path("delegations/<int:delegation_id>/end/", delegation_views.delegation_end, name="delegation_end"),
 ]

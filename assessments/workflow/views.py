@@ -242,7 +242,41 @@ def inbox(request):
             assessment.due = due
             assessment.overdue = due is not None and today > due and assessment.status != Assessment.Status.FINAL
     notifications = list(Notification.objects.filter(user=user, read_at=None).select_related("assessment")[:20])
-    return render(request, "assessments/workflow/inbox.html", {**pages, "query": query, "notifications": notifications})
+    batchable = any(a.current_step in workflow.BATCH_STEPS for a in pages["waiting"].object_list)
+    context = {**pages, "query": query, "notifications": notifications, "batchable": batchable}
+    return render(request, "assessments/workflow/inbox.html", context)
+
+
+BATCH_NONE_CHOSEN = "请勾选要签署的自评。"
+
+
+@require_POST
+def batch_sign_view(request):
+    """批量签署 from 待我处理: the ticked assessments the user can see, each signed or refused on its own."""
+    ids = [int(pk) for pk in request.POST.getlist("assessment") if pk.isascii() and pk.isdigit() and len(pk) < 12]
+    if not ids:
+        messages.error(request, BATCH_NONE_CHOSEN)
+        return redirect("inbox")
+    visible = Assessment.objects.select_related("unit__region", "unit__parent")
+    if not request.user.is_superuser:
+        units = Membership.objects.filter(user=request.user).values_list("unit_id", flat=True)
+        delegated = Delegation.objects.filter(delegate=request.user).values_list("unit_id", flat=True)
+        visible = visible.filter(_reached_assessments({*units, *delegated}))
+    chosen = list(visible.filter(pk__in=ids).order_by("unit__code", "pk"))
+    if len(chosen) < len(set(ids)):
+        messages.error(request, f"有 {len(set(ids)) - len(chosen)} 份自评不存在或您无权查看，未签署。")
+    try:
+        result = workflow.assessment_sign_many(
+            assessments=chosen, user=request.user, opinion=request.POST.get("opinion", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("inbox")
+    if result.signed:
+        messages.success(request, f"已签署 {len(result.signed)} 份：" + "、".join(str(a) for a in result.signed))
+    for assessment, reason in result.refused:
+        messages.error(request, f"{assessment}未签署：{reason}")
+    return redirect("inbox")
 
 
 @require_POST
