@@ -131,6 +131,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+
+# Reminders (manage.py send_reminders, daily: deploy/systemd/perfeval-reminders.timer): a returned assessment not
+# resubmitted after REMINDER_RETURNED_DAYS days, and a deadline within REMINDER_DEADLINE_DAYS days or passed.
+REMINDER_RETURNED_DAYS = envint("REMINDER_RETURNED_DAYS", "7")
+REMINDER_DEADLINE_DAYS = envint("REMINDER_DEADLINE_DAYS", "7")
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "15") / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from assessments.access import require_administrator
 from assessments.dashboard import charts as dashboard_charts
-from assessments.models import Assessment
+from assessments.models import Assessment, Reminder
 from assessments.summaries import percent, refresh_summaries, store_summaries, stored_summary
 from perfeval.paging import paginate, search_text
 from units.access import visible_units
@@ -27,6 +27,7 @@ ALL_YEARS = "all"
 COUNTED = {"final": "仅已定稿", "all": "全部状态（含草稿和审签中）"}
 COUNTED_DEFAULT = "final"
 DASHBOARD_PAGE = 50
+REMINDERS_SHOWN = 10
 
 
 def light(status: str | None, due, today) -> tuple[str, str]:
@@ -179,5 +180,11 @@ def dashboard(request):
         "grade_chart": dashboard_charts.grade_distribution(grade_counts),
         "average_chart": dashboard_charts.average_scores(averages),
         "today": today,
+        # The reminders the job sent about these assessments lately: who was told, about what.
+        "reminders": list(
+            Reminder.objects.filter(assessment__in=assessments.order_by().values("pk"))
+            .select_related("assessment__unit")
+            .order_by("-created_at", "-pk")[:REMINDERS_SHOWN]
+        ),
     }
     return render(request, "assessments/dashboard/index.html", context)

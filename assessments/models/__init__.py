@@ -27,6 +27,7 @@ from assessments.models.assessment import (
 from assessments.models.comments import ReviewComment
 from assessments.models.disclosure import PublishedReport
 from assessments.models.exports import ExportItem, ExportJob
+from assessments.models.reminders import Reminder
 from assessments.models.steps import STEPS, Step
 from assessments.models.summaries import AssessmentSummary
 
@@ -49,6 +50,7 @@ __all__ = [
     "Project",
     "PublishedReport",
     "ReScore",
+    "Reminder",
     "ReviewComment",
     "SignOff",
     "Snapshot",

@@ -2,6 +2,7 @@
 Each action is one view calling one service; refusals come back as a Chinese message on the 审签 tab."""
 
 import csv
+import datetime
 
 from django import forms
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.access import get_assessment_for_user
-from assessments.models import Assessment, AuditEvent, Notification, ReviewComment, SignOff
+from assessments.models import Assessment, AuditEvent, Notification, Reminder, ReviewComment, SignOff
 from assessments.workflow import services as workflow
 from perfeval.paging import paginate, search_text
 from units.access import reached_from
@@ -180,6 +181,7 @@ def audit_view(request, assessment_id: int):
 
 
 INBOX_PAGE = 20
+REMINDERS_SHOWN = datetime.timedelta(days=30)
 HANDLED_ACTIONS = ("return", "sign", "rescore", "comment")
 
 
@@ -243,7 +245,19 @@ def inbox(request):
             assessment.overdue = due is not None and today > due and assessment.status != Assessment.Status.FINAL
     notifications = list(Notification.objects.filter(user=user, read_at=None).select_related("assessment")[:20])
     batchable = any(a.current_step in workflow.BATCH_STEPS for a in pages["waiting"].object_list)
-    context = {**pages, "query": query, "notifications": notifications, "batchable": batchable}
+    # The reminders sent about the assessments the user sees: a reviewer learns which units are late too.
+    reminders = list(
+        Reminder.objects.filter(
+            assessment__in=visible.order_by().values("pk"), created_at__gte=timezone.now() - REMINDERS_SHOWN
+        ).select_related("assessment__unit")[:20]
+    )
+    context = {
+        **pages,
+        "query": query,
+        "notifications": notifications,
+        "batchable": batchable,
+        "reminders": reminders,
+    }
     return render(request, "assessments/workflow/inbox.html", context)
 
 
