@@ -151,14 +151,31 @@ _FIELD_LABELS = {
 }
 
 
-def _row_label(section: str, index: int, row) -> str:
-    name = row.get("name") if isinstance(row, dict) else None
-    return f"{_SECTION_LABELS[section]} 第{index + 1}行" + (f"「{name}」" if name else "")
+def _row_label(section: str, index: int, row, names: dict | None = None) -> str:
+    """A row named as the reader knows it: an indicator by its name (the unit's own, or the framework's for its
+    code), any other row by its name; only a row without one by its number."""
+    name = None
+    if isinstance(row, dict):
+        name = row.get("name") or (names or {}).get(row.get("code") or "")
+    if name:
+        return f"{_SECTION_LABELS.get(section, section)}「{name}」"
+    return f"{_SECTION_LABELS.get(section, section)} 第{index + 1}行"
 
 
-def document_diff(old: dict, new: dict) -> list[dict]:
+def document_names(document: dict) -> dict[str, str]:
+    """Indicator code → name from a document's score sheets (the assessment's and its projects'), for the diff."""
+    names = {}
+    for sheet in [document.get("score"), *(p.get("score") for p in document.get("projects", []))]:
+        for line in (sheet or {}).get("lines", []):
+            names.setdefault(line["code"], line["name"])
+    return names
+
+
+def document_diff(old: dict, new: dict, *, names: dict[str, str] | None = None) -> list[dict]:
     """[{"where": "基础数据·公务接待费·本年预算数", "old": "0.50", "new": "1.00"}, …] for every changed value
-    (the score and findings are left out: they follow from the data)."""
+    (the score and findings are left out: they follow from the data). `names` (indicator code → name, as
+    document_names gives) names the indicator rows a framework defines, whose stored rows carry only the code."""
+    names = {**document_names(old), **document_names(new), **(names or {})}
     changes: list[dict] = []
     for section in _SECTION_LABELS:
         a, b = old.get(section), new.get(section)
@@ -168,29 +185,29 @@ def document_diff(old: dict, new: dict) -> list[dict]:
             for index in range(max(len(a), len(b))):
                 left = a[index] if index < len(a) else None
                 right = b[index] if index < len(b) else None
-                where = _row_label(section, index, right or left)
+                where = _row_label(section, index, right or left, names)
                 if left is None:
                     changes.append(change(where, *ROW_ADDED))
                 elif right is None:
                     changes.append(change(where, *ROW_REMOVED))
                 else:
-                    _diff_mapping(where, left, right, changes)
+                    _diff_mapping(where, left, right, changes, names)
         elif isinstance(a, dict) or isinstance(b, dict):
-            _diff_mapping(label, a or {}, b or {}, changes)
+            _diff_mapping(label, a or {}, b or {}, changes, names)
     return changes
 
 
-def _diff_mapping(where: str, left: dict, right: dict, changes: list[dict]) -> None:
+def _diff_mapping(where: str, left: dict, right: dict, changes: list[dict], names: dict | None = None) -> None:
     for key in dict.fromkeys([*left, *right]):
         a, b = left.get(key), right.get(key)
         if isinstance(a, list) or isinstance(b, list):
             for index in range(max(len(a or []), len(b or []))):
                 x = (a or [])[index] if index < len(a or []) else None
                 y = (b or [])[index] if index < len(b or []) else None
-                sub = f"{where}·{_row_label('indicator_rows', index, y or x)}"
+                sub = f"{where}·{_row_label('indicator_rows', index, y or x, names)}"
                 if x is None or y is None:
                     changes.append(change(sub, *(ROW_ADDED if x is None else ROW_REMOVED)))
                 elif x != y:
-                    _diff_mapping(sub, x, y, changes)
+                    _diff_mapping(sub, x, y, changes, names)
         elif a != b and not (a in (None, "") and b in (None, "")):
             changes.append(change(f"{where}·{_FIELD_LABELS.get(key, key)}", shown(a), shown(b)))

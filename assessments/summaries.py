@@ -26,7 +26,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from assessments.facts import FactSheet
-from assessments.models import Assessment, AssessmentSummary, Facts, IndicatorRow, Snapshot
+from assessments.models import Assessment, AssessmentSummary, Facts, IndicatorRow, ReScore, Snapshot
+from assessments.rescores import rescore_entries, rescored
 from assessments.selectors import AssessmentData
 from units.models import Staffing
 
@@ -68,7 +69,9 @@ def _plain(value) -> str | None:
     return None if value is None else f"{value:f}"
 
 
-def _summary(assessment: Assessment, *, unit: dict, score: dict | None, error: str, rate, snapshot) -> dict:
+def _summary(
+    assessment: Assessment, *, unit: dict, score: dict | None, error: str, rate, snapshot, rescores: list[dict]
+) -> dict:
     department = assessment.unit.parent
     framework = (score or {}).get("framework")
     if framework is None and assessment.framework_version_id is not None:
@@ -77,6 +80,7 @@ def _summary(assessment: Assessment, *, unit: dict, score: dict | None, error: s
     total = None
     if score:
         total = score["total"] if score.get("complete") else score.get("scored_total")
+    review = rescored(score, rescores, framework_version=assessment.framework_version) if rescores else None
     return {
         "assessment": assessment.pk,
         "unit_id": assessment.unit_id,
@@ -91,6 +95,9 @@ def _summary(assessment: Assessment, *, unit: dict, score: dict | None, error: s
         "total": total,
         "complete": bool(score and score.get("complete")),
         "grade": (score or {}).get("grade"),
+        # 抽查复核: the totals with the finance reviewer's scores (blank when nothing was re-scored).
+        "rescored_total": _plain(review.total) if review is not None else None,
+        "rescored_grade": review.grade if review is not None else None,
         "execution_rate": _plain(rate),
         "columns": score_columns(score),
         "error": error,
@@ -121,11 +128,15 @@ def summary_from_snapshot(assessment: Assessment, snapshot: Snapshot) -> dict:
         error="" if score else "定稿快照中没有评分表。",
         rate=execution_rate(facts.get("spending_actual"), facts.get("budget_full_year")),
         snapshot=snapshot,
+        rescores=snapshot.data.get("rescores", []),
     )
 
 
-def summary_from_data(data: AssessmentData) -> dict:
+def summary_from_data(data: AssessmentData, *, rescores=None) -> dict:
+    """The summary of live data; `rescores` (ReScore rows) when the caller has loaded them, else they are read."""
     assessment = data.assessment
+    if rescores is None:
+        rescores = ReScore.objects.filter(assessment=assessment).select_related("reviewer")
     try:
         score, error = data.scored().sheet.to_dict(), ""
     except ValidationError as exc:
@@ -137,6 +148,7 @@ def summary_from_data(data: AssessmentData) -> dict:
         error=error,
         rate=execution_rate(data.facts.spending_actual, data.facts.budget_full_year),
         snapshot=None,
+        rescores=rescore_entries(rescores),
     )
 
 
@@ -158,7 +170,10 @@ def summarised(assessments) -> list[tuple[Assessment, dict]]:
             latest[snapshot.assessment_id] = snapshot
     live = [a for a in assessments if a.pk not in latest]
     staffing = {}
+    rescores: dict[int, list[ReScore]] = {}
     if live:
+        for rescore in ReScore.objects.filter(assessment_id__in=[a.pk for a in live]).select_related("reviewer"):
+            rescores.setdefault(rescore.assessment_id, []).append(rescore)
         prefetch_related_objects(
             live,
             "institutions",
@@ -190,7 +205,7 @@ def summarised(assessments) -> list[tuple[Assessment, dict]]:
         data._fact_sheet = FactSheet(
             facts, institutions=data.institutions, special_funds=data.special_funds, staffing=data.staffing
         )
-        out.append((assessment, summary_from_data(data)))
+        out.append((assessment, summary_from_data(data, rescores=rescores.get(assessment.pk, []))))
     return out
 
 
@@ -205,6 +220,7 @@ SUMMARY_SOURCES = (
     "assessments/scores.py",
     "assessments/selectors.py",
     "assessments/summaries.py",
+    "assessments/rescores.py",
 )
 STORE_BATCH = 500  # assessments summarised and written per round (bounds the memory and the query parameters)
 
@@ -328,6 +344,8 @@ def _stored(assessment: Assessment, summary: dict, key: str) -> AssessmentSummar
         key=key,
         total=summary["total"] or "",
         grade=summary["grade"] or "",
+        rescored_total=summary["rescored_total"] or "",
+        rescored_grade=summary["rescored_grade"] or "",
         execution_rate=summary["execution_rate"] or "",
         error=summary["error"],
         unit_code=summary["unit_code"],
@@ -357,6 +375,8 @@ def stored_summary(assessment: Assessment) -> dict:
         "status_label": assessment.status_label,
         "total": line.total or None,
         "grade": line.grade or None,
+        "rescored_total": line.rescored_total or None,
+        "rescored_grade": line.rescored_grade or None,
         "execution_rate": line.execution_rate or None,
         "error": line.error,
         "contact_phone": line.contact_phone if frozen else unit.contact_phone,

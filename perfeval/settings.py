@@ -151,6 +151,11 @@ LOGIN_DELAY_MAX = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 # A try made while the pair waits is refused without checking the password, and does not lengthen the wait.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "perfeval.login_attempts.lockout_response"
+
+# Reminders (manage.py send_reminders, daily: deploy/systemd/perfeval-reminders.timer): a returned assessment not
+# resubmitted after REMINDER_RETURNED_DAYS days, and a deadline within REMINDER_DEADLINE_DAYS days or passed.
+REMINDER_RETURNED_DAYS = envint("REMINDER_RETURNED_DAYS", "7")
+REMINDER_DEADLINE_DAYS = envint("REMINDER_DEADLINE_DAYS", "7")
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "perfeval.login_attempts.attempted_username"
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from assessments.access import require_administrator
 from assessments.dashboard import charts as dashboard_charts
-from assessments.models import Assessment
+from assessments.models import Assessment, Reminder
 from assessments.summaries import percent, refresh_summaries, store_summaries, stored_summary
 from perfeval.paging import paginate, search_text
 from units.access import visible_units
@@ -23,7 +23,11 @@ from units.models import Region, Unit
 
 GRADE_ORDER = ("优", "良", "中", "较差", "差")
 ALL_YEARS = "all"
+# What the averages and the grade distribution count: final reports by default (a draft's score is not a result).
+COUNTED = {"final": "仅已定稿", "all": "全部状态（含草稿和审签中）"}
+COUNTED_DEFAULT = "final"
 DASHBOARD_PAGE = 50
+REMINDERS_SHOWN = 10
 
 
 def light(status: str | None, due, today) -> tuple[str, str]:
@@ -89,9 +93,9 @@ class DashboardRows(Sequence):
         return rows
 
 
-def _figures(lines, unstarted, *, year, deadlines, today):
-    """The traffic-light counts, the grade distribution and the averages (all units, then by 主管部门) of every line
-    and every unit not started."""
+def _figures(lines, unstarted, *, year, deadlines, today, counted=COUNTED_DEFAULT):
+    """The traffic-light counts of every line and every unit not started; the grade distribution and the averages
+    (all units, then by 主管部门) of the lines counted: the final ones, or with `counted` "all" every line."""
     regions = Region.objects.select_related("parent__parent").in_bulk(
         {line.region_id for line in lines} | {region_id for _, region_id in unstarted}
     )
@@ -101,6 +105,8 @@ def _figures(lines, unstarted, *, year, deadlines, today):
     lights = Counter()
     for (region_id, group_year, status), count in groups.items():
         lights[light(status, deadline_for(regions[region_id], group_year, deadlines), today)[0]] += count
+    if counted != "all":
+        lines = [line for line in lines if line.status == Assessment.Status.FINAL]
     grades = Counter(line.grade for line in lines if line.grade)
     grade_counts = OrderedDict((grade, grades.pop(grade)) for grade in GRADE_ORDER if grade in grades)
     grade_counts.update(sorted(grades.items()))
@@ -127,6 +133,8 @@ def dashboard(request):
     chosen = request.GET.get("year") or (str(years[0]) if years else ALL_YEARS)
     # Compared as text: str.isdigit() is true for "²", which int() refuses, as it refuses 5,000 digits.
     year = int(chosen) if chosen in {str(listed) for listed in years} else None
+    counted = request.GET.get("counted")
+    counted = counted if counted in COUNTED else COUNTED_DEFAULT
     query = search_text(request)
     if query:
         units = units.filter(Q(name__icontains=query) | Q(code__icontains=query))
@@ -146,7 +154,9 @@ def dashboard(request):
         )
     deadlines = all_deadlines()
     today = timezone.localdate()
-    lights, grade_counts, averages = _figures(lines, unstarted, year=year, deadlines=deadlines, today=today)
+    lights, grade_counts, averages = _figures(
+        lines, unstarted, year=year, deadlines=deadlines, today=today, counted=counted
+    )
     table = DashboardRows(
         [line.assessment_id for line in lines],
         [pk for pk, _ in unstarted],
@@ -164,8 +174,17 @@ def dashboard(request):
         "rows": page.object_list,
         "lights": {colour: lights.get(colour, 0) for colour in ("green", "amber", "red", "grey")},
         "average": averages[0][1],
+        "averaged": averages[0][2],
+        "counted": counted,
+        "counted_choices": COUNTED,
         "grade_chart": dashboard_charts.grade_distribution(grade_counts),
         "average_chart": dashboard_charts.average_scores(averages),
         "today": today,
+        # The reminders the job sent about these assessments lately: who was told, about what.
+        "reminders": list(
+            Reminder.objects.filter(assessment__in=assessments.order_by().values("pk"))
+            .select_related("assessment__unit")
+            .order_by("-created_at", "-pk")[:REMINDERS_SHOWN]
+        ),
     }
     return render(request, "assessments/dashboard/index.html", context)

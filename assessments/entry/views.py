@@ -15,7 +15,7 @@ from assessments.access import get_assessment_for_user
 from assessments.entry.conflicts import STALE_ON_TAB, changes_since, merge
 from assessments.explanations import explanations_save, hints_of, stored_explanations
 from assessments.layouts import layout_for
-from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, SpecialFund
+from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
 from assessments.selectors import AssessmentData, assessment_data, attach_suggestions
 from assessments.services import RowsOf, StaleSave, assessment_save_forms
@@ -312,7 +312,21 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
             or (name == "budget_adjustment_excluded_reason" and "budget_adjustment_excluded" in needed)
         )
         (shown if wanted else hidden).append(execution_form[name])
+    # Reviewers' comments shown under the row they are about, with the answer form once the assessment is back.
+    by_key: dict[str, list] = {}
+    for comment in ReviewComment.objects.filter(assessment=data.assessment, target="indicator"):
+        by_key.setdefault(comment.key, []).append(comment)
+    comments_by_prefix = {}
+    for item in table:
+        if item.form is not None:
+            key = item.form.indicator.code if item.form.indicator is not None else f"row-{item.form.instance.pk}"
+            if key in by_key:
+                comments_by_prefix[item.form.prefix] = by_key[key]
+    assessment = data.assessment
     return {
+        "comments_by_prefix": comments_by_prefix,
+        "row_comment_list": [c for comments in comments_by_prefix.values() for c in comments],
+        "may_answer": assessment.status == Assessment.Status.DRAFT and assessment.returned,
         "indicator_table": table,
         "execution_line": execution_line,
         "execution_row": execution_row,

@@ -8,9 +8,12 @@ from units.access import visible_units
 from units.models import Region, Unit
 
 ALL_YEARS = "all"
+FINAL_ONLY = "final"
+COUNTED_CHOICES = [(FINAL_ONLY, "仅已定稿"), ("all", "全部（未定稿的报告带“草稿”水印，并在汇总表中注明）")]
 REGION_REQUIRED = "请选择行政区划。"
 DEPARTMENT_REQUIRED = "请选择主管部门。"
 NOTHING_TO_EXPORT = "所选年度和范围内没有绩效自评。"
+NOTHING_FINAL = "所选年度和范围内没有已定稿的绩效自评；要导出未定稿的，请在“包含”中选择“全部”。"
 
 
 class ExportForm(forms.Form):
@@ -18,6 +21,7 @@ class ExportForm(forms.Form):
     scope = forms.ChoiceField(label="范围", choices=ExportJob.Scope.choices, initial=ExportJob.Scope.ALL)
     region = forms.ModelChoiceField(label="行政区划", queryset=Region.objects.none(), required=False)
     department = forms.ModelChoiceField(label="主管部门", queryset=Unit.objects.none(), required=False)
+    counted = forms.ChoiceField(label="包含", choices=COUNTED_CHOICES, initial=FINAL_ONLY, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,8 +53,16 @@ class ExportForm(forms.Form):
         if self.errors or "year" not in data:
             return data
         data["year"] = None if data["year"] == ALL_YEARS else int(data["year"])
+        # Unset (an older form, a script) means the default: only what is final.
+        data["final_only"] = data.get("counted") != "all"
         if not export_assessments(self.user, **self.export_arguments(data)).exists():
-            self.add_error("scope", NOTHING_TO_EXPORT)
+            nothing_final = (
+                data["final_only"]
+                and export_assessments(self.user, **{**self.export_arguments(data), "final_only": False}).exists()
+            )
+            self.add_error(
+                "counted" if nothing_final else "scope", NOTHING_FINAL if nothing_final else NOTHING_TO_EXPORT
+            )
         return data
 
     @staticmethod
@@ -60,4 +72,5 @@ class ExportForm(forms.Form):
             "scope": data["scope"],
             "region": data.get("region"),
             "department": data.get("department"),
+            "final_only": data.get("final_only", True),
         }

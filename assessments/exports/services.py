@@ -71,10 +71,12 @@ def scope_filter(*, scope: str, region=None, department=None) -> Q:
     return Q()
 
 
-def export_assessments(user, *, year: int | None, scope: str, region=None, department=None):
+def export_assessments(user, *, year: int | None, scope: str, region=None, department=None, final_only=False):
     queryset = Assessment.objects.filter(unit__in=visible_units(user)).filter(
         scope_filter(scope=scope, region=region, department=department)
     )
+    if final_only:
+        queryset = queryset.filter(status=Assessment.Status.FINAL)
     if year is not None:
         queryset = queryset.filter(year=year)
     return queryset.order_by("year", "unit__code", "pk")
@@ -88,12 +90,16 @@ def scope_label(*, scope: str, region=None, department=None) -> str:
     return "全部单位"
 
 
-def export_start(*, user, year: int | None, scope: str, region=None, department=None) -> ExportJob:
-    """Create the job and its items, then hand every item to the task backend."""
+def export_start(
+    *, user, year: int | None, scope: str, region=None, department=None, final_only: bool = False
+) -> ExportJob:
+    """Create the job and its items, then hand every item to the task backend. With `final_only` only final
+    assessments are exported; otherwise a report not final is rendered with its 草稿 watermark and the front matter
+    names it."""
     assessment_ids = list(
-        export_assessments(user, year=year, scope=scope, region=region, department=department).values_list(
-            "pk", flat=True
-        )
+        export_assessments(
+            user, year=year, scope=scope, region=region, department=department, final_only=final_only
+        ).values_list("pk", flat=True)
     )
     with transaction.atomic():
         job = ExportJob.objects.create(
@@ -102,6 +108,7 @@ def export_start(*, user, year: int | None, scope: str, region=None, department=
             region=region if scope == ExportJob.Scope.REGION else None,
             department=department if scope == ExportJob.Scope.DEPARTMENT else None,
             scope_label=scope_label(scope=scope, region=region, department=department),
+            final_only=final_only,
             requested_by=user,
             total=len(assessment_ids),
         )
@@ -121,7 +128,14 @@ def export_start(*, user, year: int | None, scope: str, region=None, department=
 
 def export_again(*, job: ExportJob, user) -> ExportJob:
     """The same year and scope once more (unchanged reports are reused from the cache)."""
-    return export_start(user=user, year=job.year, scope=job.scope, region=job.region, department=job.department)
+    return export_start(
+        user=user,
+        year=job.year,
+        scope=job.scope,
+        region=job.region,
+        department=job.department,
+        final_only=job.final_only,
+    )
 
 
 # --- one item ---------------------------------------------------------------------------------------------------
@@ -351,13 +365,20 @@ def assemble(job: ExportJob) -> dict:
 
     xlsx = directory / f"{job.year_label}绩效自评汇总表.xlsx"
     write_atomically(xlsx, summary_workbook(job, items))
-    front = front_matter_pdf(job, items)
+    page_counts = {item.pk: _page_count(item) for item in rendered}
+    front = front_matter_pdf(job, items, page_counts=page_counts)
     collect_between_jobs()
     combined = directory / f"{base}.pdf"
     write_atomically(combined, combine_pdfs(front, rendered))
     archive = directory / f"{base}.zip"
     write_atomically(archive, zip_bytes(rendered, combined=combined, xlsx=xlsx))
     return {"zip_file": _relative(archive), "combined_pdf": _relative(combined), "xlsx_file": _relative(xlsx)}
+
+
+def _page_count(item: ExportItem) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(Path(settings.MEDIA_ROOT) / item.pdf_path).pages)
 
 
 def summary_rows(items: list[ExportItem]) -> list[dict]:
@@ -373,34 +394,77 @@ def summary_rows(items: list[ExportItem]) -> list[dict]:
                 "status": summary.get("status_label", ""),
                 "total": summary.get("total") or "—",
                 "grade": summary.get("grade") or "—",
+                "rescored_total": summary.get("rescored_total") or "",
+                "rescored_grade": summary.get("rescored_grade") or "",
                 "rate": percent(summary.get("execution_rate")),
                 "failed": item.status == ExportItem.Status.FAILED,
+                "draft": summary.get("status", Assessment.Status.FINAL) != Assessment.Status.FINAL,
                 "error": item.error,
             }
         )
     return rows
 
 
-def front_matter_pdf(job: ExportJob, items: list[ExportItem]) -> bytes:
-    """The cover and the summary table of all units, with the reports' fonts and CSS."""
+def _front_html(job: ExportJob, items: list[ExportItem], rows: list[dict], *, front_pages: int) -> str:
+    return render_to_string(
+        "assessments/exports/combined_front.html",
+        {
+            "job": job,
+            "title": export_title(job),
+            "rows": rows,
+            "drafts": [row for row in rows if row["draft"] and not row["failed"]],
+            "rendered": sum(1 for i in items if i.status != ExportItem.Status.FAILED),
+            "failed": sum(1 for i in items if i.status == ExportItem.Status.FAILED),
+            "date": timezone.localdate(),
+            "front_pages": front_pages,
+        },
+    )
+
+
+def front_matter_pdf(job: ExportJob, items: list[ExportItem], *, page_counts: dict[int, int] | None = None) -> bytes:
+    """The cover, the 目录 (each report's first page in the book) and the summary table of all units, with the
+    reports' fonts and CSS. The 目录's page numbers depend on the front matter's own length: it is rendered until
+    that length no longer changes (twice, unless a number's width moves a line to another page)."""
     from weasyprint import CSS, HTML
 
     for item in items:
         if not item.summary:  # a failed item: name it from the database
             item.assessment = Assessment.objects.select_related("unit").get(pk=item.assessment_id)
-    html = render_to_string(
-        "assessments/exports/combined_front.html",
-        {
-            "job": job,
-            "title": export_title(job),
-            "rows": summary_rows(items),
-            "rendered": sum(1 for i in items if i.status != ExportItem.Status.FAILED),
-            "failed": sum(1 for i in items if i.status == ExportItem.Status.FAILED),
-            "date": timezone.localdate(),
-        },
-    )
+    rows = summary_rows(items)
     stylesheets = [CSS(filename=finders.find(REPORT_CSS)), CSS(filename=finders.find(EXPORT_CSS))]
-    document = HTML(string=html, base_url=settings.BASE_DIR.as_uri() + "/").render(stylesheets=stylesheets)
+    front_pages, pdf = 0, b""
+    for _ in range(4):
+        start = front_pages + 1
+        for row, item in zip(rows, items, strict=True):
+            pages = (page_counts or {}).get(item.pk)
+            row["page"] = start if pages else None
+            start += pages or 0
+        html = _front_html(job, items, rows, front_pages=front_pages)
+        document = HTML(string=html, base_url=settings.BASE_DIR.as_uri() + "/").render(stylesheets=stylesheets)
+        counted = len(document.pages)
+        pdf = document.write_pdf()
+        del document
+        if counted == front_pages:
+            break
+        front_pages = counted
+    return pdf
+
+
+def running_numbers(pages: int) -> bytes:
+    """A PDF of `pages` empty A4 pages carrying only the book's running page number in the top margin (none on the
+    cover), to be laid over the combined PDF: each report keeps its own 第n页/共m页 at the foot."""
+    from weasyprint import CSS, HTML
+
+    css = CSS(
+        string=(
+            "@page { size: A4; margin: 20mm 17mm; @top-right { content: '汇编第 ' counter(page) ' 页 / 共 ' "
+            "counter(pages) ' 页'; font-family: 'Noto Serif CJK SC', serif; font-size: 8.5pt; color: #333; } }"
+            "@page :first { @top-right { content: none; } }"
+            "div { break-after: page; } div:last-child { break-after: auto; }"
+        )
+    )
+    html = "<!doctype html><html><body>" + "<div></div>" * pages + "</body></html>"
+    document = HTML(string=html).render(stylesheets=[css])
     pdf = document.write_pdf()
     del document
     return pdf
@@ -412,13 +476,17 @@ def bookmark_title(item: ExportItem) -> str:
 
 
 def combine_pdfs(front: bytes, items: list[ExportItem]) -> bytes:
-    """The front matter, then each unit's PDF with one top-level bookmark per unit (its own headings below it)."""
-    from pypdf import PdfWriter
+    """The front matter, then each unit's PDF with one top-level bookmark per unit (its own headings below it), every
+    page numbered across the book."""
+    from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     writer.append(io.BytesIO(front), outline_item="封面及汇总表", import_outline=False)
     for item in items:
         writer.append(str(Path(settings.MEDIA_ROOT) / item.pdf_path), outline_item=bookmark_title(item))
+    stamps = PdfReader(io.BytesIO(running_numbers(len(writer.pages))))
+    for page, stamp in zip(writer.pages, stamps.pages, strict=True):
+        page.merge_page(stamp)
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()
     writer.write(out)
@@ -491,6 +559,8 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
         "指标体系",
         "总分",
         "等次",
+        "复核后总分",
+        "复核后等次",
         RATE_HEAD,
         "导出结果",
     ]
@@ -513,13 +583,23 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
                 framework.get("name", ""),
                 _number(s.get("total")),
                 s.get("grade") or "",
+                _number(s.get("rescored_total")),
+                s.get("rescored_grade") or "",
                 _number(s.get("execution_rate")),
                 f"失败：{item.error}" if item.status == ExportItem.Status.FAILED else "已生成",
             ],
         )
         if framework and s.get("columns"):
             by_framework.setdefault((framework["code"], framework["version"], framework["name"]), []).append(item)
-    _format(overview, heads, total_column=9, rate_column=11, bold=bold, get_column_letter=get_column_letter)
+    _format(
+        overview,
+        heads,
+        total_column=9,
+        rate_column=13,
+        bold=bold,
+        get_column_letter=get_column_letter,
+        score_columns=[11],
+    )
 
     for (code, version, name), group in by_framework.items():
         sheet = workbook.create_sheet(_sheet_name(name, used))
@@ -527,7 +607,19 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
         for item in group:
             for column in item.summary["columns"]:
                 columns.setdefault(column["code"], column["name"])
-        heads = ["序号", "单位", "主管部门", "年度", "状态", *columns.values(), "总分", "等次", RATE_HEAD]
+        heads = [
+            "序号",
+            "单位",
+            "主管部门",
+            "年度",
+            "状态",
+            *columns.values(),
+            "总分",
+            "等次",
+            "复核后总分",
+            "复核后等次",
+        ]
+        heads.append(RATE_HEAD)
         append_row(sheet, [f"{name}（{code} 第 {version} 版）"])
         append_row(sheet, heads)
         for number, item in enumerate(group, start=1):
@@ -544,6 +636,8 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
                     *(_number(points.get(code_)) for code_ in columns),
                     _number(s.get("total")),
                     s.get("grade") or "",
+                    _number(s.get("rescored_total")),
+                    s.get("rescored_grade") or "",
                     _number(s.get("execution_rate")),
                 ],
             )
@@ -552,10 +646,10 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
             sheet,
             heads,
             total_column=first_score + len(columns),
-            rate_column=first_score + len(columns) + 2,
+            rate_column=first_score + len(columns) + 4,
             bold=bold,
             get_column_letter=get_column_letter,
-            score_columns=range(first_score, first_score + len(columns)),
+            score_columns=[*range(first_score, first_score + len(columns)), first_score + len(columns) + 2],
         )
         for cell in sheet[2]:
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")

@@ -27,9 +27,12 @@ from assessments.models.assessment import (
     guard_not_final,
     money,
 )
+from assessments.models.comments import ReviewComment
+from assessments.models.disclosure import PublishedReport
 from assessments.models.explanations import FindingExplanation
 from assessments.models.exports import ExportItem, ExportJob
 from assessments.models.frameworks import FrameworkAssignment
+from assessments.models.reminders import Reminder
 from assessments.models.steps import STEPS, Step
 from assessments.models.summaries import AssessmentSummary
 from assessments.models.whatif import WhatIfRun
@@ -53,7 +56,10 @@ __all__ = [
     "NarrativeSection",
     "Notification",
     "Project",
+    "PublishedReport",
     "ReScore",
+    "Reminder",
+    "ReviewComment",
     "SignOff",
     "Snapshot",
     "SnapshotTampered",

@@ -31,6 +31,9 @@ class ExportJob(models.Model):
         Unit, verbose_name="主管部门", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     scope_label = models.CharField("范围说明", max_length=200)
+    final_only = models.BooleanField(
+        "仅已定稿", default=False, help_text="只导出已定稿的自评；否则未定稿的也导出，其报告带“草稿”水印。"
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.CASCADE, related_name="export_jobs"
     )

@@ -16,6 +16,8 @@ class AssessmentSummary(models.Model):
     key = models.CharField("计算依据", max_length=255)
     total = models.CharField("总分", max_length=20, blank=True)
     grade = models.CharField("等次", max_length=20, blank=True)
+    rescored_total = models.CharField("复核后总分", max_length=20, blank=True)
+    rescored_grade = models.CharField("复核后等次", max_length=20, blank=True)
     execution_rate = models.CharField("预算执行率", max_length=20, blank=True)
     error = models.TextField("无法评分的原因", blank=True)
     # As frozen in the final snapshot (blank for an assessment that is not final: the live unit is shown).

@@ -13,7 +13,7 @@ from assessments.models import Assessment
 from units.models import Staffing
 
 # Raise when the report templates or their CSS change: every cached PDF is then rendered again.
-REPORT_TEMPLATE_VERSION = "2026-11-22.1"
+REPORT_TEMPLATE_VERSION = "2026-12-07.1"
 
 
 def fingerprint(assessment: Assessment, snapshot=None) -> str:

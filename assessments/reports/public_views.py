@@ -1,39 +1,26 @@
 """信息公开: the finalised reports by year and unit, for anyone (no login). Only an assessment that is final and has
 its frozen snapshot is reachable here — a draft's or an in-review assessment's URL is a 404 — and contact phone
-numbers are masked on the page. The PDF is the final report as frozen (identical to the submitted version), kept in
-the export cache under the snapshot's fingerprint so that anonymous requests do not render it again and again."""
+numbers are masked, on the page and in the PDF. The PDF is the public variant of the final report: rendered once from
+the frozen snapshot (so the data hash in its footer is the snapshot's) with the phone masked, then kept as published
+(assessments.reports.disclosure.publish), its file's SHA-256 shown on the page and checkable on the verification
+page. Dates are China's (Asia/Shanghai)."""
 
-import re
+__all__ = ["mask_phone", "public_list", "public_pdf", "public_verify"]
+
+import hashlib
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.models import Assessment, Snapshot
-from assessments.reports.cache import cache_path, fingerprint, write_atomically
+from assessments.reports.disclosure import china_date, mask_phone, normalised_hash, publish, verify
 from assessments.reports.render import render_report_pdf, report_filename
 from assessments.summaries import refresh_summaries, stored_summary
 from perfeval.paging import paginate
-
-_LOCAL_NUMBER = re.compile(r"(.*[-\s)）])(\d+)")
-
-
-def mask_phone(phone: str) -> str:
-    """0755-83301534 → 0755-****1534, 15869733298 → 158****3298: the area code and the last four digits stay."""
-    phone = (phone or "").strip()
-    if not phone:
-        return ""
-    match = _LOCAL_NUMBER.fullmatch(phone)
-    if match and len(match.group(2)) > 4:
-        return f"{match.group(1)}****{match.group(2)[-4:]}"
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) >= 7:
-        return f"{digits[:3]}****{digits[-4:]}"
-    return "****"
-
 
 PUBLIC_PAGE = 50
 
@@ -61,10 +48,18 @@ def public_list(request):
     pks = list(page.object_list)
     refresh_summaries(Assessment.objects.filter(pk__in=pks))
     loaded = Assessment.objects.select_related("unit__region__parent__parent", "unit__parent", "summary").in_bulk(pks)
+    latest: dict[int, Snapshot] = {}
+    for snapshot in Snapshot.objects.filter(assessment_id__in=pks).select_related("published").order_by("created_at"):
+        latest[snapshot.assessment_id] = snapshot
     groups: dict[int, list[dict]] = {}
     for assessment in (loaded[pk] for pk in pks if pk in loaded):
         summary = stored_summary(assessment)
         summary["phone"] = mask_phone(summary.pop("contact_phone", ""))
+        summary["finalised_on"] = china_date(summary["finalised_at"])
+        snapshot = latest.get(assessment.pk)
+        summary["data_sha256"] = snapshot.sha256 if snapshot else ""
+        record = getattr(snapshot, "published", None) if snapshot else None
+        summary["file_sha256"] = record.file_sha256 if record else ""
         groups.setdefault(assessment.year, []).append(summary)
     return render(
         request,
@@ -83,12 +78,42 @@ def public_pdf(request, assessment_id: int):
     snapshot = Snapshot.objects.latest_for(assessment)
     if snapshot is None:
         raise Http404
-    path = cache_path(fingerprint(assessment, snapshot))
-    if path.exists():
-        pdf = path.read_bytes()
-    else:
-        pdf = render_report_pdf(assessment)
-        write_atomically(path, pdf)
+    pdf, _ = publish(assessment, snapshot, render=lambda a: render_report_pdf(a, public=True))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, report_filename(assessment))
     return response
+
+
+VERIFY_MAX_BYTES = 100 * 1024 * 1024
+NOT_A_HASH = "请粘贴 64 位十六进制的 SHA-256，或选择要核验的 PDF 文件。"
+TOO_LARGE = "文件超过 100 MB，不是本站公开的报告。"
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def public_verify(request):
+    """核验: anyone pastes a hash, or uploads a downloaded PDF (hashed here, not kept), and learns whether it is a
+    published report's file, or a final report's data hash, and of which unit and year."""
+    result, error, digest = None, "", ""
+    if request.method == "POST" or request.GET.get("hash"):
+        upload = request.FILES.get("file") if request.method == "POST" else None
+        if upload is not None:
+            if upload.size > VERIFY_MAX_BYTES:
+                error = TOO_LARGE
+            else:
+                hasher = hashlib.sha256()
+                for chunk in upload.chunks():
+                    hasher.update(chunk)
+                digest = hasher.hexdigest()
+        else:
+            digest = normalised_hash(request.POST.get("hash") or request.GET.get("hash", ""))
+            error = "" if digest else NOT_A_HASH
+        if digest and not error:
+            kind, record, snapshot = verify(digest=digest)
+            result = {"kind": kind, "record": record, "snapshot": snapshot, "uploaded": upload is not None}
+    return render(
+        request,
+        "assessments/reports/public_verify.html",
+        {"result": result, "error": error, "digest": digest},
+        status=400 if error else 200,
+    )

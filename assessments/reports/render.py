@@ -34,6 +34,8 @@ from assessments.models import (
 )
 from assessments.narrative import agreeing, figures, narrative_findings
 from assessments.reports import charts
+from assessments.reports.disclosure import mask_phone
+from assessments.rescores import assessment_rescore_entries, rescored
 from assessments.scores import entry_key, metadata_text, project_facts, project_framework_version, score_project
 from assessments.selectors import assessment_data, unsaved_instance
 from assessments.workflow.services import steps_for
@@ -71,6 +73,7 @@ class Source:
     signoffs: list[dict]  # {"step", "role", "signer", "opinion", "signed_at": datetime}
     snapshot: Snapshot | None = None
     explanations: dict[str, str] = field(default_factory=dict)  # 提示及说明 by finding key
+    rescores: list[dict] | None = None  # assessments.rescores.rescore_entries
 
 
 def _unit_document(unit) -> dict:
@@ -115,6 +118,7 @@ def _live_source(assessment: Assessment) -> Source:
         members=list(EvaluationMember.objects.filter(assessment=assessment).values("name", "title", "organisation")),
         signoffs=signoffs,
         explanations=stored_explanations(assessment),
+        rescores=assessment_rescore_entries(assessment),
     )
 
 
@@ -152,6 +156,7 @@ def _snapshot_source(snapshot: Snapshot) -> Source:
         signoffs=signoffs,
         snapshot=snapshot,
         explanations=document.get("explanations", {}),
+        rescores=snapshot.data.get("rescores", []),
     )
 
 
@@ -371,8 +376,13 @@ def report_layout(assessment: Assessment, key: str | None = None) -> Layout:
     return layout_for(assessment.unit)
 
 
-def report_context(assessment: Assessment, *, layout: str | None = None) -> dict:
-    """Everything the report templates need, computed once; a fixed number of queries whatever the data."""
+def report_context(
+    assessment: Assessment, *, layout: str | None = None, official: bool = False, public: bool = False
+) -> dict:
+    """Everything the report templates need, computed once; a fixed number of queries whatever the data. `official`
+    prints the 官方表样: the 附件 tables with the official columns only and no explanation lines (the default, the
+    explained version, shows how each score was computed). `public` is the variant published on the 信息公开 page:
+    the contact phone masked as the public list masks it; the data (and so the snapshot's hash) are the same."""
     chosen = report_layout(assessment, layout)
     source = report_source(assessment)
     final = source.snapshot is not None
@@ -404,6 +414,7 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
         "layouts": [(key, item.label) for key, item in LAYOUTS.items()],
         "unit": {
             **unit,
+            **({"contact_phone": mask_phone(unit.get("contact_phone", ""))} if public else {}),
             "function_lines": _paragraphs(unit.get("functions", "")),
             "department_lines": _paragraphs(unit.get("internal_structure", "")),
         },
@@ -493,6 +504,9 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
         "chart_weights": charts.points_against_weights(score, year=year),
         "chart_years": charts.year_against_year(score, prior_score, year=year, prior_year=year - 1),
         "has_prior": prior is not None,
+        "official": official,
+        "public": public,
+        "rescore": rescored(score, source.rescores or [], framework_version=assessment.framework_version),
     }
     return context
 
@@ -501,9 +515,9 @@ def report_context(assessment: Assessment, *, layout: str | None = None) -> dict
 
 
 def render_report_html(
-    assessment: Assessment, *, for_pdf: bool = False, layout: str | None = None, context=None
+    assessment: Assessment, *, for_pdf: bool = False, layout: str | None = None, official: bool = False, context=None
 ) -> str:
-    context = dict(context or report_context(assessment, layout=layout))
+    context = dict(context or report_context(assessment, layout=layout, official=official))
     context["for_pdf"] = for_pdf
     return render_to_string("reports/report.html", context)
 
@@ -556,12 +570,19 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render_report_pdf(assessment: Assessment, *, layout: str | None = None, log: list | None = None) -> bytes:
+def render_report_pdf(
+    assessment: Assessment,
+    *,
+    layout: str | None = None,
+    official: bool = False,
+    public: bool = False,
+    log: list | None = None,
+) -> bytes:
     """The report as A4 PDF bytes. WeasyPrint's warnings are collected (into `log` when given) and a missing CJK
     glyph is logged as an error: the PDF would show empty boxes."""
     from weasyprint import CSS, HTML
 
-    context = report_context(assessment, layout=layout)
+    context = report_context(assessment, layout=layout, official=official, public=public)
     html = render_report_html(assessment, for_pdf=True, context=context)
     stylesheets = [CSS(filename=finders.find(REPORT_CSS))]
     extra = _page_css(context)

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,12 +14,51 @@ from django.views.decorators.http import require_POST
 from assessments.workflow.services import delegation_create
 from units.models import REVIEW_ROLES, Delegation, Membership
 
+DELEGATE_RESULTS = 20
+
+
+def colleagues(user):
+    """Who may be picked as a delegate: the active people with a role in a unit where the user reviews, or in a unit
+    above it (a 主管部门's colleague), themselves included so that choosing oneself is explained, not hidden."""
+    units = set()
+    for membership in Membership.objects.filter(user=user, role__in=REVIEW_ROLES).select_related("unit__parent"):
+        units.add(membership.unit_id)
+        units.update(unit.pk for unit in membership.unit.ancestors())
+    return get_user_model().objects.filter(is_active=True, memberships__unit_id__in=units).distinct()
+
+
+def describe(person) -> str:
+    """张三（甲单位 · 评价组组长；乙单位 · 单位负责人）: a name and where the person works, to tell namesakes apart."""
+    places = "；".join(
+        f"{m.unit.name} · {m.get_role_display()}" for m in person.memberships.select_related("unit").order_by("pk")[:3]
+    )
+    return f"{person.get_full_name() or person.username}（{places}）" if places else person.get_full_name()
+
+
+def search_colleagues(user, text: str):
+    """Colleagues whose name, user name or unit contains the text; a page of them."""
+    text = (text or "").strip()[:50]
+    if not text:
+        return []
+    found = colleagues(user).filter(
+        Q(first_name__icontains=text)
+        | Q(last_name__icontains=text)
+        | Q(username__icontains=text)
+        | Q(memberships__unit__name__icontains=text)
+    )
+    return list(found.distinct().order_by("first_name", "username")[:DELEGATE_RESULTS])
+
 
 class DelegationForm(forms.Form):
     membership = forms.ModelChoiceField(
         label="委托的审签身份", queryset=Membership.objects.none(), empty_label="—请选择—"
     )
-    delegate = forms.CharField(label="受托人用户名", max_length=150)
+    delegate = forms.ModelChoiceField(
+        label="受托人",
+        queryset=get_user_model().objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={"required": "请先按姓名或单位查找，再选择受托人。", "invalid_choice": "没有这个用户。"},
+    )
     starts = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
     ends = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -29,12 +69,11 @@ class DelegationForm(forms.Form):
             "unit"
         )
         self.fields["membership"].label_from_instance = lambda m: f"{m.unit.name} · {m.get_role_display()}"
+        self.fields["delegate"].queryset = colleagues(user)
+        self.fields["delegate"].label_from_instance = describe
 
     def clean_delegate(self):
-        username = self.cleaned_data["delegate"].strip()
-        delegate = get_user_model().objects.filter(username=username, is_active=True).first()
-        if delegate is None:
-            raise ValidationError("没有这个用户。")
+        delegate = self.cleaned_data["delegate"]
         if delegate == self.user:
             raise ValidationError("不能委托给自己。")
         return delegate
@@ -65,8 +104,16 @@ def delegations(request):
             messages.success(request, "已设置委托。")
             return redirect("delegations")
     today = timezone.localdate()
+    who = request.GET.get("who") or request.POST.get("who", "")
+    chosen = form["delegate"].value() if request.method == "POST" else None
+    found = search_colleagues(request.user, who)
+    if chosen and str(chosen).isdigit() and all(str(p.pk) != str(chosen) for p in found):
+        found = list(form.fields["delegate"].queryset.filter(pk=chosen)) + found
     context = {
         "form": form,
+        "who": who,
+        "found": [(person, describe(person)) for person in found],
+        "chosen": str(chosen or ""),
         "given": Delegation.objects.filter(delegator=request.user).select_related("delegate", "unit"),
         "received": Delegation.objects.filter(delegate=request.user, ends__gte=today).select_related(
             "delegator", "unit"

@@ -1,8 +1,9 @@
 """What the 审签 tab shows of the workflow: the steps with their signatures, what the user may do now, the changes
 since the last return, re-scores and the final snapshot."""
 
+from assessments.audit import EMPTY
 from assessments.explanations import hints_of, stored_explanations
-from assessments.models import Assessment, AuditEvent, ReScore, SignOff, Snapshot
+from assessments.models import Assessment, AuditEvent, ReScore, ReviewComment, SignOff, Snapshot
 from assessments.narrative import with_narrative_findings
 from assessments.snapshots import assessment_document, document_diff
 from assessments.workflow import services as workflow
@@ -20,9 +21,17 @@ def review_context(request, data, scored) -> dict:
     earlier = steps[: codes.index(current.code)] if current is not None and current.code in codes else []
     later = steps[codes.index(current.code) + 1 :] if current is not None and current.code in codes else []
     last_return = AuditEvent.objects.filter(assessment=assessment, action="return").order_by("-created_at").first()
+    comments = list(ReviewComment.objects.filter(assessment=assessment))
     diff = None
     if last_return is not None and last_return.snapshot and assessment.status != Assessment.Status.FINAL:
-        diff = document_diff(last_return.snapshot, assessment_document(data, include_score=False))
+        names = {line.code: line.name for line in scored.sheet.lines} if scored else {}
+        diff = document_diff(last_return.snapshot, assessment_document(data, include_score=False), names=names)
+        # The comments made before the return and the preparer's answers read as part of what changed.
+        diff += [
+            {"where": f"批注「{c.label}」（{c.author_name}：{c.text}）", "old": EMPTY, "new": c.answer or "（未答复）"}
+            for c in comments
+            if c.created_at <= last_return.created_at
+        ]
     return {
         "steps": [
             {"step": step, "signoffs": [s for s in signoffs if s.step == step.code], "current": step == current}
@@ -40,9 +49,19 @@ def review_context(request, data, scored) -> dict:
         "rescore_lines": [line for line in scored.sheet.lines if line.is_leaf and line.weight] if scored else [],
         "snapshot": Snapshot.objects.latest_for(assessment),
         "may_reopen": allowed.reopen,
+        "comments": comments,
+        "comment_targets": _comment_targets(scored) if allowed.act and scored else [],
+        "may_answer": assessment.status == Assessment.Status.DRAFT and assessment.returned,
         "can_submit": allowed.submit,
         "may_withdraw": allowed.withdraw,
         "blocking": scored.errors if scored else [],
         # What the reviewers read beside the scores: each warning with the unit's explanation.
         "hints": hints_of(with_narrative_findings(data, scored), stored_explanations(assessment)) if scored else [],
     }
+
+
+def _comment_targets(scored) -> list[tuple[str, str]]:
+    """(value, label) of the comment form's choices: every indicator line of the sheet, then every finding."""
+    lines = [(f"indicator:{line.code}", f"{'　' * (line.level - 1)}{line.name}") for line in scored.sheet.lines]
+    findings = [(f"finding:{f.code}", f"检查：{f.message[:60]}") for f in scored.findings]
+    return lines + findings

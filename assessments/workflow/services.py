@@ -14,18 +14,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from assessments.audit import audit_record, user_name
+from assessments.audit import audit_record, change, shown, user_name
 from assessments.models import (
     STEPS,
     Assessment,
     AuditEvent,
     Notification,
     ReScore,
+    ReviewComment,
     SignOff,
     Snapshot,
     Step,
     document_sha256,
 )
+from assessments.rescores import assessment_rescore_entries
 from assessments.selectors import assessment_data
 from assessments.snapshots import assessment_document
 from assessments.workflow.checklist import submit_checklist
@@ -51,6 +53,20 @@ WITHDRAW_NOT_IN_REVIEW = "只有审签中的自评可以撤回，这份自评当
 WITHDRAW_ACTED = "{step}已办理，不能再撤回；如需修改，请由当前审签人退回。"
 WITHDRAW_NOT_WRITER = "只有本单位的填表人可以撤回。"
 NUL_CHARACTER = "{what}含有不可见的控制字符（NUL），无法保存：常见于从 PDF 或其他系统复制的文字，请删除后重新输入。"
+
+
+# What the holder of a step does, for messages that read "等待您（评价组组长）签署".
+STEP_ACTIONS = {"group_leader": "签署", "unit_head": "审签", "supervisor": "审核", "finance": "审核"}
+
+
+def waiting_text(step: Step) -> str:
+    """等待您（单位负责人）审签: the addressee's role in brackets, then what they are asked to do."""
+    return f"等待您（{Role(step.role).label}）{STEP_ACTIONS.get(step.code, '办理')}"
+
+
+def done_text(step: Step, signer: str) -> str:
+    """已由张三（评价组组长）签署."""
+    return f"已由{signer}（{Role(step.role).label}）{STEP_ACTIONS.get(step.code, '办理')}"
 
 
 def steps_for(unit: Unit) -> list[Step]:
@@ -183,7 +199,7 @@ def assessment_submit(*, assessment: Assessment, user, confirmed: str | None = N
     was_returned = assessment.returned
     _save_state(assessment, status=Assessment.Status.IN_REVIEW, current_step=first.code, returned=False)
     audit_record(assessment=assessment, user=user, action="submit", label="重新提交" if was_returned else "提交")
-    _notify_step(assessment, first, f"{assessment} 已提交，等待您{first.label}。")
+    _notify_step(assessment, first, f"{assessment} 已提交，{waiting_text(first)}。")
     return assessment
 
 
@@ -235,7 +251,7 @@ def assessment_sign(*, assessment: Assessment, user, opinion: str) -> Assessment
         _notify_unit(assessment, f"{assessment} 已定稿（{signer}签署）。")
     else:
         _save_state(assessment, current_step=following.code)
-        _notify_step(assessment, following, f"{assessment} 已由{signer}{step.label}，等待您{following.label}。")
+        _notify_step(assessment, following, f"{assessment} {done_text(step, signer)}，{waiting_text(following)}。")
     return assessment
 
 
@@ -264,7 +280,9 @@ def assessment_return(*, assessment: Assessment, user, reason: str, to_step: str
     if to_step:
         _save_state(assessment, current_step=to_step)
         _notify_step(
-            assessment, STEPS[to_step], f"{assessment} 被退回，请重新{STEPS[to_step].label}。原因：{reason.strip()}"
+            assessment,
+            STEPS[to_step],
+            f"{assessment} 被退回，{waiting_text(STEPS[to_step])}。原因：{reason.strip()}",
         )
     else:
         _save_state(assessment, status=Assessment.Status.DRAFT, current_step="", returned=True)
@@ -286,6 +304,8 @@ def _finalise(assessment: Assessment, user) -> Snapshot:
             }
             for s in SignOff.objects.filter(assessment=assessment, voided_at=None).order_by("signed_at", "pk")
         ],
+        # 抽查复核 is part of the record: the report, the 汇总表 and the dashboard read it from here once final.
+        "rescores": assessment_rescore_entries(assessment),
     }
     snapshot = Snapshot.objects.create(
         assessment=assessment, data=document, sha256=document_sha256(document), created_by=user
@@ -339,6 +359,8 @@ def assessment_rescore(*, assessment: Assessment, user, indicator_key: str, scor
         reason=reason.strip(),
         reviewer=user,
     )
+    # A new version of the record: the stored summary (复核后总分) is computed again.
+    _save_state(assessment)
     audit_record(
         assessment=assessment,
         user=user,
@@ -407,6 +429,104 @@ def delegation_create(*, delegator, delegate, unit: Unit, role: str, starts, end
         raise ValidationError(refusal)
     delegation.save()
     return delegation
+
+
+# --- comments on single indicators or findings (批注) --------------------------------------------------------------
+
+COMMENT_NOT_REVIEWING = "只有正在办理当前审签步骤的审签人可以添加批注。"
+COMMENT_UNKNOWN = "没有这个指标或检查结果。"
+COMMENT_REQUIRED = "请填写批注。"
+ANSWER_REQUIRED = "请填写答复。"
+ANSWER_NOT_PREPARER = "只有本单位的填表人可以答复批注。"
+ANSWER_NOT_RETURNED = "自评退回修改后才能答复批注。"
+
+
+def comment_targets(assessment: Assessment) -> dict[tuple[str, str], str]:
+    """(target, key) → label of everything a reviewer may comment on: the score sheet's indicator lines and the
+    consistency findings."""
+    scored = assessment_data(assessment).scored()
+    targets = {("indicator", line.code): line.name for line in scored.sheet.lines}
+    targets |= {("finding", finding.code): Truncator(finding.message).chars(300) for finding in scored.findings}
+    return targets
+
+
+@transaction.atomic
+def comment_add(*, assessment: Assessment, user, target: str, key: str, text: str) -> ReviewComment:
+    """A reviewer at the current step attaches a comment to one indicator or finding while reading."""
+    assessment = _locked(assessment)
+    if not allowed_actions(user, assessment).act:
+        raise PermissionDenied(COMMENT_NOT_REVIEWING)
+    _require_text(text, COMMENT_REQUIRED, "批注")
+    label = comment_targets(assessment).get((target, key))
+    if label is None:
+        raise ValidationError(COMMENT_UNKNOWN)
+    comment = ReviewComment.objects.create(
+        assessment=assessment,
+        target=target,
+        key=key,
+        label=label,
+        text=text.strip(),
+        step=assessment.current_step,
+        author=user,
+        author_name=user_name(user),
+    )
+    audit_record(assessment=assessment, user=user, action="comment", label=f"批注：{label}", detail=text.strip())
+    return comment
+
+
+@transaction.atomic
+def comment_answer(*, comment: ReviewComment, user, text: str) -> ReviewComment:
+    """The preparer answers a comment after the return (an answer may be rewritten until the resubmission)."""
+    assessment = _locked(comment.assessment)
+    if not can_write(user, assessment.unit):
+        raise PermissionDenied(ANSWER_NOT_PREPARER)
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(ANSWER_NOT_RETURNED)
+    _require_text(text, ANSWER_REQUIRED, "答复")
+    previous = comment.answer
+    ReviewComment.objects.filter(pk=comment.pk).update(
+        answer=text.strip(), answered_by=user, answered_at=timezone.now()
+    )
+    comment.refresh_from_db()
+    audit_record(
+        assessment=assessment,
+        user=user,
+        action="answer",
+        label=f"答复批注：{comment.label}",
+        detail=text.strip(),
+        changes=[change(f"批注「{comment.label}」·答复", shown(previous), shown(comment.answer))],
+    )
+    return comment
+
+
+# --- batch signing -------------------------------------------------------------------------------------------------
+
+BATCH_STEPS = ("supervisor", "finance")
+BATCH_STEP_ONLY = "批量签署只适用于“主管部门审核”和“财政归口业务科室审核”，这份自评当前为“{status}”，请逐份办理。"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    signed: list  # assessments signed
+    refused: list  # (assessment, reason)
+
+
+def assessment_sign_many(*, assessments, user, opinion: str) -> BatchResult:
+    """One opinion for several assessments waiting for a 主管部门 or finance reviewer: each is signed on its own (its
+    own transaction, sign-off and audit event, exactly as assessment_sign), and each refusal is reported beside the
+    assessment it concerns without stopping the others."""
+    _require_text(opinion, OPINION_REQUIRED, "意见")
+    signed, refused = [], []
+    for assessment in assessments:
+        if assessment.status != Assessment.Status.IN_REVIEW or assessment.current_step not in BATCH_STEPS:
+            refused.append((assessment, BATCH_STEP_ONLY.format(status=assessment.status_label)))
+            continue
+        try:
+            signed.append(assessment_sign(assessment=assessment, user=user, opinion=opinion))
+        except (ValidationError, PermissionDenied) as error:
+            message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            refused.append((assessment, message))
+    return BatchResult(signed, refused)
 
 
 # Each transition and the delegation run in one transaction. Wrapped here instead of with the decorator because the

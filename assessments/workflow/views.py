@@ -2,18 +2,20 @@
 Each action is one view calling one service; refusals come back as a Chinese message on the 审签 tab."""
 
 import csv
+import datetime
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.access import get_assessment_for_user
-from assessments.models import Assessment, AuditEvent, Notification, SignOff
+from assessments.models import Assessment, AuditEvent, Notification, Reminder, ReviewComment, SignOff
 from assessments.selectors import assessment_data
 from assessments.tabs import tab_context
 from assessments.workflow import services as workflow
@@ -88,6 +90,40 @@ def sign_view(request, assessment_id: int):
         lambda: workflow.assessment_sign(assessment=assessment, user=request.user, opinion=opinion),
         "已签署。",
     )
+
+
+@require_POST
+def comment_view(request, assessment_id: int):
+    """A reviewer's comment on one indicator or finding: the select's value is "indicator:<code>" or
+    "finding:<code>"."""
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    target, _, key = request.POST.get("target", "").partition(":")
+    text = request.POST.get("text", "")
+    return _done(
+        request,
+        assessment,
+        lambda: workflow.comment_add(assessment=assessment, user=request.user, target=target, key=key, text=text),
+        "已添加批注。",
+    )
+
+
+@require_POST
+def comment_answer_view(request, assessment_id: int, comment_id: int):
+    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    comment = ReviewComment.objects.filter(assessment=assessment, pk=comment_id).first()
+    if comment is None:
+        raise Http404
+    text = request.POST.get("answer", "")
+    back = "self-eval" if request.POST.get("back") == "self-eval" else "review"
+    try:
+        workflow.comment_answer(comment=comment, user=request.user, text=text)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "已保存答复。")
+    return redirect(reverse("assessments:tab", args=[assessment.pk, back]) + f"#comment-{comment.pk}")
 
 
 @require_POST
@@ -184,7 +220,8 @@ def audit_view(request, assessment_id: int):
 
 
 INBOX_PAGE = 20
-HANDLED_ACTIONS = ("return", "sign", "rescore")
+REMINDERS_SHOWN = datetime.timedelta(days=30)
+HANDLED_ACTIONS = ("return", "sign", "rescore", "comment")
 
 
 def _reached_assessments(unit_ids) -> Q:
@@ -228,10 +265,12 @@ def inbox(request):
     visible = visible.select_related("unit__region__parent__parent").order_by("-year", "unit__code", "pk")
     handled = SignOff.objects.filter(signer=user).values("assessment_id")
     acted = AuditEvent.objects.filter(user=user, action__in=HANDLED_ACTIONS).values("assessment_id")
+    waiting = _waiting_for(memberships + delegations)
     lists = {
-        "waiting": visible.filter(_waiting_for(memberships + delegations)),
+        "waiting": visible.filter(waiting),
         "returned": visible.filter(writable, status=Assessment.Status.DRAFT, returned=True),
-        "handled": visible.filter(Q(pk__in=handled) | Q(pk__in=acted)),
+        # What waits for the user again (a resubmission they signed before) is listed once, under 待我处理.
+        "handled": visible.filter(Q(pk__in=handled) | Q(pk__in=acted)).exclude(waiting),
         "unsubmitted": visible.filter(status=Assessment.Status.DRAFT, returned=False),
     }
     pages = {
@@ -244,7 +283,53 @@ def inbox(request):
             assessment.due = due
             assessment.overdue = due is not None and today > due and assessment.status != Assessment.Status.FINAL
     notifications = list(Notification.objects.filter(user=user, read_at=None).select_related("assessment")[:20])
-    return render(request, "assessments/workflow/inbox.html", {**pages, "query": query, "notifications": notifications})
+    batchable = any(a.current_step in workflow.BATCH_STEPS for a in pages["waiting"].object_list)
+    # The reminders sent about the assessments the user sees: a reviewer learns which units are late too.
+    reminders = list(
+        Reminder.objects.filter(
+            assessment__in=visible.order_by().values("pk"), created_at__gte=timezone.now() - REMINDERS_SHOWN
+        ).select_related("assessment__unit")[:20]
+    )
+    context = {
+        **pages,
+        "query": query,
+        "notifications": notifications,
+        "batchable": batchable,
+        "reminders": reminders,
+    }
+    return render(request, "assessments/workflow/inbox.html", context)
+
+
+BATCH_NONE_CHOSEN = "请勾选要签署的自评。"
+
+
+@require_POST
+def batch_sign_view(request):
+    """批量签署 from 待我处理: the ticked assessments the user can see, each signed or refused on its own."""
+    ids = [int(pk) for pk in request.POST.getlist("assessment") if pk.isascii() and pk.isdigit() and len(pk) < 12]
+    if not ids:
+        messages.error(request, BATCH_NONE_CHOSEN)
+        return redirect("inbox")
+    visible = Assessment.objects.select_related("unit__region", "unit__parent")
+    if not request.user.is_superuser:
+        units = Membership.objects.filter(user=request.user).values_list("unit_id", flat=True)
+        delegated = Delegation.objects.filter(delegate=request.user).values_list("unit_id", flat=True)
+        visible = visible.filter(_reached_assessments({*units, *delegated}))
+    chosen = list(visible.filter(pk__in=ids).order_by("unit__code", "pk"))
+    if len(chosen) < len(set(ids)):
+        messages.error(request, f"有 {len(set(ids)) - len(chosen)} 份自评不存在或您无权查看，未签署。")
+    try:
+        result = workflow.assessment_sign_many(
+            assessments=chosen, user=request.user, opinion=request.POST.get("opinion", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("inbox")
+    if result.signed:
+        messages.success(request, f"已签署 {len(result.signed)} 份：" + "、".join(str(a) for a in result.signed))
+    for assessment, reason in result.refused:
+        messages.error(request, f"{assessment}未签署：{reason}")
+    return redirect("inbox")
 
 
 @require_POST

@@ -42,9 +42,14 @@
     return next && next.classList.contains("explain-row") ? [row, next] : [row];
   }
 
-  form.addEventListener("input", markDirty);
+  // An answer to a reviewer's comment sits among the rows but belongs to a form of its own (form="…"): typing it
+  // changes nothing of this tab's data.
+  const ours = (event) => event.target.form === form;
+  form.addEventListener("input", (event) => {
+    if (ours(event)) markDirty();
+  });
   form.addEventListener("change", (event) => {
-    if (event.isTrusted) markDirty();
+    if (event.isTrusted && ours(event)) markDirty();
   });
   form.addEventListener("submit", () => {
     submitting = true;

@@ -25,6 +25,8 @@ def test_an_administrator_exports_all_years_and_downloads_the_combined_pdf(
     page.get_by_role("link", name="年度导出").first.click()
     page.select_option("#id_year", "all")
     page.select_option("#id_scope", "all")
+    expect(page.locator("#id_counted")).to_have_value("final")  # 仅已定稿 unless asked for the drafts too
+    page.select_option("#id_counted", "all")
     screenshot("export-1-form")
     page.get_by_role("button", name="开始导出").click()
 

@@ -45,11 +45,24 @@ def test_a_year_shows_the_units_that_have_not_started(client, demo, users):
 
 def test_the_charts_show_the_grade_distribution_and_the_average_score(client, demo, users):
     client.force_login(users["admin"])
-    page = client.get(reverse("dashboard"), {"year": "all"}).content.decode()
+    page = client.get(reverse("dashboard"), {"year": "all", "counted": "all"}).content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="chart-grades"' in page
     assert "优：3 个" in page  # the three demo totals: 96.97, 99.40, 98.95
     assert "98.44（3）" in page  # (96.97 + 99.40 + 98.95) ÷ 3 = 98.44
     assert 'id="chart-average"' in page and "<script" not in page.split("<main", 1)[1].split("</main>")[0]
+
+
+def test_the_average_and_the_grades_count_final_reports_unless_asked_for_all(client, demo, users, finalised_futian):
+    client.force_login(users["admin"])
+    page = client.get(reverse("dashboard"), {"year": "all"}).content.decode()
+    # Only Futian (96.97) is final: the two drafts are neither averaged nor graded, and the filter says so.
+    assert "优：1 个" in page and "96.97（1）" in page and "98.44" not in page
+    assert 'id="dashboard-counted"' in page and 'aria-current="true">仅已定稿</a>' in page
+    assert "已定稿 1 份" in page
+    # The table still lists every unit's progress.
+    assert set(lights(page)) == {ZHUZHOU, FUTIAN, TAOJIANG}
+    everything = client.get(reverse("dashboard"), {"year": "all", "counted": "all"}).content.decode()
+    assert "优：3 个" in everything and "98.44（3）" in everything and "全部 3 份" in everything
 
 
 def test_a_unit_administrator_sees_only_their_units(client, demo, users):
@@ -61,19 +74,19 @@ def test_a_unit_administrator_sees_only_their_units(client, demo, users):
 def test_the_dashboard_query_count_is_pinned(client, demo, users, finalised_futian, django_assert_num_queries):
     client.force_login(users["admin"])
     # The first view summarises every assessment and stores the lines: their keys, the snapshot, the live data and
-    # one write (in a savepoint: 3 queries).
-    with django_assert_num_queries(18):
+    # one write (in a savepoint: 3 queries), the live ones' re-scores, the latest reminders.
+    with django_assert_num_queries(20):
         client.get(reverse("dashboard"), {"year": "all"})
     # Then only what changed is summarised again: nothing here.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("dashboard"), {"year": "all"})
     region = Region.objects.get(code="430200")
     for number in range(4):
         unit = Unit.objects.create(code=f"430200-2{number:02d}", name=f"测试单位{number}", region=region)
         assessment_create(unit=unit, year=2022, user=users["admin"])
-    with django_assert_num_queries(17):  # the four new drafts: live data only, no snapshot
+    with django_assert_num_queries(19):  # the four new drafts: live data only, no snapshot
         client.get(reverse("dashboard"), {"year": "all"})
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page = client.get(reverse("dashboard"), {"year": "all"}).content.decode()
     assert page.count("data-light=") == 7
 

@@ -71,11 +71,11 @@ def test_the_annual_export_makes_the_zip_the_combined_pdf_with_a_bookmark_per_un
         "2024年度 桃江县桃冶社区服务指导中心",
     ]
     front_pages = combined.get_destination_page_number(top[1])
-    assert front_pages >= 2  # cover, summary table
+    assert front_pages >= 3  # cover, 目录, summary table
     starts = [combined.get_destination_page_number(entry) for entry in top[1:]]
     assert starts == [front_pages, front_pages + unit_pages[0], front_pages + unit_pages[0] + unit_pages[1]]
     assert len(combined.pages) == front_pages + sum(unit_pages)
-    summary_text = combined.pages[1].extract_text()
+    summary_text = combined.pages[2].extract_text()
     assert "绩效自评汇总表" in summary_text and "96.97" in summary_text and "99.04%" in summary_text
 
     workbook = load_workbook(media_file(job, "xlsx_file"))
@@ -193,7 +193,7 @@ def test_the_scope_limits_the_units(demo, users, fake_render):
 
 def test_a_unit_administrator_exports_only_the_units_they_can_see(client, demo, users, fake_render):
     client.force_login(users["zz-admin"])
-    response = client.post(reverse("exports:index"), {"year": "all", "scope": "all"})
+    response = client.post(reverse("exports:index"), {"year": "all", "scope": "all", "counted": "all"})
     job = ExportJob.objects.get()
     assert response.url == reverse("exports:job", args=[job.pk])
     assert [i.assessment.unit.code for i in job.items.all()] == [ZHUZHOU]
@@ -238,7 +238,7 @@ def test_another_administrator_cannot_see_or_download_the_export(client, demo, u
 
 def test_the_requester_downloads_the_three_files(client, demo, users, fake_render):
     client.force_login(users["admin"])
-    client.post(reverse("exports:index"), {"year": "all", "scope": "all"})
+    client.post(reverse("exports:index"), {"year": "all", "scope": "all", "counted": "all"})
     job = ExportJob.objects.get()
     expected = {"pdf": b"%PDF", "zip": b"PK", "xlsx": b"PK"}
     for kind, magic in expected.items():

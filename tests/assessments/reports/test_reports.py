@@ -17,7 +17,7 @@ from django.utils.html import escape
 from assessments.models import Facts, Snapshot
 from assessments.reports.render import render_report_html, render_report_pdf, report_context, report_filename
 
-from .conftest import DEMO_UNITS, LAYOUTS, TAOJIANG, ZHUZHOU, load
+from .conftest import DEMO_UNITS, FUTIAN, LAYOUTS, TAOJIANG, ZHUZHOU, load
 
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "reports"
 
@@ -108,9 +108,9 @@ def test_a_final_report_is_filled_from_the_snapshot_with_the_signatures(finalise
     assert all(block["date"] for block in context["signoffs"])
 
 
-def test_the_prior_year_is_compared_when_it_exists_and_said_to_be_missing_otherwise(demo):
+def test_the_prior_year_is_compared_when_it_exists_and_no_empty_chart_is_printed_otherwise(demo):
     html = render_report_html(demo[ZHUZHOU])
-    assert 'id="chart-no-prior"' in html and "2021 年度的自评" in html
+    assert "年度得分对比" not in html and "chart-empty" not in html
     from assessments.services import assessment_create
 
     prior = assessment_create(unit=demo[ZHUZHOU].unit, year=2021, user=demo[ZHUZHOU].updated_by)
@@ -134,8 +134,8 @@ def test_the_filename_names_year_and_unit():
 def test_the_report_context_runs_a_pinned_number_of_queries(demo, django_assert_num_queries):
     assessment = demo[TAOJIANG]
     # facts, staffing, institutions, special funds, rows, projects, sign-offs, narrative, members, the prior year's
-    # assessment, the project framework version, the explanations of the warnings.
-    with django_assert_num_queries(12):
+    # assessment, the project framework version, the explanations of the warnings, the finance reviewer's re-scores.
+    with django_assert_num_queries(13):
         report_context(assessment)
 
 
@@ -190,3 +190,38 @@ def test_an_empty_new_assessment_renders_without_figures(client, assessment, ali
     response = client.get(reverse("assessments:report", args=[assessment.pk]))
     assert response.status_code == 200
     assert "甲单位" in response.content.decode()
+
+
+def test_the_contents_labels_match_the_headings_they_link_to(demo):
+    assessment = demo[ZHUZHOU]
+    context = report_context(assessment, layout="futian")
+    assert context["projects"], "the Zhuzhou demo has project tables"
+    html = render_report_html(assessment, context=context)
+    toc = html.split('<nav class="toc">', 1)[1].split("</nav>", 1)[0]
+    assert "附件 1-3：" in toc and "附件 2" not in toc
+    assert '<p class="annex-label">附件 1-3' in html
+
+
+def test_each_signers_block_is_kept_whole_on_one_page(demo):
+    html = render_report_html(demo[ZHUZHOU])
+    blocks = html.count('<div class="signoff-block">')
+    assert blocks == html.count('<table class="form signoff">') >= 3
+
+
+def test_the_official_form_prints_the_annex_tables_without_explanation_lines(demo, client, django_user_model):
+    assessment = demo[ZHUZHOU]
+    explained = render_report_html(assessment)
+    official = render_report_html(assessment, official=True)
+    assert 'class="explain-row"' in explained and 'class="explain"' in explained and "说明：“项目支出”" in explained
+    for line in ('class="explain-row"', 'class="explain"', 'class="explain missing"', "说明：“项目支出”"):
+        assert line not in official
+    # The rows the explanation took are not counted in the band's rowspan any more.
+    assert '<th rowspan="7">年度预算申请（万元）</th>' in official
+    assert "<th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th><th>得分</th>" in official
+    futian = render_report_html(demo[FUTIAN], official=True)
+    assert "评分依据（计算过程）" not in futian and 'class="explain-cell"' not in futian
+    client.force_login(django_user_model.objects.get(username="zz-leader"))
+    page = client.get(reverse("assessments:report", args=[assessment.pk]) + "?form=official").content.decode()
+    assert "<strong>官方表样</strong>" in page and 'class="explain-row"' not in page
+    pdf = client.get(reverse("assessments:report_pdf", args=[assessment.pk]) + "?form=official")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
