@@ -6,10 +6,8 @@ from django.urls import reverse
 from assessments.models import AuditEvent, SignOff
 from assessments.services import assessment_create
 from assessments.workflow import services as workflow
-from tests.assessments.workflow.test_workflow import people, submit_and_sign_to
+from tests.assessments.workflow.conftest import submit_and_sign_to
 from units.models import Membership, Role, Unit
-
-__all__ = ["people"]
 
 
 def second_assessment(unit_of, people, django_user_model):

@@ -12,10 +12,8 @@ from django.utils import timezone
 from assessments.models import AuditEvent, Notification, Reminder
 from assessments.workflow import services as workflow
 from assessments.workflow.reminders import send_reminders
-from tests.assessments.workflow.test_workflow import people, submit_and_sign_to
+from tests.assessments.workflow.conftest import submit_and_sign_to
 from units.models import Deadline
-
-__all__ = ["people"]
 
 
 def test_a_return_not_resubmitted_after_n_days_is_reminded_once(assessment, people, settings):

@@ -8,9 +8,7 @@ from django.urls import reverse
 
 from assessments.models import IndicatorRow, Notification
 from assessments.workflow import services as workflow
-from tests.assessments.workflow.test_workflow import people, submit_and_sign_to
-
-__all__ = ["people"]
+from tests.assessments.workflow.conftest import submit_and_sign_to
 
 
 def text(html: str) -> str:

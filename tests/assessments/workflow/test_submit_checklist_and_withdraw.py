@@ -12,7 +12,6 @@ from assessments.models import Assessment, AuditEvent, EvaluationMember, Finding
 from assessments.selectors import assessment_data
 from assessments.workflow import services as workflow
 from assessments.workflow.checklist import submit_checklist
-from tests.assessments.workflow.test_workflow import people  # noqa: F401
 
 
 def checklist_of(assessment):
@@ -65,7 +64,7 @@ def test_missing_inputs_are_listed_by_tab_with_a_link_to_the_field(assessment):
     assert "spending_actual" in item.link and "（spending_actual）" not in item.message
 
 
-def test_submit_with_a_stale_confirmation_is_refused(assessment, people):  # noqa: F811
+def test_submit_with_a_stale_confirmation_is_refused(assessment, people):
     over_budget(assessment)
     confirmed = checklist_of(assessment).fingerprint
     assert confirmed
@@ -75,20 +74,20 @@ def test_submit_with_a_stale_confirmation_is_refused(assessment, people):  # noq
     assert Assessment.objects.get(pk=assessment.pk).status == "draft"
 
 
-def test_submit_without_confirming_the_open_items_is_refused(assessment, people):  # noqa: F811
+def test_submit_without_confirming_the_open_items_is_refused(assessment, people):
     over_budget(assessment)
     with pytest.raises(ValidationError, match="请重新查看并确认"):
         workflow.assessment_submit(assessment=assessment, user=people["alice"], confirmed="")
 
 
-def test_submit_with_the_confirmed_checklist_goes_to_the_first_step(assessment, people):  # noqa: F811
+def test_submit_with_the_confirmed_checklist_goes_to_the_first_step(assessment, people):
     over_budget(assessment)
     confirmed = checklist_of(assessment).fingerprint
     workflow.assessment_submit(assessment=assessment, user=people["alice"], confirmed=confirmed)
     assert Assessment.objects.get(pk=assessment.pk).current_step == "group_leader"
 
 
-def test_the_checklist_page_blocks_errors_and_names_what_happens_next(client, assessment, people):  # noqa: F811
+def test_the_checklist_page_blocks_errors_and_names_what_happens_next(client, assessment, people):
     client.force_login(people["alice"])
     url = reverse("assessments:submit", args=[assessment.pk])
     page = client.get(url).content.decode()
@@ -103,7 +102,7 @@ def test_the_checklist_page_blocks_errors_and_names_what_happens_next(client, as
     assert 'id="checklist-blocked"' in page and "确认提交" not in page
 
 
-def test_the_checklist_page_refuses_a_post_without_the_tick(client, assessment, people):  # noqa: F811
+def test_the_checklist_page_refuses_a_post_without_the_tick(client, assessment, people):
     over_budget(assessment)
     client.force_login(people["alice"])
     url = reverse("assessments:submit", args=[assessment.pk])
@@ -116,7 +115,7 @@ def test_the_checklist_page_refuses_a_post_without_the_tick(client, assessment, 
 # --- 撤回 ---------------------------------------------------------------------------------------------------------
 
 
-def test_the_preparer_withdraws_before_the_first_reviewer_acts(assessment, people):  # noqa: F811
+def test_the_preparer_withdraws_before_the_first_reviewer_acts(assessment, people):
     workflow.assessment_submit(assessment=assessment, user=people["alice"])
     assessment.refresh_from_db()
     assert workflow.allowed_actions(people["alice"], assessment).withdraw
@@ -128,7 +127,7 @@ def test_the_preparer_withdraws_before_the_first_reviewer_acts(assessment, peopl
     assert Notification.objects.filter(user=people["bob"], message__contains="已由填表人撤回").exists()
 
 
-def test_withdraw_is_refused_once_the_first_reviewer_signed(assessment, people):  # noqa: F811
+def test_withdraw_is_refused_once_the_first_reviewer_signed(assessment, people):
     workflow.assessment_submit(assessment=assessment, user=people["alice"])
     assessment.refresh_from_db()
     workflow.assessment_sign(assessment=assessment, user=people["bob"], opinion="同意")
@@ -138,7 +137,7 @@ def test_withdraw_is_refused_once_the_first_reviewer_signed(assessment, people):
         workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
 
 
-def test_withdraw_is_refused_after_a_return_to_the_first_step(assessment, people):  # noqa: F811
+def test_withdraw_is_refused_after_a_return_to_the_first_step(assessment, people):
     workflow.assessment_submit(assessment=assessment, user=people["alice"])
     assessment.refresh_from_db()
     workflow.assessment_sign(assessment=assessment, user=people["bob"], opinion="同意")
@@ -150,13 +149,13 @@ def test_withdraw_is_refused_after_a_return_to_the_first_step(assessment, people
         workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
 
 
-def test_a_draft_cannot_be_withdrawn(assessment, people):  # noqa: F811
+def test_a_draft_cannot_be_withdrawn(assessment, people):
     with pytest.raises(ValidationError, match="只有审签中的自评可以撤回"):
         workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
 
 
 @pytest.mark.parametrize("who", ["bob", "hank", "dave", "fiona"])
-def test_only_a_writer_may_withdraw(assessment, people, who):  # noqa: F811
+def test_only_a_writer_may_withdraw(assessment, people, who):
     workflow.assessment_submit(assessment=assessment, user=people["alice"])
     assessment.refresh_from_db()
     with pytest.raises(PermissionDenied, match="只有本单位的填表人可以撤回"):
@@ -164,7 +163,7 @@ def test_only_a_writer_may_withdraw(assessment, people, who):  # noqa: F811
     assert Assessment.objects.get(pk=assessment.pk).status == "in_review"
 
 
-def test_the_withdraw_view_puts_it_back_to_draft(client, assessment, people):  # noqa: F811
+def test_the_withdraw_view_puts_it_back_to_draft(client, assessment, people):
     workflow.assessment_submit(assessment=assessment, user=people["alice"])
     client.force_login(people["alice"])
     review = client.get(reverse("assessments:tab", args=[assessment.pk, "review"])).content.decode()
@@ -208,7 +207,7 @@ def test_an_explanation_changed_meanwhile_is_not_overwritten(assessment, alice):
     assert FindingExplanation.objects.get(assessment=assessment).text == "甲"
 
 
-def test_explanations_are_refused_outside_a_draft_and_for_readers(assessment, people):  # noqa: F811
+def test_explanations_are_refused_outside_a_draft_and_for_readers(assessment, people):
     over_budget(assessment)
     scored = assessment_data(assessment).scored()
     key = finding_key(next(f for f in scored.findings if f.code == "procurement_over_budget"))
