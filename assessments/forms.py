@@ -18,6 +18,7 @@ from assessments.indicator_inputs import HAND_SCORABLE, from_stored, inputs_for,
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, NarrativeSection, Project, SpecialFund
 from assessments.scores import TOP_ANSWER
 from scoring.engine import ScoringError, metadata, parse_number, parse_target
+from scoring.engine.numbers import MONEY_SUFFIX, read_amount
 from units.models import Staffing, Unit
 
 
@@ -34,7 +35,9 @@ class AmountInput(forms.TextInput):
 
 
 class AmountField(forms.DecimalField):
-    """万元 with 2 places. Accepts １２３，４５６．７８, 123,456.78 and a trailing 万元."""
+    """万元 with 2 places. Accepts １２３，４５６．７８ and 123,456.78; an amount typed in 元 or 亿元 (“166300元”,
+    “0.0041亿元”) is converted to 万元 exactly by the engine's one money reader (scoring.engine.numbers.read_amount),
+    the same the Excel import and the score command use; a percent sign on an amount is refused."""
 
     widget = AmountInput
     default_error_messages = {
@@ -42,6 +45,7 @@ class AmountField(forms.DecimalField):
         "max_decimal_places": "金额最多保留 2 位小数。",
         "max_digits": "金额过大。",
         "max_whole_digits": "金额过大。",
+        "converted_places": "{typed} 折合 {converted} 万元，超过两位小数：请按万元填写（保留两位小数）。",
     }
 
     def to_python(self, value):
@@ -52,10 +56,26 @@ class AmountField(forms.DecimalField):
         text = str(value).strip()
         if "%" in text or "％" in text:
             raise forms.ValidationError("这里应填写金额（万元），不是百分比。", code="invalid")
+        if not MONEY_SUFFIX.search(text.rstrip()):
+            try:
+                return parse_number(text)
+            except ScoringError:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        # A unit of money was typed: the engine converts it. Its reader refuses negative amounts; fields that may be
+        # negative (调减, 结余) keep the sign here, and the model's validators refuse it where it is not allowed.
+        sign, body = (-1, text[1:]) if text[:1] in ("-", "－", "−") else (1, text)
         try:
-            return parse_number(text)
-        except ScoringError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+            amount = read_amount(body, label=str(self.label or "金额"))
+        except ScoringError as error:
+            raise forms.ValidationError(error.message, code="invalid") from None
+        converted = sign * amount.value
+        places = self.decimal_places or 2
+        if -converted.normalize().as_tuple().exponent > places:
+            raise forms.ValidationError(
+                self.error_messages["converted_places"].format(typed=text, converted=f"{converted.normalize():f}"),
+                code="converted_places",
+            )
+        return converted.quantize(Decimal(1).scaleb(-places))
 
     def widget_attrs(self, widget):
         return {}  # no HTML number constraints: full-width digits and separators must reach the server

@@ -164,7 +164,7 @@ def parse_rate(value: object, *, field: str | None = None) -> Decimal:
 
 # Money units as written in published tables, and the power of ten that turns each into 万元 (the engine's unit).
 MONEY_UNITS = {"万元": 0, "万": 0, "元": -4, "千元": -1, "百万元": 2, "亿元": 4, "亿": 4}
-_MONEY_SUFFIX = re.compile(r"(百万元|万元|千元|亿元|万|亿|元)$")
+MONEY_SUFFIX = re.compile(r"(百万元|万元|千元|亿元|万|亿|元)$")
 
 
 class Amount(NamedTuple):
@@ -209,7 +209,7 @@ def read_amount(value: object, *, field: str | None = None, label: str | None = 
         cleaned = _normalise(value)
         if cleaned.endswith("%"):
             raise ScoringError(f"{name}是金额，不能写作百分数（“{value}”）", field=field)
-        found = _MONEY_SUFFIX.search(cleaned)
+        found = MONEY_SUFFIX.search(cleaned)
         unit = found.group(1) if found else ""
         digits = cleaned[: -len(unit)] if unit else cleaned
         try:
