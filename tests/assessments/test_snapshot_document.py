@@ -196,3 +196,13 @@ def test_the_final_document_scores_each_project_on_its_own_rows(assessment):
         rows = [row for row in data.rows if row.project_id == project.pk]
         assert entry["score"] == score_project(project, spec=spec, rows=rows).sheet.to_dict()
     assert document["projects"][0]["score"] != document["projects"][1]["score"]
+
+
+def test_the_document_leaves_out_the_staffing_year_and_lists_no_rows_when_there_are_none(assessment):
+    from assessments.models import IndicatorRow
+
+    IndicatorRow.objects.filter(assessment=assessment).delete()
+    document = assessment_document(assessment_data(assessment), include_score=False)
+    assert document["indicator_rows"] == [] and document["projects"] == []
+    assert "year" not in document["staffing"] and "id" not in document["staffing"]
+    assert document["staffing"]["staff_actual"] == 25
