@@ -171,3 +171,40 @@ def test_a_missing_evidence_file_hashes_to_nothing(assessment, settings, tmp_pat
     evidence.file.name = "nowhere/丢失.pdf"
     assert file_sha256(evidence) == ""
     assert file_sha256(Evidence(assessment=assessment, original_name="空", size=0)) == ""
+
+
+def test_the_final_document_scores_each_project_on_its_own_rows(assessment):
+    from assessments.models import IndicatorRow, Project
+    from assessments.project_services import project_framework_version
+    from assessments.sheets import score_project
+    from scoring.adapters import framework_spec
+
+    first = Project.objects.create(assessment=assessment, position=1, name="项目甲")
+    second = Project.objects.create(assessment=assessment, position=2, name="项目乙")
+    for project, name in ((first, "甲的指标"), (second, "乙的指标")):
+        IndicatorRow.objects.create(
+            assessment=assessment, project=project, position=1, group_code="quantity", name=name, weight=Decimal(10)
+        )
+    data = assessment_data(assessment)
+    document = assessment_document(data)
+    version = project_framework_version(assessment)
+    assert version is not None
+    assert document["project_framework"] == {"code": version.framework.code, "version": version.version}
+    assert [p["name"] for p in document["projects"]] == ["项目甲", "项目乙"]
+    assert [[r["name"] for r in p["indicator_rows"]] for p in document["projects"]] == [["甲的指标"], ["乙的指标"]]
+    assert document["projects"][0]["indicator_rows"][0]["weight"] == "10.00"
+    spec = framework_spec(version)
+    for project, entry in zip(data.projects, document["projects"], strict=True):
+        rows = [row for row in data.rows if row.project_id == project.pk]
+        assert entry["score"] == score_project(project, spec=spec, rows=rows).sheet.to_dict()
+    assert document["projects"][0]["score"] != document["projects"][1]["score"]
+
+
+def test_the_document_leaves_out_the_staffing_year_and_lists_no_rows_when_there_are_none(assessment):
+    from assessments.models import IndicatorRow
+
+    IndicatorRow.objects.filter(assessment=assessment).delete()
+    document = assessment_document(assessment_data(assessment), include_score=False)
+    assert document["indicator_rows"] == [] and document["projects"] == []
+    assert "year" not in document["staffing"] and "id" not in document["staffing"]
+    assert document["staffing"]["staff_actual"] == 25
