@@ -175,8 +175,7 @@ def test_a_missing_evidence_file_hashes_to_nothing(assessment, settings, tmp_pat
 
 def test_the_final_document_scores_each_project_on_its_own_rows(assessment):
     from assessments.models import IndicatorRow, Project
-    from assessments.project_services import project_framework_version
-    from assessments.sheets import score_project
+    from assessments.scores import project_framework_version, score_project
     from scoring.adapters import framework_spec
 
     first = Project.objects.create(assessment=assessment, position=1, name="项目甲")
