@@ -91,6 +91,9 @@ PUBLIC = {
     "public:list",
     "admin:login",
 }
+# A refusal shown after a redirect: an error of the messages framework (templates/base.html). A page's own alerts
+# (the consistency findings) do not count.
+ERROR_MESSAGE = "alert alert-danger alert-dismissible"
 # Tables that change without any write of the user's data: sessions, login attempts, caches, derived summaries.
 VOLATILE_TABLES = {"django_session", "perfeval_cache", "django_migrations", "assessments_assessmentsummary"}
 VOLATILE_PREFIXES = ("axes_", "django_tasks_db")
@@ -349,12 +352,17 @@ def may_write(user, name: str, kwargs: dict) -> bool:
 
 
 def unit_names_hidden_from(user) -> list[str]:
+    """Names of the units the user may not see — other than the 主管部门 above a unit they see, whose name is part of
+    that unit's own data (its 主管部门 field, a project's supervising department)."""
     from units.access import visible_units
     from units.models import Unit
 
     everything = Unit.objects.all()
-    hidden = everything if user is None else everything.exclude(pk__in=visible_units(user).values("pk"))
-    return list(hidden.values_list("name", flat=True))
+    if user is None:
+        return list(everything.values_list("name", flat=True))
+    seen = list(visible_units(user))
+    shown = {u.pk for u in seen} | {a.pk for u in seen for a in u.ancestors()}
+    return list(everything.exclude(pk__in=shown).values_list("name", flat=True))
 
 
 # --- the database fingerprint ---------------------------------------------------------------------------------------
@@ -617,7 +625,7 @@ class Attack:
         if answer.status == 302 and (location := answer.headers.get("location", "")).startswith("/"):
             follow = client.request("GET", location)
             phase.requests += 1
-            refused = refused or "alert-danger" in follow.html
+            refused = refused or ERROR_MESSAGE in follow.html
         if answer.status >= 500:
             phase.errors.append(
                 {"persona": persona, "POST": form.action, "status": answer.status, "data": _short(data)}
@@ -834,7 +842,9 @@ class Attack:
         else:
             data[key] = value
         user = self.user(form.persona)
-        expect = may_write(user, name, kwargs) and kind == "field"
+        # An accepted request of a persona who may write may change data, whatever was mutated (Django reads a
+        # negative TOTAL_FORMS as no rows); a refused one never may.
+        expect = may_write(user, name, kwargs) and kind != "csrf"
         self.post(
             phase,
             form.persona,
@@ -962,6 +972,7 @@ def _prefix(assessment) -> str:
 
 
 def start_server(port: int) -> subprocess.Popen:
+    (OUT / "attack-access.log").unlink(missing_ok=True)  # gunicorn appends to it
     env = {
         **os.environ,
         **SERVER_ENV,
@@ -997,7 +1008,11 @@ def parse_args(argv=None):
     parser.add_argument("--rounds", type=int, default=1, help="fuzz rounds over every form (default 1)")
     parser.add_argument("--mutations", type=int, default=4, help="fields mutated per form and round (default 4)")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--targets", type=int, default=3, help="addresses per route attacked by writes (default 3)")
+    parser.add_argument("--targets", type=int, default=2, help="addresses per route attacked by writes (default 2)")
+    parser.add_argument(
+        "--reuse-database", action="store_true", help="attack perfeval_attack as a previous run left it (no rebuild)"
+    )
+    parser.add_argument("--personas", default="", help="only these personas, comma-separated (a quick check)")
     parser.add_argument("--parallel", type=int, default=3, help="personas crawled at the same time (default 3)")
     return parser.parse_args(argv)
 
@@ -1008,7 +1023,15 @@ def main(argv=None) -> int:
     os.environ.update(SERVER_ENV)
     started = time.monotonic()
     load_before = os.getloadavg()
-    futian_id = build_database()
+    if args.reuse_database:
+        import django
+
+        django.setup()
+        from assessments.models import Assessment
+
+        futian_id = Assessment.objects.get(unit__name__contains="福田区老干部", status="final").pk
+    else:
+        futian_id = build_database()
     from units.models import Membership
 
     shutil.rmtree(OUT / "attack-static", ignore_errors=True)
@@ -1018,7 +1041,9 @@ def main(argv=None) -> int:
     demo = sorted(set(Membership.objects.values_list("user__username", flat=True)))
     # The superuser first: the forms the crawl keeps are the first seen, and it sees every one.
     personas = ["admin", *demo, STRANGER, "anonymous"]
-    futian_personas = ["admin", *[p for p in demo if p.startswith("ft-")]]
+    if args.personas:
+        personas = [p for p in personas if p in args.personas.split(",")]
+    futian_personas = [p for p in ["admin", *demo] if p in personas and (p == "admin" or p.startswith("ft-"))]
     print(f"database {DATABASE} built in {time.monotonic() - started:.0f} s; {len(personas)} personas", flush=True)
     port = free_port()
     server = start_server(port)
