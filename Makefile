@@ -31,6 +31,7 @@ help:
 	@echo "make backup [BACKUP=dir] — PostgreSQL dump + MEDIA_ROOT into backups/<time>/ (or dir); make restore BACKUP=dir"
 	@echo "make loadtest — locust against gunicorn + PostgreSQL on 127.0.0.1 (about 4 min; bench/RESULTS.md)"
 	@echo "make bench-scale — list pages on 5,000 units × 3 years, PostgreSQL perfeval_scale (bench/RESULTS.md)"
+	@echo "make attack — crawl, unauthorised writes and fuzz against gunicorn + PostgreSQL as every persona; prints leaks, 5xx, partial writes"
 
 .PHONY: system-deps
 system-deps:
@@ -132,6 +133,14 @@ SCALE_ARGS ?=
 .PHONY: bench-scale
 bench-scale: setup
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(PY) bench/scale.py $(SCALE_ARGS)
+
+# Crawl-and-fuzz of a production-configured instance (bench/attack.py): PostgreSQL perfeval_attack, rebuilt every run,
+# gunicorn with deploy/gunicorn.conf.py on a free port of 127.0.0.1. Exits 1 on any leak, 5xx or partial write.
+# ATTACK_ARGS e.g. --rounds 3 (more fuzz rounds).
+ATTACK_ARGS ?=
+.PHONY: attack
+attack: setup
+	$(PY) bench/attack.py $(ATTACK_ARGS)
 
 # The benchmarks of the targets in bench/RESULTS.md, one after another (about 15 min on 2 cores; PostgreSQL on
 # 127.0.0.1). Each prints its figures; the whole run, with the machine and the date, is kept in bench/out/.
