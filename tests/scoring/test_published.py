@@ -67,8 +67,8 @@ def unmatched(expected: list[dict], findings: list[dict]) -> tuple[list[dict], l
 
 def test_the_corpus_has_reports_from_several_provinces():
     provinces = Counter(read(path)["source"]["province"] for path in FILES)
-    assert len(FILES) >= 9
-    assert len(provinces) >= 6
+    assert len(FILES) >= 13
+    assert len(provinces) >= 7
 
 
 @pytest.mark.parametrize("path", FILES, ids=[path.stem for path in FILES])
@@ -92,6 +92,9 @@ def test_published_report_scores_as_recorded(path):
     assert sheet.scored_total == Decimal(recomputed["scored_total"])
     for name, points in recomputed["items"].items():
         assert sheet.line(name).points == decimal_or_none(points), name
+    for name, texts in (recomputed.get("explanations_include") or {}).items():
+        explanation = sheet.line(name).explanation
+        assert all(text in explanation for text in texts), explanation
     for name, texts in (recomputed.get("explanations_exclude") or {}).items():
         explanation = sheet.line(name).explanation
         assert not any(text in explanation for text in texts), explanation
@@ -120,6 +123,17 @@ def test_manage_py_score_exits_as_recorded_and_prints_the_findings(path):
         assert f"[{MARK[finding['severity']]}] {finding['code']}：" in output
     total = data["recomputed"]["total"]
     assert (f"总分：{total}" if total is not None else "总分：未完成") in output
+    for name, texts in (data["recomputed"].get("explanations_include") or {}).items():
+        assert all(text in printed_explanation(output, name) for text in texts), output
+    for name, texts in (data["recomputed"].get("explanations_exclude") or {}).items():
+        assert not any(text in printed_explanation(output, name) for text in texts), output
+
+
+def printed_explanation(output: str, name: str) -> str:
+    """The explanation printed under an indicator: the text sheet puts it on the line after the name and points."""
+    lines = output.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith(f"{name}  "))
+    return lines[index + 1]
 
 
 @pytest.mark.django_db
