@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from scoring.engine.errors import ScoringError
 from scoring.engine.framework import FrameworkSpec, IndicatorSpec, framework_from_dict
@@ -129,10 +129,14 @@ def framework_spec(version: FrameworkVersion) -> FrameworkSpec:
 
 
 def latest_specs() -> dict[str, FrameworkSpec]:
-    """The newest stored version of every framework, falling back to the shipped file for one not stored yet."""
+    """The newest stored version of every framework, falling back to the shipped file for one not stored yet — and
+    for all of them when the database cannot be read (not migrated yet, or not reachable)."""
     specs = {code: validate_definition(data) for code, data in shipped_definitions().items()}
-    for framework in Framework.objects.all():
-        latest = framework.latest_version()
-        if latest is not None:
-            specs[framework.code] = framework_spec(latest)
+    try:
+        for framework in Framework.objects.all():
+            latest = framework.latest_version()
+            if latest is not None:
+                specs[framework.code] = framework_spec(latest)
+    except DatabaseError:
+        return {code: validate_definition(data) for code, data in shipped_definitions().items()}
     return specs

@@ -10,8 +10,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import vocabulary
-from .inputs import IndicatorEntry
-from .numbers import HUNDRED, ZERO, fmt, fmt_bound, fmt_percent, is_percent_text, parse_number, quantize, to_decimal
+from .errors import ScoringError
+from .framework import FrameworkSpec
+from .inputs import IndicatorEntry, direction_comparator
+from .numbers import (
+    COMPARATOR_SYMBOLS,
+    HUNDRED,
+    ZERO,
+    fmt,
+    fmt_bound,
+    fmt_percent,
+    is_percent_text,
+    parse_comparator,
+    parse_number,
+    quantize,
+    read_target,
+    to_decimal,
+)
 from .sheet import ScoreSheet
 
 TOLERANCE = Decimal("0.01")
@@ -38,16 +53,21 @@ def run_checks(
     institutions: Iterable[tuple[str, Mapping[str, Decimal]]] = (),
     stated_rates: Mapping[str, object] | None = None,
     sheet: ScoreSheet | None = None,
+    framework: FrameworkSpec | None = None,
+    typed_facts: Mapping[str, Decimal] | None = None,
 ) -> list[Finding]:
+    """Every check. ``framework`` widens the rates a report may state to those the framework computes;
+    ``typed_facts`` are the facts as entered when ``facts`` holds totals derived from the funds' sources."""
     findings: list[Finding] = []
     findings += check_sums(facts)
+    findings += check_fund_sources(typed_facts if typed_facts is not None else facts)
     findings += check_balance(facts)
     findings += check_over_budget(facts)
     findings += check_year_swings(facts)
     findings += check_staff(facts)
     findings += check_satisfaction_counts(facts)
     findings += check_institutions(facts, list(institutions))
-    findings += check_stated_rates(facts, stated_rates or {})
+    findings += check_stated_rates(facts, stated_rates or {}, sheet=sheet, framework=framework)
     if sheet is not None:
         findings += check_sheet(sheet, list(entries))
     return findings
@@ -170,6 +190,34 @@ def _adds_up_to_budget(
     return [Finding(code, WARNING, ("budget_full_year", *present), message)]
 
 
+def check_fund_sources(facts: Mapping[str, Decimal]) -> list[Finding]:
+    """The funds block's total row, column by column, is the sum of its sources (当年财政拨款 + 上年结转 + 其他资金).
+
+    A total row left blank or printed 0/0/0 is read from the sources instead (``api.fund_totals_from_sources``) and
+    is not compared here.
+    """
+    columns = vocabulary.FUND_COLUMNS
+    if all(facts.get(column) in (None, ZERO) for column in columns):
+        return []
+    findings = []
+    for column, label in columns.items():
+        names = [name for source in vocabulary.FUND_SOURCES if (name := f"{source}_{column}") in facts]
+        if not names or column not in facts:
+            continue
+        total = sum((facts[name] for name in names), ZERO)
+        if abs(total - facts[column]) > TOLERANCE:
+            shown = " + ".join(f"{vocabulary.label(name)} {fmt(facts[name])}" for name in names)
+            findings.append(
+                Finding(
+                    "fund_sources_sum",
+                    ERROR,
+                    (column, *names),
+                    f"资金合计行{label} {fmt(facts[column])} ≠ 各资金来源之和 {fmt(total)}（{shown}）",
+                )
+            )
+    return findings
+
+
 def check_balance(facts: Mapping[str, Decimal]) -> list[Finding]:
     findings = []
     if {"income_total", "spending_actual", "carryover_end"} <= facts.keys():
@@ -211,6 +259,17 @@ _BUDGET_PAIRS = (
 
 def check_over_budget(facts: Mapping[str, Decimal]) -> list[Finding]:
     findings = []
+    spent, budget = facts.get("spending_actual"), facts.get("budget_full_year")
+    if spent is not None and budget is not None and spent > budget:
+        findings.append(
+            Finding(
+                "spending_over_budget",
+                WARNING,
+                ("spending_actual", "budget_full_year"),
+                f"全年执行数 {fmt(spent)} 超过全年预算数 {fmt(budget)}（多 {fmt(spent - budget)}），"
+                "请说明超预算支出的原因和资金来源",
+            )
+        )
     for code, actual, budget, label in _BUDGET_PAIRS:
         if actual in facts and budget in facts and facts[actual] > facts[budget]:
             findings.append(
@@ -277,16 +336,29 @@ def check_satisfaction_counts(facts: Mapping[str, Decimal]) -> list[Finding]:
         responses, satisfied = f"{name}_responses", f"{name}_satisfied"
         label = vocabulary.label(name)
         if responses not in facts or satisfied not in facts:
+            absent = [vocabulary.describe(count) for count in (responses, satisfied) if count not in facts]
             findings.append(
                 Finding(
                     "satisfaction_without_survey",
                     WARNING,
                     (name, responses, satisfied),
-                    f"{label} {fmt_percent(facts[name])} 缺少调查数据（有效问卷数、满意问卷数）",
+                    f"{label} {fmt_percent(facts[name])} 缺少{'、'.join(absent)}",
                 )
             )
+            if responses in facts:
+                findings += _possible_share(name, label, facts[name], facts[responses], responses)
             continue
         if facts[responses] == ZERO:
+            continue
+        if facts[satisfied] > facts[responses]:
+            findings.append(
+                Finding(
+                    "satisfaction_mismatch",
+                    ERROR,
+                    (name, responses, satisfied),
+                    f"{label}：满意问卷数 {facts[satisfied]:f} 多于有效问卷数 {facts[responses]:f}",
+                )
+            )
             continue
         computed = facts[satisfied] / facts[responses]
         if quantize(computed * HUNDRED) != quantize(facts[name] * HUNDRED):
@@ -300,6 +372,40 @@ def check_satisfaction_counts(facts: Mapping[str, Decimal]) -> list[Finding]:
                 )
             )
     return findings
+
+
+def percent_places(share: Decimal) -> int:
+    """The decimals a share was printed with as a percentage: 0.96 → 0 ('96%'), 0.965 → 1 ('96.5%')."""
+    return max(0, -share.as_tuple().exponent - 2) if share.is_finite() else 0
+
+
+def possible_survey_share(share: Decimal, responses: Decimal) -> bool:
+    """Whether some whole number k of ``responses`` gives ``share`` at the precision it was printed with."""
+    if responses <= ZERO or responses != responses.to_integral_value():
+        return True
+    places = min(percent_places(share), 4)
+    printed = quantize(share * HUNDRED, places)
+    n = int(responses)
+    # k ≈ share × n: only the neighbours can round to the printed figure.
+    middle = int(share * n)
+    return any(
+        0 <= k <= n and quantize(Decimal(k) / Decimal(n) * HUNDRED, places) == printed
+        for k in range(middle - 1, middle + 3)
+    )
+
+
+def _possible_share(name: str, label: str, share: Decimal, responses: Decimal, responses_name: str) -> list[Finding]:
+    if possible_survey_share(share, responses):
+        return []
+    return [
+        Finding(
+            "satisfaction_impossible",
+            ERROR,
+            (name, responses_name),
+            f"{label} {fmt_percent(share, percent_places(share))} 不可能来自 {responses:f} 份有效问卷"
+            f"（任何满意份数 ÷ {responses:f} 都不等于这个百分数）",
+        )
+    ]
 
 
 def check_institutions(
@@ -332,6 +438,15 @@ def check_institutions(
 
 _RATES = {
     "execution_rate": ("预算执行率", "spending_actual", "budget_full_year"),
+    # The funds block's 执行率 of each source (当年财政拨款, 上年结转, 其他资金).
+    **{
+        f"execution_rate_{source.removeprefix('funds_')}": (
+            f"{label}执行率",
+            f"{source}_spending_actual",
+            f"{source}_budget_full_year",
+        )
+        for source, label in vocabulary.FUND_SOURCES.items()
+    },
     "staff_control_rate": ("财政供养人员控制率", "staff_actual", "staff_quota"),
     "building_area_control_rate": ("规模控制率", "building_area_actual", "building_area_approved"),
     "building_investment_control_rate": ("投资概算控制率", "building_investment_actual", "building_investment_budget"),
@@ -347,32 +462,84 @@ def _percent_places(text: str) -> int:
     return len(digits.split(".", 1)[1]) if "." in digits else 0
 
 
-def check_stated_rates(facts: Mapping[str, Decimal], stated: Mapping[str, object]) -> list[Finding]:
-    """A rate printed in a report must be what its own inputs give, at the precision it was printed with."""
+def _framework_rates(framework: FrameworkSpec | None) -> dict[str, str]:
+    """Rate key → label of every rate the framework computes (its rules' ``rate``, composite parts included)."""
+    found: dict[str, str] = {}
+    if framework is None:
+        return found
+    for indicator in framework.walk():
+        rules = [indicator.rule] if indicator.rule is not None else []
+        while rules:
+            rule = rules.pop()
+            rate = getattr(rule, "rate", None)
+            if rate is not None and getattr(rate, "key", None):
+                found.setdefault(rate.key, rate.label)
+            rules.extend(part.rule for part in getattr(rule, "parts", ()) or ())
+    return found
+
+
+def _sheet_rate(sheet: ScoreSheet | None, key: str) -> tuple[Decimal, str] | None:
+    if sheet is None:
+        return None
+    for line in sheet.lines:
+        outcome = line._outcome
+        if outcome is not None and outcome._rates and key in outcome._rates:
+            return outcome._rates[key], line.name
+    return None
+
+
+def check_stated_rates(
+    facts: Mapping[str, Decimal],
+    stated: Mapping[str, object],
+    *,
+    sheet: ScoreSheet | None = None,
+    framework: FrameworkSpec | None = None,
+) -> list[Finding]:
+    """A rate printed in a report must be what its own inputs give, at the precision it was printed with.
+
+    Accepted keys: the fixed rates of ``_RATES`` and every rate the chosen framework computes (read from the sheet).
+    """
     findings = []
+    computed_by_framework = _framework_rates(framework)
     for key, raw in stated.items():
-        if key not in _RATES:
-            findings.append(Finding("unknown_stated_rate", WARNING, (key,), f"无法核对的比率“{key}”"))
-            continue
-        label, top, base = _RATES[key]
-        if top not in facts or base not in facts or facts[base] == ZERO:
-            continue
         text = str(raw)
-        if not is_percent_text(text):
-            stated_percent = to_decimal(raw) * HUNDRED
-            places = 2
+        if key in _RATES:
+            label, top, base = _RATES[key]
+            if top not in facts or base not in facts or facts[base] == ZERO:
+                continue
+            computed = facts[top] / facts[base] * HUNDRED
+            formula = f"按 {fmt(facts[top])} ÷ {fmt(facts[base])} 计算为"
+            fields = (key, top, base)
+        elif key in computed_by_framework:
+            found = _sheet_rate(sheet, key)
+            if found is None:
+                continue  # the sheet could not compute it (inputs missing): reported on the line
+            label = computed_by_framework[key]
+            computed = found[0] * HUNDRED
+            formula = f"按“{found[1]}”的规则计算为"
+            fields = (key,)
         else:
-            stated_percent = parse_number(text)
-            places = _percent_places(text)
-        computed = facts[top] / facts[base] * HUNDRED
+            accepted = "、".join(sorted(set(_RATES) | set(computed_by_framework)))
+            findings.append(
+                Finding("unknown_stated_rate", WARNING, (key,), f"无法核对的比率“{key}”，可核对：{accepted}")
+            )
+            continue
+        try:
+            if not is_percent_text(text):
+                stated_percent = to_decimal(raw) * HUNDRED
+                places = 2
+            else:
+                stated_percent = parse_number(text)
+                places = min(_percent_places(text), 4)
+        except ScoringError as error:
+            raise ScoringError(f"报告所列{label}：{error.message}", field=f"stated.rates.{key}") from None
         if quantize(computed, places) != quantize(stated_percent, places):
             findings.append(
                 Finding(
                     "stated_rate_mismatch",
                     ERROR,
-                    (key, top, base),
-                    f"{label}填报为 {stated_percent:f}%，按 {fmt(facts[top])} ÷ {fmt(facts[base])} 计算为 "
-                    f"{fmt(computed)}%",
+                    fields,
+                    f"{label}填报为 {stated_percent:f}%，{formula} {fmt(computed)}%",
                 )
             )
         elif places < 2 and quantize(computed) != quantize(stated_percent):
@@ -404,11 +571,30 @@ def check_sheet(sheet: ScoreSheet, entries: list[IndicatorEntry]) -> list[Findin
         if line.difference:
             findings.append(_stated_difference(line))
         findings += _completion_wording(line)
-        if line.unit_row and line.parent and "satisf" in line.parent:
-            findings += _row_survey(line, entries)
-    for warning in sheet.warnings:
-        if "各三级指标分值之和" in warning:
-            findings.append(Finding("weights_mismatch", WARNING, (), warning))
+        if line.unit_row:
+            entry = _row_entry(line, entries)
+            findings += _row_values(line, entry)
+            if line.parent and "satisf" in line.parent:
+                findings += _row_survey(line, entry)
+    for message in sheet.incomplete:
+        findings.append(Finding("structure_incomplete", ERROR, (), message))
+    for message in sheet.overweight:
+        findings.append(Finding("weights_exceed_total", ERROR, (), message))
+    if (
+        sheet.stated_total is not None
+        and sheet.total is None
+        and sheet.max_attainable is not None
+        and sheet.stated_total > sheet.max_attainable
+    ):
+        findings.append(
+            Finding(
+                "stated_above_attainable",
+                ERROR,
+                ("total",),
+                f"报告所列总分 {fmt(sheet.stated_total)} 高于按规则最多可得的 {fmt(sheet.max_attainable)} 分"
+                f"（已评分各项得分加未评分各项的分值）",
+            )
+        )
     if sheet.stated_total is not None:
         if sheet.stated_items_total is not None and sheet.stated_items_total != sheet.stated_total:
             findings.append(
@@ -456,16 +642,118 @@ def _completion_wording(line) -> list[Finding]:
     return []
 
 
-def _row_survey(line, entries: list[IndicatorEntry]) -> list[Finding]:
+def _row_entry(line, entries: list[IndicatorEntry]) -> IndicatorEntry | None:
     for entry in entries:
-        same_row = entry.parent == line.parent and (entry.name or entry.code) == line.name
-        if same_row and (entry.survey_responses is None or entry.survey_satisfied is None):
-            return [
-                Finding(
-                    "satisfaction_without_survey",
-                    WARNING,
-                    (line.code,),
-                    f"{line.name}：满意度 {line.actual_value or ''} 缺少调查数据（有效问卷数、满意问卷数）",
+        if entry.parent == line.parent and (entry.name or entry.code) == line.name:
+            return entry
+    return None
+
+
+# The level-2 groups whose rows have an expected direction: more is better for quantities and satisfaction, less
+# for costs. A row written the other way round is probably a slip (a 数量 row "≤ 10 次").
+_GROUP_DIRECTIONS = {"quantity": ">=", "recipient_satisfaction": ">=", "cost": "<="}
+_GROUP_NAMES = {"数量": ">=", "满意度": ">=", "成本": "<="}
+# Words in an 实际完成值 that make it a restated target rather than a measurement.
+_RANGE_WORDS = ("～", "~", "至", "之间", "左右")
+
+
+def _expected_direction(parent: str) -> str | None:
+    if parent in _GROUP_DIRECTIONS:
+        return _GROUP_DIRECTIONS[parent]
+    return next((symbol for word, symbol in _GROUP_NAMES.items() if word in parent), None)
+
+
+def _row_values(line, entry: IndicatorEntry | None) -> list[Finding]:
+    """A 10号 row's texts against each other: a comparator in the result, no values but full marks, and a
+    comparator that contradicts the group or the row's 指标性质."""
+    findings = []
+    target_text = (line.target_value or "").strip()
+    actual_text = (line.actual_value or "").strip()
+    if actual_text and (parse_comparator(actual_text) is not None or any(w in actual_text for w in _RANGE_WORDS)):
+        findings.append(
+            Finding(
+                "actual_is_target",
+                WARNING,
+                (line.code,),
+                f"{line.name}：实际完成值“{actual_text}”带有比较符或范围，像是照抄的指标值，应填写实际达到的数值",
+            )
+        )
+    claimed = line.stated_score if line.stated_score is not None else (entry.score if entry else None)
+    if (
+        not target_text
+        and not actual_text
+        and (entry is None or (entry.target is None and entry.actual is None and entry.outcome is None))
+        and claimed is not None
+        and line.weight is not None
+        and claimed >= line.weight
+        and line.weight > ZERO
+    ):
+        findings.append(
+            Finding(
+                "full_marks_without_values",
+                ERROR,
+                (line.code,),
+                f"{line.name}：既无年度指标值也无实际完成值，却得满分 {fmt(claimed)}",
+            )
+        )
+    if line.kind != "quantitative" or entry is None:
+        return findings
+    comparator = entry.comparator or read_target(target_text).comparator
+    if comparator is None:
+        return findings
+    direction = direction_comparator(entry.direction)
+    if direction is not None and comparator in (">=", "<=") and comparator != direction:
+        findings.append(
+            Finding(
+                "direction_contradiction",
+                WARNING,
+                (line.code,),
+                f"{line.name}：指标性质为“{entry.direction.strip()}”，指标值却写作“{COMPARATOR_SYMBOLS[comparator]}”",
+            )
+        )
+    expected = _expected_direction(line.parent or "")
+    if direction is None and expected is not None and comparator in (">=", "<=") and comparator != expected:
+        findings.append(
+            Finding(
+                "direction_contradiction",
+                WARNING,
+                (line.code,),
+                f"{line.name}：{'成本' if expected == '<=' else '数量、满意度'}指标通常写作“{COMPARATOR_SYMBOLS[expected]}”，"
+                f"这里写作“{COMPARATOR_SYMBOLS[comparator]}”{target_text and f'（{target_text}）'}，请核对",
+            )
+        )
+    return findings
+
+
+def _row_survey(line, entry: IndicatorEntry | None) -> list[Finding]:
+    if entry is None:
+        return []
+    absent = [
+        label
+        for value, label in ((entry.survey_responses, "有效问卷数"), (entry.survey_satisfied, "满意问卷数"))
+        if value is None
+    ]
+    if absent:
+        findings = [
+            Finding(
+                "satisfaction_without_survey",
+                WARNING,
+                (line.code,),
+                f"{line.name}：满意度 {line.actual_value or ''} 缺少{'、'.join(absent)}",
+            )
+        ]
+        share = read_target(line.actual_value)
+        if entry.survey_responses is not None and share.value is not None and share.percent:
+            value = share.value / HUNDRED
+            if ZERO <= value <= 1 and not possible_survey_share(value, entry.survey_responses):
+                findings.append(
+                    Finding(
+                        "satisfaction_impossible",
+                        ERROR,
+                        (line.code,),
+                        f"{line.name}：满意度 {line.actual_value} 不可能来自 {entry.survey_responses:f} 份有效问卷"
+                        f"（任何满意份数 ÷ {entry.survey_responses:f} 都不等于这个百分数）",
+                    )
                 )
-            ]
+        return findings
     return []

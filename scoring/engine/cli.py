@@ -24,17 +24,44 @@ def build_parser(prog: str = "score") -> argparse.ArgumentParser:
     return parser
 
 
+def read_input(path: str) -> object:
+    """The parsed JSON of an input file, read as UTF-8 (with or without a BOM) or, failing that, GBK/GB18030 as
+    saved by Chinese Windows tools. Every failure is a ``ScoringError`` in Chinese."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ScoringError(f"找不到输入文件“{path}”") from None
+    except IsADirectoryError:
+        raise ScoringError(f"“{path}”是一个目录，不是输入文件") from None
+    except PermissionError:
+        raise ScoringError(f"没有权限读取输入文件“{path}”") from None
+    except OSError as error:
+        raise ScoringError(f"无法读取输入文件“{path}”（{error.strerror or type(error).__name__}）") from None
+    return load_json(decode_input(raw))
+
+
+def decode_input(raw: bytes) -> str:
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    encodings = ("utf-16",) if utf16 else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ScoringError("输入文件的编码无法识别：请另存为 UTF-8 编码")
+
+
 def run(
     input_path: str, frameworks: Mapping[str, FrameworkSpec], *, framework: str | None, fmt: str
 ) -> tuple[int, str]:
     """Score one file. Returns (exit code, text to print); errors blocking submission give exit code 1."""
     try:
-        data = load_json(Path(input_path).read_text(encoding="utf-8"))
+        data = read_input(input_path)
         sheet, findings = score_input(data, frameworks, framework_code=framework)
     except ScoringError as error:
         return EXIT_ERROR, f"错误：{error}"
-    except (OSError, json.JSONDecodeError) as error:
-        return EXIT_ERROR, f"无法读取输入文件：{error}"
+    except Exception as error:  # the command promises a Chinese message, never a traceback
+        return EXIT_ERROR, f"错误：无法评分此输入（{type(error).__name__}），请检查输入文件"
     blocking = any(finding.severity == "error" for finding in findings)
     if fmt == "json":
         payload = {"sheet": sheet.to_dict(), "findings": [finding.to_dict() for finding in findings]}

@@ -11,9 +11,18 @@ from itertools import pairwise
 
 from .errors import ScoringError
 from .numbers import HUNDRED, ZERO, to_decimal
-from .rules import Rule, Settings, build_rule, parse_bound, show_points
+from .rules import (
+    EXECUTION_CARRYOVER_MODES,
+    Rule,
+    Settings,
+    build_rule,
+    parse_bound,
+    show_points,
+    with_execution_carryover,
+)
 
 ROUNDING_MODES = {"half_up"}
+_DEFAULT_SETTINGS = Settings()
 LOWER_IS_BETTER_FORMULAS = {"a", "b"}
 EQUAL_TO_FORMULAS = {"deviation", "all_or_nothing"}
 
@@ -113,7 +122,8 @@ def framework_from_dict(data: Mapping) -> FrameworkSpec:
         settings = _settings(data.get("settings") or {})
         total = to_decimal(data.get("total", 100), field="total")
         indicators = tuple(
-            _indicator(raw, level=1, parent_code="", places=rounding.places) for raw in data.get("indicators") or []
+            _indicator(raw, level=1, parent_code="", places=rounding.places, settings=settings)
+            for raw in data.get("indicators") or []
         )
         if not indicators:
             raise ScoringError("指标体系没有任何指标", field="indicators")
@@ -181,7 +191,13 @@ def _settings(raw: Mapping) -> Settings:
             if not isinstance(raw[flag], bool):
                 raise ScoringError("应为 true 或 false", field=f"settings.{flag}")
             values[flag] = raw[flag]
-    for name in ("deviation_threshold", "over_completion_warning", "execution_reason_below"):
+    carryover = str(raw.get("execution_carryover", settings.execution_carryover))
+    if carryover not in EXECUTION_CARRYOVER_MODES:
+        raise ScoringError(
+            "执行率对上年结转的处理应为 " + "、".join(EXECUTION_CARRYOVER_MODES), field="settings.execution_carryover"
+        )
+    values["execution_carryover"] = carryover
+    for name in ("deviation_threshold", "over_completion_warning", "execution_reason_below", "deadline_late_share"):
         if name in raw:
             values[name] = _rate(raw[name], f"settings.{name}")
     if "deviation_points" in raw:
@@ -228,7 +244,9 @@ def _grades(raw: object) -> tuple[GradeBand, ...]:
     return tuple(grades)
 
 
-def _indicator(raw: Mapping, *, level: int, parent_code: str, places: int) -> IndicatorSpec:
+def _indicator(
+    raw: Mapping, *, level: int, parent_code: str, places: int, settings: Settings = _DEFAULT_SETTINGS
+) -> IndicatorSpec:
     code = raw.get("code")
     if not code:
         raise ScoringError("指标缺少 code", field=parent_code or "indicators")
@@ -240,7 +258,8 @@ def _indicator(raw: Mapping, *, level: int, parent_code: str, places: int) -> In
     if weight is not None and weight < ZERO:
         raise ScoringError(f"指标“{name}”的分值不能为负", field=code)
     children = tuple(
-        _indicator(child, level=level + 1, parent_code=code, places=places) for child in raw.get("children") or []
+        _indicator(child, level=level + 1, parent_code=code, places=places, settings=settings)
+        for child in raw.get("children") or []
     )
     rule = None
     if raw.get("rule"):
@@ -248,7 +267,9 @@ def _indicator(raw: Mapping, *, level: int, parent_code: str, places: int) -> In
             raise ScoringError(f"指标“{name}”有下级指标，不能再设评分规则", field=code)
         params = dict(raw["rule"])
         kind = params.pop("kind", None)
-        rule = build_rule(kind, weight, params, code, label=name)
+        rule = with_execution_carryover(
+            build_rule(kind, weight, params, code, label=name), settings.execution_carryover
+        )
     elif not children and not unit_rows:
         raise ScoringError(f"末级指标“{name}”缺少评分规则（rule）", field=code)
     return IndicatorSpec(

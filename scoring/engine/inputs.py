@@ -11,18 +11,56 @@ OUTCOMES: dict[str, str] = {
     "partial": "部分达成年度指标并具有一定效果",
     "not_achieved": "未达成年度指标且效果较差",
 }
-_OUTCOME_ALIASES = {label: code for code, label in OUTCOMES.items()} | {
+# The wordings regions print for the same three outcomes (湖南 "达成预期指标", 财预〔2021〕101号 "基本达成目标" …).
+OUTCOME_ALIASES: dict[str, str] = {label: code for code, label in OUTCOMES.items()} | {
     "达成": "achieved",
+    "全部达成": "achieved",
+    "达成目标": "achieved",
+    "达成预期指标": "achieved",
+    "达成预期目标": "achieved",
+    "基本达成": "achieved",
+    "基本达成目标": "achieved",
+    "基本达成预期指标": "achieved",
     "部分达成": "partial",
+    "部分达成预期指标": "partial",
+    "部分达成预期指标并具有一定效果": "partial",
+    "部分实现目标": "partial",
     "未达成": "not_achieved",
+    "未达成预期指标": "not_achieved",
+    "未达成预期指标且效果较差": "not_achieved",
+    "实现目标程度较低": "not_achieved",
 }
 
 
 def outcome_code(text: str | None) -> str | None:
+    """'achieved' for any accepted wording of an outcome; other text is returned as is (the rule refuses it)."""
     if text is None:
         return None
     text = text.strip()
-    return text if text in OUTCOMES else _OUTCOME_ALIASES.get(text, text)
+    return text if text in OUTCOMES else OUTCOME_ALIASES.get(text, text)
+
+
+def accepted_outcomes() -> str:
+    """Every accepted wording, for the message that refuses another one."""
+    return "、".join([*OUTCOMES, *OUTCOME_ALIASES])
+
+
+# 指标性质 as printed beside a target: 正向 (higher is better, '≥') and 反向 (lower is better, '≤').
+DIRECTIONS: dict[str, str] = {
+    "正向": ">=",
+    "正向指标": ">=",
+    "反向": "<=",
+    "反向指标": "<=",
+    "higher": ">=",
+    "lower": "<=",
+}
+
+
+def direction_comparator(text: str | None) -> str | None:
+    """The comparator a 指标性质 stands for: '正向' → '>=', '反向' → '<='; None for a blank."""
+    if text is None or not text.strip():
+        return None
+    return DIRECTIONS.get(text.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +77,13 @@ class IndicatorEntry:
     name: str | None = None
     parent: str | None = None
     weight: Decimal | None = None
-    kind: str | None = None  # "quantitative" | "qualitative" for unit-written rows
+    kind: str | None = None  # "quantitative" | "qualitative" | "deadline" for unit-written rows
     target_value: str | None = None
     actual_value: str | None = None
     target: Decimal | None = None
     actual: Decimal | None = None
     comparator: str | None = None
+    direction: str | None = None  # 指标性质: 正向 / 反向
     outcome: str | None = None
     score: Decimal | None = None
     reason: str | None = None  # 偏差原因分析及改进措施, or the reason for a manual score
@@ -77,7 +116,8 @@ class PartEntry:
     """
 
     __slots__ = ("answer", "code", "reason")
-    name = parent = weight = kind = target_value = actual_value = target = actual = comparator = outcome = None
+    name = parent = weight = kind = target_value = actual_value = target = actual = comparator = direction = None
+    outcome = None
     score = stated_score = survey_responses = survey_satisfied = None
     answers: Mapping[str, object] = MappingProxyType({})
 

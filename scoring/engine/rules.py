@@ -6,13 +6,21 @@ the framework says, so a composite indicator is not rounded part by part (政府
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import pairwise
 
 from . import vocabulary
 from .errors import ScoringError
-from .inputs import EMPTY_ENTRY, OUTCOMES, IndicatorEntry, PartEntry, outcome_code
+from .inputs import (
+    EMPTY_ENTRY,
+    OUTCOMES,
+    IndicatorEntry,
+    PartEntry,
+    accepted_outcomes,
+    direction_comparator,
+    outcome_code,
+)
 from .lazy import Text, append, render
 from .numbers import (
     HUNDRED,
@@ -21,9 +29,11 @@ from .numbers import (
     fmt,
     fmt_bound,
     fmt_percent,
+    parse_deadline,
     parse_rate,
-    parse_target,
     quantize,
+    read_completion,
+    read_target,
     show_points,
     to_decimal,
 )
@@ -65,6 +75,14 @@ class Settings:
     deviation_points: Decimal = Decimal(2)
     over_completion_warning: Decimal = Decimal("1.30")
     execution_reason_below: Decimal = Decimal("0.90")
+    deadline_late_share: Decimal = ZERO  # the share of its weight a 时效 row earns when its deadline was missed
+    # How the execution rate (key execution_rate) treats the prior-year carry-over (上年结转, carryover_start):
+    # "none" 全年执行数 ÷ 全年预算数; "net_spending" (全年执行数 − 上年结转) ÷ 全年预算数; "add_to_budget"
+    # 全年执行数 ÷ (全年预算数 + 上年结转). Which region uses which: README, "Scoring".
+    execution_carryover: str = "none"
+
+
+EXECUTION_CARRYOVER_MODES = ("none", "net_spending", "add_to_budget")
 
 
 # How the explanation of a scored line ends (``Outcome.close``): “→ 0.70 分”, “→ 0.7 分”, “；合计 4.50 分”.
@@ -944,7 +962,7 @@ class QualitativeRule(Rule):
             return missing_outcome(missing)
         if outcome_key not in OUTCOMES:
             raise ScoringError(
-                f"定性评价结果“{entry.outcome}”不存在，可选：" + "、".join(OUTCOMES.values()), field=entry.code
+                f"定性评价结果“{entry.outcome}”无法识别，可填写：{accepted_outcomes()}", field=entry.code
             )
         points = to_decimal(entry.score, field="score")
         low, low_inc, high, high_inc = QUALITATIVE_BANDS[outcome_key]
@@ -972,13 +990,16 @@ class QuantitativeRule(Rule):
     weight: Decimal
 
     def evaluate(self, ctx: Context, entry: IndicatorEntry) -> Outcome:
-        parsed_comparator, parsed_target, percent = parse_target(entry.target_value)
-        target = entry.target if entry.target is not None else parsed_target
-        comparator = entry.comparator or parsed_comparator
+        parsed = read_target(entry.target_value)
+        percent = parsed.percent
+        target = entry.target if entry.target is not None else parsed.value
+        comparator = entry.comparator or parsed.comparator
         actual = entry.actual
+        read_actual = None
         if actual is None:
-            _, actual, actual_percent = parse_target(entry.actual_value)
-            percent = percent or actual_percent
+            read_actual = read_target(entry.actual_value)
+            actual = read_actual.value
+            percent = percent or read_actual.percent
         missing = []
         if target is None:
             missing.append(describe_entry_field("target"))
@@ -988,9 +1009,23 @@ class QuantitativeRule(Rule):
             return missing_outcome(missing)
         unit = "%" if percent else ""
         note = ""
+        money = [
+            amount.note()
+            for amount in (parsed.amount if entry.target is None else None, read_actual and read_actual.amount)
+            if amount is not None and amount.converted
+        ]
+        if money:
+            # Converted to 万元 so that both sides compare; the conversion is shown.
+            unit = "万元"
+            note += "（" + "；".join(money) + "）"
         if comparator is None:
-            comparator = ">="
-            note = "（指标值未写比较符，按“≥”计）"
+            direction = direction_comparator(entry.direction)
+            if direction is not None:
+                comparator = direction
+                note += f"（指标值未写比较符，按指标性质“{entry.direction.strip()}”计为“{_symbol(direction)}”）"
+            else:
+                comparator = ">="
+                note += "（指标值未写比较符，按“≥”计）"
         outcome = Outcome(None, "", None, {"target": target, "actual": actual})
         if comparator == ">=":
             self._higher(target, actual, outcome, ctx)
@@ -1085,6 +1120,49 @@ def _deviation_text(deviation: Decimal, settings: Settings) -> str:
 
 def _symbol(comparator: str) -> str:
     return {">=": "≥", "<=": "≤", "=": "="}.get(comparator, comparator)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRule(Rule):
+    """A 时效 target read as 'on or before' a date, month or duration ('9月前', '年底前', '3个工作日内').
+
+    Met → the weight; missed → the framework's ``deadline_late_share`` of it (0 unless a framework says otherwise).
+    A result that gives no time ('已完成') counts as met, with a warning asking for the time.
+    """
+
+    kind = "deadline"
+    weight: Decimal
+
+    def evaluate(self, ctx: Context, entry: IndicatorEntry) -> Outcome:
+        deadline = parse_deadline(entry.target_value, timeliness=True)
+        if deadline is None:
+            if entry.target_value and entry.target_value.strip():
+                raise ScoringError(
+                    f"时效指标值“{entry.target_value}”不是时限：请写作“9月底前”“6月30日前”“3个工作日内”等",
+                    field=entry.code or "target_value",
+                )
+            return missing_outcome([describe_entry_field("target")])
+        done = read_completion(entry.actual_value, deadline)
+        if done.met is None:
+            missing = missing_outcome([describe_entry_field("actual")])
+            if entry.actual_value and entry.actual_value.strip():
+                missing.warnings.append(
+                    f"实际完成值“{entry.actual_value}”未写明完成时间（如“8月25日”“2个工作日”“按时完成”）"
+                )
+            return missing
+        outcome = Outcome(None, "", None)
+        if done.met:
+            outcome.points = self.weight
+            outcome.band = "按期完成"
+            outcome.text = f"时限 {deadline.describe()}；{done.how}，得满分"
+        else:
+            share = ctx.settings.deadline_late_share
+            outcome.points = share * self.weight
+            outcome.band = "未按期完成"
+            outcome.text = f"时限 {deadline.describe()}；{done.how}，按{fmt_bound(share)}计分"
+        if done.warning:
+            outcome.warnings.append(done.warning)
+        return outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -1334,13 +1412,14 @@ BUILDERS: dict[str, Callable[[Decimal, Mapping, str], Rule]] = {
     "manual": lambda weight, params, where: ManualRule(weight),
     "qualitative": lambda weight, params, where: QualitativeRule(weight),
     "quantitative": lambda weight, params, where: QuantitativeRule(weight),
+    "deadline": lambda weight, params, where: DeadlineRule(weight),
     "budget_execution": _budget_execution,
     "quarterly_progress": QuarterlyRule.from_params,
     "weighted_satisfaction": _weighted_satisfaction,
 }
 
 # Kinds whose parameters name no facts and read only what the unit answered.
-ENTRY_KINDS = frozenset({"check", "choice", "manual", "qualitative", "quantitative"})
+ENTRY_KINDS = frozenset({"check", "choice", "manual", "qualitative", "quantitative", "deadline"})
 
 
 def build_rule(kind: str, weight: Decimal, params: Mapping, where: str, *, label: str = "") -> Rule:
@@ -1354,6 +1433,19 @@ def build_rule(kind: str, weight: Decimal, params: Mapping, where: str, *, label
     if unknown:
         raise ScoringError("规则引用了词汇表中不存在的数据项：" + "、".join(unknown), field=where)
     return rule
+
+
+def with_execution_carryover(rule: Rule, mode: str) -> Rule:
+    """``rule`` with its execution rate netting out the prior-year carry-over as the framework's setting says."""
+    rate = getattr(rule, "rate", None)
+    if mode == "none" or not isinstance(rate, RateSpec) or rate.key != "execution_rate" or rate.form != "ratio":
+        return rule
+    carryover = (("carryover_start", -1 if mode == "net_spending" else 1),)
+    if mode == "net_spending":
+        rate = replace(rate, numerator=rate.numerator + carryover)
+    else:
+        rate = replace(rate, denominator=rate.denominator + carryover)
+    return replace(rule, rate=rate)
 
 
 def round_points(points: Decimal, places: int) -> Decimal:

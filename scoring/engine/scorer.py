@@ -8,8 +8,16 @@ from . import vocabulary
 from .errors import ScoringError
 from .framework import FrameworkSpec, IndicatorSpec
 from .inputs import _NO_REASON, EMPTY_ENTRY, IndicatorEntry, Stated, outcome_code
-from .numbers import QUANTA, ZERO, fmt, fmt_percent, parse_target
-from .rules import Context, Outcome, QualitativeRule, QuantitativeRule, describe_entry_field, show_points
+from .numbers import QUANTA, ZERO, fmt, fmt_percent, parse_deadline, parse_target
+from .rules import (
+    Context,
+    DeadlineRule,
+    Outcome,
+    QualitativeRule,
+    QuantitativeRule,
+    describe_entry_field,
+    show_points,
+)
 from .sheet import ScoreLine, ScoreSheet
 
 
@@ -34,6 +42,8 @@ _NOTHING_STATED = Stated()
 _UNSTATED = object()
 _NO_REASON_WARNING = "未得满分，需填写偏差原因分析及改进措施"
 _FACT_NAMES = vocabulary.FACTS.keys()
+_RATE_FACTS = frozenset(name for name, fact in vocabulary.FACTS.items() if fact.is_rate)
+_ONE = Decimal(1)
 
 
 def _check_facts(facts: Mapping[str, Decimal]) -> None:
@@ -46,6 +56,14 @@ def _check_facts(facts: Mapping[str, Decimal]) -> None:
                 raise ScoringError(
                     f"数据项“{vocabulary.label(name)}”应为 Decimal，收到 {type(value).__name__}", field=name
                 )
+    # Impossible values are refused, not scored: a negative budget would give a positive rate, 120 % satisfaction a band.
+    for name, value in facts.items():
+        if not value.is_finite():
+            raise ScoringError(f"“{vocabulary.label(name)}”不是数字", field=name)
+        if value < ZERO and name not in vocabulary.SIGNED:
+            raise ScoringError(f"“{vocabulary.label(name)}”不能为负数（{value:f}）", field=name)
+        if value > _ONE and name in _RATE_FACTS:
+            raise ScoringError(f"“{vocabulary.label(name)}”应在 0% 至 100% 之间（{value:f}）", field=name)
 
 
 def _stated_items(framework: FrameworkSpec, items: Mapping[str, Decimal], keys: Mapping[str, str]) -> dict:
@@ -329,6 +347,10 @@ class _Scorer:
         self.all_stated = True
         self.differences: list[ScoreLine] = []  # leaves whose stated score differs from the rules'
         self.total: Decimal | None = ZERO
+        # Why the total cannot be final although every line was scored: 10号 blocks short of their weight, and
+        # blocks whose rows weigh more than the block (an error).
+        self.incomplete: list[str] = []
+        self.overweight: list[str] = []
 
     def walk(self, walker: Callable, stated_items: Mapping[str, Decimal]) -> None:
         """Score every indicator in sheet order, with the framework's compiled walk (``_compile``)."""
@@ -355,13 +377,25 @@ class _Scorer:
         name = entry.name or code
         if entry.weight is None:
             raise ScoringError(f"三级指标“{name}”缺少分值", code=code, field="weight")
-        kind = entry.kind or _infer_kind(entry)
+        timeliness = _is_timeliness(group)
+        kind = entry.kind or _infer_kind(entry, timeliness)
+        if (
+            kind == "quantitative"
+            and entry.target is None
+            and parse_deadline(entry.target_value, timeliness=timeliness)
+        ):
+            # '9月前' has a number in it, but it is a time limit: met or not, never 9 to exceed.
+            kind = "deadline"
         if kind == "quantitative":
             rule = QuantitativeRule(entry.weight)
         elif kind == "qualitative":
             rule = QualitativeRule(entry.weight)
+        elif kind == "deadline":
+            rule = DeadlineRule(entry.weight)
         else:
-            raise ScoringError(f"三级指标“{name}”的类型应为定量（quantitative）或定性（qualitative）", code=code)
+            raise ScoringError(
+                f"三级指标“{name}”的类型应为定量（quantitative）、定性（qualitative）或时限（deadline）", code=code
+            )
         outcome = rule.evaluate(self.ctx, entry)
         line = self.finish_leaf(code, name, group.level + 1, entry.weight, kind, group.code, entry, outcome)
         line.unit_row = True
@@ -406,13 +440,28 @@ class _Scorer:
         return line
 
     def _row_weights(self, spec: IndicatorSpec, line: ScoreLine) -> None:
-        """10号 rows are weighted by the unit; a level-1 total that does not match is reported, not refused."""
+        """10号 rows are weighted by the unit. A block whose rows weigh less than it makes the sheet incomplete (no
+        final total, no grade: the shortfall is not a zero the unit scored); rows weighing more are an error."""
         children = [child for child in self.lines if child.parent == spec.code]  # its level-2 groups, in order
         rows_weight = sum((child.weight or ZERO for child in children), ZERO)
-        if spec.weight is not None and rows_weight != spec.weight:
-            message = f"“{spec.name}”下各三级指标分值之和为 {show_points(rows_weight)}，应为 {show_points(spec.weight)}"
-            line.warnings.append(message)
-            self.warnings.append(message)
+        if spec.weight is None or rows_weight == spec.weight:
+            return
+        if rows_weight < spec.weight:
+            empty = [child.name for child in children if not child.weight]
+            where = f"（{'、'.join(empty)}未填写三级指标）" if empty else ""
+            message = (
+                f"“{spec.name}”下各三级指标分值之和为 {show_points(rows_weight)}，应为 {show_points(spec.weight)}，"
+                f"缺 {show_points(spec.weight - rows_weight)} 分{where}：评分表不完整，不计总分和等次"
+            )
+            self.incomplete.append(message)
+        else:
+            message = (
+                f"“{spec.name}”下各三级指标分值之和为 {show_points(rows_weight)}，应为 {show_points(spec.weight)}，"
+                f"多 {show_points(rows_weight - spec.weight)} 分：分值错误，不计总分和等次"
+            )
+            self.overweight.append(message)
+        line.warnings.append(message)
+        self.warnings.append(message)
 
     def finish(self, stated_total: Decimal | None) -> ScoreSheet:
         framework = self.framework
@@ -432,6 +481,8 @@ class _Scorer:
                 if line.is_leaf and line.points is not None:
                     scored_total += line.points
         adjustments: list[str] = []
+        if self.incomplete or self.overweight:
+            total = None
         if total is not None and framework.settings.execution_caps:
             total = self._execution_cap(total, adjustments)
         sheet = ScoreSheet(
@@ -448,6 +499,13 @@ class _Scorer:
             self.warnings,
             stated_total,
         )
+        sheet.incomplete = self.incomplete
+        sheet.overweight = self.overweight
+        attainable = ZERO
+        for line in self.lines:
+            if line.is_leaf:
+                attainable += line.points if line.points is not None else line.weight or ZERO
+        sheet.max_attainable = attainable
         if self.all_stated and any(line.is_leaf for line in self.lines):
             sheet.stated_items_total = self.stated_sum
         self._stated_totals(sheet)
@@ -521,9 +579,15 @@ def _sum_points(lines: list[ScoreLine]) -> Decimal | None:
     return total
 
 
-def _infer_kind(entry: IndicatorEntry) -> str:
+def _is_timeliness(group: IndicatorSpec) -> bool:
+    return group.code == "timeliness" or "时效" in group.name
+
+
+def _infer_kind(entry: IndicatorEntry, timeliness: bool = False) -> str:
     if outcome_code(entry.outcome) is not None:
         return "qualitative"
+    if entry.target is None and parse_deadline(entry.target_value, timeliness=timeliness) is not None:
+        return "deadline"
     if entry.target is not None or parse_target(entry.target_value)[1] is not None:
         return "quantitative"
     return "qualitative"

@@ -310,6 +310,12 @@ class ScoreSheet:
     stated_total: Decimal | None = None
     stated_items_total: Decimal | None = None
     total_difference: Decimal | None = None  # computed − stated
+    # Why the total is not final though every line may be scored: 10号 blocks whose rows weigh less than the block
+    # (``incomplete``) or more (``overweight``, an error). Either leaves ``total`` and ``grade`` None.
+    incomplete: list[str] = field(default_factory=list)
+    overweight: list[str] = field(default_factory=list)
+    # The most the sheet can still reach: scored points plus the weights of the lines not scored.
+    max_attainable: Decimal | None = None
 
     @property
     def complete(self) -> bool:
@@ -352,6 +358,9 @@ class ScoreSheet:
                 "total_difference": self.total_difference,
                 "lines": [],
             }
+            # Only when set, so that the sheets of complete structures read as before.
+            | ({"incomplete": self.incomplete} if self.incomplete else {})
+            | ({"overweight": self.overweight} if self.overweight else {})
         ) | {"lines": [line.to_dict() for line in self.lines]}  # plain already: not walked twice
 
     def render_text(self) -> str:

@@ -36,6 +36,8 @@ _add("budget_initial", "年初预算数", "万元")
 _add("budget_added", "本年追加预算", "万元")
 _add("budget_full_year", "全年预算数", "万元")
 _add("spending_actual", "全年执行数", "万元")
+# One meaning in every framework: the adjustments that count (调整、调剂资金累计), with the policy-driven ones
+# (budget_adjustment_excluded, which need a reason) already left out — never the gross figure.
 _add("budget_adjustment", "预算调整数", "万元")
 _add("budget_adjustment_excluded", "政策性调整数（不计入）", "万元")
 _add("budget_basic_adjustment", "部门基本支出预算调整", "万元")  # the 本年决算数 figure, as first stored
@@ -58,6 +60,16 @@ _add("budget_general_budget", "一般公共预算全年预算数", "万元")
 _add("budget_government_funds", "政府性基金拨款全年预算数", "万元")
 _add("budget_special_account", "纳入专户管理的非税收入拨款全年预算数", "万元")
 _add("budget_other", "其他资金全年预算数", "万元")
+
+# The 10号 funds block by source of funds (资金来源: 当年财政拨款 / 上年结转 / 其他资金), each with the three columns of
+# the total row (年初预算数 budget_initial, 全年预算数 budget_full_year, 全年执行数 spending_actual):
+# funds_carryover_budget_full_year …. Each column of the total row is the sum of its sources; published tables often
+# print the total row as 0/0/0 with the sources filled, and the engine then reads the totals from the sources.
+FUND_SOURCES = {"funds_appropriation": "当年财政拨款", "funds_carryover": "上年结转", "funds_other": "其他资金"}
+FUND_COLUMNS = {"budget_initial": "年初预算数", "budget_full_year": "全年预算数", "spending_actual": "全年执行数"}
+for _source, _label in FUND_SOURCES.items():
+    for _column, _column_label in FUND_COLUMNS.items():
+        _add(f"{_source}_{_column}", f"{_label}{_column_label}", "万元")
 
 # Income (收入), the Hunan 州-level tables and the 10号 funds block
 _add("income_total", "收入合计", "万元")
@@ -159,6 +171,20 @@ YEAR_ON_YEAR: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "budget_basic_adjustment_prior",
         ("budget_basic_adjustment_actual", "budget_basic_adjustment"),
     ),
+)
+
+
+# Facts that may be negative: a year's balance, a reduction of the budget, the 附件1-1 adjustment row. Every other
+# amount, count and area is refused below zero, and every % fact is a share in [0, 100 %].
+SIGNED = frozenset(
+    {
+        "balance_year",
+        "budget_added",
+        "budget_basic_adjustment",
+        "budget_basic_adjustment_prior",
+        "budget_basic_adjustment_budget",
+        "budget_basic_adjustment_actual",
+    }
 )
 
 

@@ -60,4 +60,4 @@ def test_a_file_that_is_not_json_is_refused(tmp_path):
     path.write_text("这不是 JSON", encoding="utf-8")
     code, _, err = _score(str(path))
     assert code == 2
-    assert "无法读取输入文件" in err
+    assert "不是有效的 JSON" in err
