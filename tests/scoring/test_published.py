@@ -182,3 +182,28 @@ def test_the_20_plus_80_form_scores_execution_out_of_20_and_lower_is_better_rows
     assert sheet.total == Decimal("76.00")
     assert sheet.grade == "中"
     assert findings == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine gap: a 实际完成值 without a unit is not read in the money unit of its 年度指标值 (72890元 vs 72890)",
+)
+def test_an_actual_without_a_unit_is_read_in_the_money_unit_of_its_target():
+    """The 丽江 table as printed: 指标值 “﹦72890” with 度量单位 元 and 完成值 “72890” — the same amount, full marks."""
+    data = {
+        "framework": "mof-2020-selfeval",
+        "facts": {"budget_full_year": "7.29", "spending_actual": "7.29"},
+        "entries": {
+            "数量": [
+                {
+                    "name": "卫片执法补助经费",
+                    "weight": 10,
+                    "kind": "quantitative",
+                    "target_value": "﹦72890元",
+                    "actual_value": "72890",
+                }
+            ]
+        },
+    }
+    sheet, _ = score_input(data, frameworks())
+    assert sheet.line("卫片执法补助经费").points == Decimal("10.00")
