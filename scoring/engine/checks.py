@@ -595,6 +595,16 @@ def check_sheet(sheet: ScoreSheet, entries: list[IndicatorEntry]) -> list[Findin
                 f"（已评分各项得分加未评分各项的分值）",
             )
         )
+    for code, name, stated, attainable in sheet.stated_groups:
+        if stated > attainable:
+            findings.append(
+                Finding(
+                    "stated_above_attainable",
+                    ERROR,
+                    (code,),
+                    f"{name}：报告所列 {fmt(stated)} 分，高于按规则最多可得的 {fmt(attainable)} 分",
+                )
+            )
     if sheet.stated_total is not None:
         if sheet.stated_items_total is not None and sheet.stated_items_total != sheet.stated_total:
             findings.append(

@@ -42,7 +42,7 @@ def outcome_code(text: str | None) -> str | None:
 
 def accepted_outcomes() -> str:
     """Every accepted wording, for the message that refuses another one."""
-    return "、".join([*OUTCOMES, *OUTCOME_ALIASES])
+    return "、".join(dict.fromkeys([*OUTCOMES.values(), *OUTCOME_ALIASES, *OUTCOMES]))
 
 
 # 指标性质 as printed beside a target: 正向 (higher is better, '≥') and 反向 (lower is better, '≤').

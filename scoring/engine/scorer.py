@@ -501,15 +501,33 @@ class _Scorer:
         )
         sheet.incomplete = self.incomplete
         sheet.overweight = self.overweight
-        attainable = ZERO
-        for line in self.lines:
-            if line.is_leaf:
-                attainable += line.points if line.points is not None else line.weight or ZERO
-        sheet.max_attainable = attainable
+        sheet.max_attainable, sheet.stated_groups = self._attainable()
         if self.all_stated and any(line.is_leaf for line in self.lines):
             sheet.stated_items_total = self.stated_sum
         self._stated_totals(sheet)
         return sheet
+
+    def _attainable(self) -> tuple[Decimal, list[tuple[str, str, Decimal, Decimal]]]:
+        """The most the sheet can still reach (scored points plus the weights of lines not scored), and each group
+        with a stated score: (code, name, stated, most attainable)."""
+        parents = {line.code: line.parent for line in self.lines}
+        by_group: dict[str, Decimal] = {}
+        total = ZERO
+        for line in self.lines:
+            if not line.is_leaf:
+                continue
+            reachable = line.points if line.points is not None else line.weight or ZERO
+            total += reachable
+            parent = line.parent
+            while parent is not None:
+                by_group[parent] = by_group.get(parent, ZERO) + reachable
+                parent = parents.get(parent)
+        groups = [
+            (line.code, line.name, self.stated_items[line.code], by_group.get(line.code, ZERO))
+            for line in self.lines
+            if not line.is_leaf and line.code in self.stated_items
+        ]
+        return total, groups
 
     def _execution_cap(self, total: Decimal, adjustments: list[str]) -> Decimal:
         facts = self.ctx.facts

@@ -316,6 +316,8 @@ class ScoreSheet:
     overweight: list[str] = field(default_factory=list)
     # The most the sheet can still reach: scored points plus the weights of the lines not scored.
     max_attainable: Decimal | None = None
+    # Groups (一级/二级指标) with a score stated in the report: (code, name, stated, most attainable).
+    stated_groups: list[tuple[str, str, Decimal, Decimal]] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
