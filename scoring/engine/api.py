@@ -132,7 +132,12 @@ def amount_conversions(raw: Mapping | None) -> dict[str, str]:
         return notes
     for name, value in raw.items():
         fact = vocabulary.FACTS.get(name)
-        if fact is None or fact.unit != "万元" or not isinstance(value, str) or not value.strip():
+        if (
+            fact is None
+            or fact.unit != "万元"
+            or not isinstance(value, str)
+            or ("元" not in value and "亿" not in value)
+        ):
             continue
         try:
             amount = read_amount(value.strip().lstrip("-－−"), field=name, label=fact.label)

@@ -48,6 +48,11 @@ MAX_WHOLE_DIGITS = 15
 MIN_EXPONENT = -12
 
 
+def check_range(number: Decimal, text: object, field: str | None = None) -> Decimal:
+    """``number`` if it is finite and within what the engine computes exactly (15 whole digits, 12 decimals)."""
+    return _in_range(number, text, field)
+
+
 def _in_range(number: Decimal, text: object, field: str | None) -> Decimal:
     if not number.is_finite():
         raise ScoringError(f"“{text}”不是数字", field=field)
@@ -104,9 +109,9 @@ def to_decimal(value: object, *, field: str | None = None) -> Decimal:
         return _in_range(Decimal(value), value, field)
     if isinstance(value, float):
         # JSON numbers are read with parse_float=Decimal; a float here means a caller bypassed that.
-        return parse_number(repr(value), field=field)
+        return _in_range(parse_number(repr(value), field=field), value, field)
     if isinstance(value, str):
-        return parse_number(value, field=field)
+        return _in_range(parse_number(value, field=field), value, field)
     raise ScoringError(f"应为数字，收到的是 {value!r}", field=field)
 
 
@@ -132,7 +137,10 @@ def parse_number(text: str, *, field: str | None = None) -> Decimal:
         number = Decimal(cleaned)
     except InvalidOperation:
         raise ScoringError(f"“{text}”不是数字：请只填写数字，可带“万元”或“%”", field=field) from None
-    return _in_range(number, text, field)
+    if not number.is_finite():
+        raise ScoringError(f"“{text}”不是数字", field=field)
+    # Not range-checked here: forms say "too big" in their own words; to_decimal and the engine's readers refuse it.
+    return number
 
 
 def is_percent_text(text: str) -> bool:
@@ -145,7 +153,7 @@ def parse_rate(value: object, *, field: str | None = None) -> Decimal:
     A bare number above 1 is refused rather than guessed: '96' could be 96 % or a typing slip.
     """
     if isinstance(value, str) and is_percent_text(value):
-        return parse_number(value, field=field) / HUNDRED
+        return _in_range(parse_number(value, field=field), value, field) / HUNDRED
     number = to_decimal(value, field=field)
     if number > ONE:
         raise ScoringError(f"比率“{value}”应写作百分数（如 96%）或小数（如 0.96）", field=field)
@@ -305,7 +313,14 @@ def parse_comparator(text: object) -> str | None:
     """
     if text is None:
         return None
-    cleaned = _normalise(str(text))
+    return _comparator(str(text))
+
+
+# The same few texts recur on every sheet (a row's target is read for its kind, its score and its checks): the
+# readers of texts are pure, so their results are kept.
+@lru_cache(maxsize=4096)
+def _comparator(text: str) -> str | None:
+    cleaned = _normalise(text)
     found = [(match.group(0), _COMPARATOR_OF.get(match.group(0), ">=")) for match in _COMPARATOR.finditer(cleaned)]
     symbols = {symbol for _, symbol in found}
     if len(symbols) > 1:
@@ -335,18 +350,20 @@ def read_target(text: object) -> Target:
     """
     if text is None:
         return Target(None, None, False)
-    cleaned = _normalise(str(text))
+    return _target(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _target(text: str) -> Target:
+    cleaned = _normalise(text)
     if not cleaned:
         return Target(None, None, False)
-    comparator = parse_comparator(cleaned)
+    comparator = _comparator(cleaned)
     found = _NUMBER_WITH_UNIT.findall(cleaned)
     if len(found) != 1:
         return Target(comparator, None, False)
     digits, unit = found[0]
-    try:
-        number = _in_range(Decimal(digits), text, None)
-    except ScoringError:
-        return Target(comparator, None, False)
+    number = Decimal(digits)  # as written, however large: the caller decides (``check_range`` in the engine)
     amount = None
     if unit:
         amount = Amount(number.scaleb(MONEY_UNITS[unit]), number, unit)
@@ -518,7 +535,12 @@ def parse_deadline(text: object, *, timeliness: bool = False) -> Deadline | None
     """
     if text is None:
         return None
-    cleaned = _cn_to_arabic(_normalise(str(text)))
+    return _deadline(str(text), timeliness)
+
+
+@lru_cache(maxsize=4096)
+def _deadline(text: str, timeliness: bool) -> Deadline | None:
+    cleaned = _cn_to_arabic(_normalise(text))
     if not cleaned or "%" in cleaned:
         return None
     limit = any(word in cleaned for word in _BEFORE_WORDS) or parse_comparator(cleaned) == "<="

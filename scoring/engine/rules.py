@@ -26,6 +26,7 @@ from .numbers import (
     HUNDRED,
     ONE,
     ZERO,
+    check_range,
     fmt,
     fmt_bound,
     fmt_percent,
@@ -1007,6 +1008,8 @@ class QuantitativeRule(Rule):
             missing.append(describe_entry_field("actual"))
         if missing:
             return missing_outcome(missing)
+        target = check_range(target, entry.target_value if entry.target is None else target, entry.code or "target")
+        actual = check_range(actual, entry.actual_value if entry.actual is None else actual, entry.code or "actual")
         unit = "%" if percent else ""
         note = ""
         money = [

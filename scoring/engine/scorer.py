@@ -2,7 +2,7 @@
 
 import linecache
 from collections.abc import Callable, Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal, getcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext
 
 from . import vocabulary
 from .errors import ScoringError
@@ -57,13 +57,20 @@ def _check_facts(facts: Mapping[str, Decimal]) -> None:
                     f"数据项“{vocabulary.label(name)}”应为 Decimal，收到 {type(value).__name__}", field=name
                 )
     # Impossible values are refused, not scored: a negative budget would give a positive rate, 120 % satisfaction a band.
-    for name, value in facts.items():
-        if not value.is_finite():
-            raise ScoringError(f"“{vocabulary.label(name)}”不是数字", field=name)
-        if value < ZERO and name not in vocabulary.SIGNED:
-            raise ScoringError(f"“{vocabulary.label(name)}”不能为负数（{value:f}）", field=name)
-        if value > _ONE and name in _RATE_FACTS:
-            raise ScoringError(f"“{vocabulary.label(name)}”应在 0% 至 100% 之间（{value:f}）", field=name)
+    # (min() and a set intersection first: every sheet passes here, and almost every sheet is fine.)
+    try:
+        low = min(facts.values()) if facts else ZERO
+    except InvalidOperation:  # a NaN among them
+        low = None
+    if low is None or low < ZERO or not low.is_finite():
+        for name, value in facts.items():
+            if not value.is_finite():
+                raise ScoringError(f"“{vocabulary.label(name)}”不是数字", field=name)
+            if value < ZERO and name not in vocabulary.SIGNED:
+                raise ScoringError(f"“{vocabulary.label(name)}”不能为负数（{value:f}）", field=name)
+    for name in _RATE_FACTS & facts.keys():
+        if facts[name] > _ONE:
+            raise ScoringError(f"“{vocabulary.label(name)}”应在 0% 至 100% 之间（{facts[name]:f}）", field=name)
 
 
 def _stated_items(framework: FrameworkSpec, items: Mapping[str, Decimal], keys: Mapping[str, str]) -> dict:
@@ -351,6 +358,7 @@ class _Scorer:
         # blocks whose rows weigh more than the block (an error).
         self.incomplete: list[str] = []
         self.overweight: list[str] = []
+        self.block_weights: dict[str, tuple[IndicatorSpec, Decimal, list[str]]] = {}  # 10号 blocks: rows' weight
 
     def walk(self, walker: Callable, stated_items: Mapping[str, Decimal]) -> None:
         """Score every indicator in sheet order, with the framework's compiled walk (``_compile``)."""
@@ -440,28 +448,47 @@ class _Scorer:
         return line
 
     def _row_weights(self, spec: IndicatorSpec, line: ScoreLine) -> None:
-        """10号 rows are weighted by the unit. A block whose rows weigh less than it makes the sheet incomplete (no
-        final total, no grade: the shortfall is not a zero the unit scored); rows weighing more are an error."""
+        """10号 rows are weighted by the unit; a level-1 block whose rows do not add up to it is reported (units move
+        weight between blocks, with a reason), and the sheet as a whole is checked against the framework's total."""
         children = [child for child in self.lines if child.parent == spec.code]  # its level-2 groups, in order
         rows_weight = sum((child.weight or ZERO for child in children), ZERO)
-        if spec.weight is None or rows_weight == spec.weight:
+        self.block_weights[spec.code] = (spec, rows_weight, [child.name for child in children if not child.weight])
+        if spec.weight is not None and rows_weight != spec.weight:
+            message = f"“{spec.name}”下各三级指标分值之和为 {show_points(rows_weight)}，应为 {show_points(spec.weight)}"
+            line.warnings.append(message)
+            self.warnings.append(message)
+
+    def _structure(self) -> None:
+        """A 10号 sheet whose weights add up to less than the framework's total is incomplete: the shortfall is not a
+        zero the unit scored, so there is no final total and no grade. More than the total is an error."""
+        if not self.block_weights:
             return
-        if rows_weight < spec.weight:
-            empty = [child.name for child in children if not child.weight]
-            where = f"（{'、'.join(empty)}未填写三级指标）" if empty else ""
-            message = (
-                f"“{spec.name}”下各三级指标分值之和为 {show_points(rows_weight)}，应为 {show_points(spec.weight)}，"
-                f"缺 {show_points(spec.weight - rows_weight)} 分{where}：评分表不完整，不计总分和等次"
+        weight = ZERO
+        for line in self.lines:
+            if line.level == 1:
+                block = self.block_weights.get(line.code)
+                weight += block[1] if block is not None else line.weight or ZERO
+        total = self.framework.total
+        if weight < total:
+            short = []
+            for spec, rows_weight, empty in self.block_weights.values():
+                if spec.weight is not None and rows_weight < spec.weight:
+                    where = f"，{'、'.join(empty)}未填写三级指标" if empty else ""
+                    short.append(
+                        f"“{spec.name}”{show_points(rows_weight)} 分（应为 {show_points(spec.weight)} 分{where}）"
+                    )
+            blocks = f"：{'；'.join(short)}" if short else ""
+            self.incomplete.append(
+                f"各指标分值之和为 {show_points(weight)}，比满分 {show_points(total)} 少 {show_points(total - weight)} 分"
+                f"{blocks}。评分表不完整，不计总分和等次"
             )
-            self.incomplete.append(message)
-        else:
-            message = (
-                f"“{spec.name}”下各三级指标分值之和为 {show_points(rows_weight)}，应为 {show_points(spec.weight)}，"
-                f"多 {show_points(rows_weight - spec.weight)} 分：分值错误，不计总分和等次"
+            self.warnings.append(self.incomplete[-1])
+        elif weight > total:
+            self.overweight.append(
+                f"各指标分值之和为 {show_points(weight)}，超过满分 {show_points(total)}（多 {show_points(weight - total)} 分）"
+                "：分值错误，不计总分和等次"
             )
-            self.overweight.append(message)
-        line.warnings.append(message)
-        self.warnings.append(message)
+            self.warnings.append(self.overweight[-1])
 
     def finish(self, stated_total: Decimal | None) -> ScoreSheet:
         framework = self.framework
@@ -481,6 +508,7 @@ class _Scorer:
                 if line.is_leaf and line.points is not None:
                     scored_total += line.points
         adjustments: list[str] = []
+        self._structure()
         if self.incomplete or self.overweight:
             total = None
         if total is not None and framework.settings.execution_caps:
@@ -510,14 +538,21 @@ class _Scorer:
     def _attainable(self) -> tuple[Decimal, list[tuple[str, str, Decimal, Decimal]]]:
         """The most the sheet can still reach (scored points plus the weights of lines not scored), and each group
         with a stated score: (code, name, stated, most attainable)."""
+        total = ZERO
+        for line in self.lines:
+            if line.is_leaf:
+                points = line.points
+                total += points if points is not None else line.weight or ZERO
+        by_code = self.framework.by_code
+        stated_groups = [code for code in self.stated_items if code in by_code and not by_code[code].is_leaf]
+        if not stated_groups:
+            return total, []
         parents = {line.code: line.parent for line in self.lines}
         by_group: dict[str, Decimal] = {}
-        total = ZERO
         for line in self.lines:
             if not line.is_leaf:
                 continue
             reachable = line.points if line.points is not None else line.weight or ZERO
-            total += reachable
             parent = line.parent
             while parent is not None:
                 by_group[parent] = by_group.get(parent, ZERO) + reachable

@@ -174,11 +174,14 @@ YEAR_ON_YEAR: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
-# Facts that may be negative: a year's balance, a reduction of the budget, the 附件1-1 adjustment row. Every other
-# amount, count and area is refused below zero, and every % fact is a share in [0, 100 %].
+# Facts that may be negative: balances (当年结余, 结转和结余 — 累计结余 is 收入 − 支出 and goes below zero when a unit
+# spends more than it received), a reduction of the budget, the 附件1-1 adjustment row. Every other amount, count and
+# area is refused below zero, and every % fact is a share in [0, 100 %].
 SIGNED = frozenset(
     {
         "balance_year",
+        "carryover_start",
+        "carryover_end",
         "budget_added",
         "budget_basic_adjustment",
         "budget_basic_adjustment_prior",

@@ -125,4 +125,4 @@ def test_gbk_and_utf8_bom_files_are_read(tmp_path, encoding):
 def test_findings_that_block_submission_still_exit_1():
     code, out, _ = _score(str(EXAMPLES / "seed004-taojiang-2024.json"))
     assert code == 1
-    assert "[错误] structure_incomplete" in out
+    assert "[错误] stated_total_not_backed" in out

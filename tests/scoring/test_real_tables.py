@@ -195,20 +195,46 @@ def test_a_sheet_of_only_the_execution_block_is_incomplete_not_graded():
     data = {"framework": "mof-2020-selfeval", "facts": {"budget_full_year": "100", "spending_actual": "50"}}
     sheet, findings = scored(data)
     assert (sheet.total, sheet.grade, sheet.scored_total) == (None, None, D("5.00"))
-    assert messages(findings, "structure_incomplete")[0] == (
-        "“产出指标”下各三级指标分值之和为 0，应为 50，缺 50 分（数量指标、质量指标、时效指标、成本指标未填写三级指标）："
-        "评分表不完整，不计总分和等次"
+    [message] = messages(findings, "structure_incomplete")
+    assert message.startswith(
+        "各指标分值之和为 10，比满分 100 少 90 分：“产出指标”0 分（应为 50 分，数量指标、质量指标、时效指标、成本指标未填写三级指标）；"
     )
+    assert message.endswith("。评分表不完整，不计总分和等次")
     assert "总分：未完成（已评分部分合计 5.00）" in sheet.render_text()
 
 
-def test_rows_weighing_more_than_their_block_are_an_error():
+def test_a_block_short_of_its_weight_names_the_block_and_the_shortfall():
+    data = copy.deepcopy(COMPLETE)
+    del data["entries"]["成本"]
+    sheet, findings = scored(data)
+    assert sheet.total is None
+    assert messages(findings, "structure_incomplete") == [
+        "各指标分值之和为 90，比满分 100 少 10 分：“产出指标”40 分（应为 50 分，成本指标未填写三级指标）。"
+        "评分表不完整，不计总分和等次"
+    ]
+
+
+def test_weight_moved_between_blocks_keeps_the_total_with_a_warning():
+    # Units move weight between blocks (seed 004: 产出 40, 满意度 20): the sheet still adds up to 100.
+    data = copy.deepcopy(COMPLETE)
+    data["entries"]["成本"][0]["weight"] = 5
+    data["entries"]["服务对象满意度"][0]["weight"] = 15
+    sheet, findings = scored(data)
+    assert sheet.total is not None and sheet.grade == "优"
+    assert messages(findings, "weights_mismatch") == [
+        "“产出指标”下各三级指标分值之和为 45，应为 50",
+        "“满意度指标”下各三级指标分值之和为 15，应为 10",
+    ]
+
+
+def test_weights_above_the_total_are_an_error():
     data = with_rows("数量", [{"name": "培训人次", "weight": 30, "target_value": "≥100", "actual_value": "120"}])
     sheet, findings = scored(data)
     assert sheet.total is None and sheet.grade is None
     assert messages(findings, "weights_exceed_total") == [
-        "“产出指标”下各三级指标分值之和为 60，应为 50，多 10 分：分值错误，不计总分和等次"
+        "各指标分值之和为 110，超过满分 100（多 10 分）：分值错误，不计总分和等次"
     ]
+    assert "weights_exceed_total" in codes(findings, "error")
 
 
 # --- 6. carry-over and budget adjustments ----------------------------------------------------------------------------
@@ -416,3 +442,43 @@ def test_a_stated_group_score_above_what_its_items_can_reach_is_an_error():
     assert messages(scored(data)[1], "stated_above_attainable") == [
         "产出指标：报告所列 50.00 分，高于按规则最多可得的 42.00 分"
     ]
+
+
+@pytest.mark.parametrize("actual", ["达到预期", "截至6月已完成", "2023-12-31完成", "120人次"])
+def test_a_measured_or_worded_result_is_not_a_restated_target(actual):
+    rows = [{"name": "培训人次", "weight": 20, "target_value": "≥100人次", "actual_value": actual, "reason": "说明"}]
+    assert "actual_is_target" not in codes(scored(with_rows("数量", rows))[1])
+
+
+@pytest.mark.parametrize("actual", ["260～270米", "约266米", "266米以上"])
+def test_a_range_or_estimate_as_result_is_a_restated_target(actual):
+    rows = [{"name": "道路长度", "weight": 20, "target_value": "≥266米", "actual_value": actual, "reason": "说明"}]
+    assert "actual_is_target" in codes(scored(with_rows("数量", rows))[1])
+
+
+def test_a_cost_row_written_at_least_is_a_direction_warning():
+    data = with_rows("成本", [{"name": "成本控制", "weight": 10, "target_value": "≥50万元", "actual_value": "48万元"}])
+    [message] = messages(scored(data)[1], "direction_contradiction")
+    assert message.startswith("成本控制：成本指标通常写作“≤”，这里写作“≥”")
+
+
+def test_the_direction_of_a_group_is_found_by_its_name_in_any_framework():
+    framework = framework_from_dict(
+        {
+            "code": "x",
+            "name": "某地指标体系",
+            "indicators": [
+                {
+                    "code": "o",
+                    "name": "产出",
+                    "weight": 100,
+                    "children": [{"code": "g", "name": "数量指标", "unit_rows": True}],
+                }
+            ],
+        }
+    )
+    data = {
+        "framework": "x",
+        "entries": {"g": [{"name": "培训", "weight": 100, "target_value": "≤5次", "actual_value": "4次"}]},
+    }
+    assert "direction_contradiction" in codes(score_input(data, {"x": framework})[1])
