@@ -141,12 +141,13 @@ def test_the_json_output_of_a_published_report_keeps_its_source_out_of_the_sheet
     """Top-level keys the engine does not read (source, recomputed, findings…) are ignored, not refused."""
     code, output = run_score_command(PUBLISHED / "sc-qingshen-fgj-2023-wages.json", "--format", "json")
     payload = json.loads(output)
-    assert code == 1
+    assert code == 0
     assert "source" not in payload["sheet"]
-    assert payload["sheet"]["total"] is None
-    assert sorted(finding["code"] for finding in payload["findings"]) == [
-        "structure_incomplete",
-        "weights_exceed_total",
+    assert payload["sheet"]["total"] is None  # both rows' 完成值 are blank
+    # 产出 60 + 效益 30 + 满意度 0 still add up to 100 with 执行率: weight moved between blocks, two warnings.
+    assert [(finding["code"], finding["message"]) for finding in payload["findings"]] == [
+        ("weights_mismatch", "“产出指标”下各三级指标分值之和为 60，应为 50"),
+        ("weights_mismatch", "“满意度指标”下各三级指标分值之和为 0，应为 10"),
     ]
 
 
@@ -207,3 +208,32 @@ def test_an_actual_without_a_unit_is_read_in_the_money_unit_of_its_target():
     }
     sheet, _ = score_input(data, frameworks())
     assert sheet.line("卫片执法补助经费").points == Decimal("10.00")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "engine gap: actual_is_target needs a digit beside the comparator (d4b812d), so a result that repeats its "
+        "worded target with the comparator (“不超过预算” for “不超过预算”) is not reported as a restated target"
+    ),
+)
+def test_a_result_that_repeats_a_worded_target_with_its_comparator_is_a_restated_target():
+    """The 襄阳 table's 成本控制 row: 年初目标值 and 实际完成值 are both “不超过预算”, the target copied, not a result."""
+    data = {
+        "framework": "selfeval-20-80",
+        "entries": {
+            "数量": [
+                {
+                    "name": "成本控制",
+                    "weight": 80,
+                    "kind": "qualitative",
+                    "target_value": "不超过预算",
+                    "actual_value": "不超过预算",
+                    "outcome": "达成年度指标",
+                    "score": 80,
+                }
+            ]
+        },
+    }
+    _, findings = score_input(data, frameworks())
+    assert [finding.fields for finding in findings if finding.code == "actual_is_target"] == [("quantity.1",)]
