@@ -482,3 +482,21 @@ def test_the_direction_of_a_group_is_found_by_its_name_in_any_framework():
         "entries": {"g": [{"name": "培训", "weight": 100, "target_value": "≤5次", "actual_value": "4次"}]},
     }
     assert "direction_contradiction" in codes(score_input(data, {"x": framework})[1])
+
+
+def test_a_deadline_stays_a_deadline_when_a_form_stored_the_number_read_from_it():
+    # The forms store the 9 of '9月前' as the row's target number; it is still a time limit.
+    rows = [{"name": "完成时间", "weight": 10, "target_value": "9月前", "target": 9, "actual_value": "8月完成"}]
+    line = scored(with_rows("时效", rows))[0].line("完成时间")
+    assert (line.kind, line.points) == ("deadline", D("10.00"))
+
+
+def test_a_row_given_an_at_least_comparator_stays_a_quantity_whatever_its_text():
+    rows = [{"name": "天数", "weight": 10, "target_value": "控制在12天以内", "comparator": ">=", "actual_value": "96"}]
+    line = scored(with_rows("质量", rows))[0].line("天数")
+    assert (line.kind, line.points) == ("quantitative", D("10.00"))
+
+
+def test_a_duration_row_reads_a_typed_actual_number_in_its_own_unit():
+    rows = [{"name": "办结时限", "weight": 10, "target_value": "3个工作日内", "actual": 2, "actual_value": "较快"}]
+    assert scored(with_rows("时效", rows))[0].line("办结时限").points == D("10.00")
