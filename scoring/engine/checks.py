@@ -5,6 +5,7 @@ themselves); a ``warning`` must be explained by the unit (spending above budget,
 Blank cells inside a group that has figures count as 0, as they do in the printed tables.
 """
 
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -555,6 +556,7 @@ def check_stated_rates(
 
 def check_sheet(sheet: ScoreSheet, entries: list[IndicatorEntry]) -> list[Finding]:
     findings = []
+    names = {line.code: line.name for line in sheet.lines if not line.is_leaf}
     for line in sheet.lines:
         if not line.is_leaf:
             continue
@@ -572,7 +574,7 @@ def check_sheet(sheet: ScoreSheet, entries: list[IndicatorEntry]) -> list[Findin
         findings += _completion_wording(line)
         if line.unit_row:
             entry = _row_entry(line, entries)
-            findings += _row_values(line, entry)
+            findings += _row_values(line, entry, names.get(line.parent or "", ""))
             if line.parent and "satisf" in line.parent:
                 findings += _row_survey(line, entry)
     findings += _row_weight_findings(sheet)
@@ -682,22 +684,25 @@ def _row_entry(line, entries: list[IndicatorEntry]) -> IndicatorEntry | None:
 _GROUP_DIRECTIONS = {"quantity": ">=", "recipient_satisfaction": ">=", "cost": "<="}
 _GROUP_NAMES = {"数量": ">=", "满意度": ">=", "成本": "<="}
 # Words in an 实际完成值 that make it a restated target rather than a measurement.
-_RANGE_WORDS = ("～", "~", "至", "之间", "左右")
+# A number given as a range or an estimate ('260～270米', '约266米左右') rather than as measured.
+_RANGE = re.compile(r"\d\s*(?:～|~|至)\s*\d|\d.*(?:之间|左右)|约\s*\d")
+_DIGIT = re.compile(r"\d")
 
 
-def _expected_direction(parent: str) -> str | None:
+def _expected_direction(parent: str, parent_name: str) -> str | None:
     if parent in _GROUP_DIRECTIONS:
         return _GROUP_DIRECTIONS[parent]
-    return next((symbol for word, symbol in _GROUP_NAMES.items() if word in parent), None)
+    return next((symbol for word, symbol in _GROUP_NAMES.items() if word in parent_name), None)
 
 
-def _row_values(line, entry: IndicatorEntry | None) -> list[Finding]:
+def _row_values(line, entry: IndicatorEntry | None, parent_name: str) -> list[Finding]:
     """A 10号 row's texts against each other: a comparator in the result, no values but full marks, and a
     comparator that contradicts the group or the row's 指标性质."""
     findings = []
     target_text = (line.target_value or "").strip()
     actual_text = (line.actual_value or "").strip()
-    if actual_text and (parse_comparator(actual_text) is not None or any(w in actual_text for w in _RANGE_WORDS)):
+    measured_as_target = _DIGIT.search(actual_text) and parse_comparator(actual_text) is not None
+    if measured_as_target or _RANGE.search(actual_text):
         findings.append(
             Finding(
                 "actual_is_target",
@@ -739,7 +744,7 @@ def _row_values(line, entry: IndicatorEntry | None) -> list[Finding]:
                 f"{line.name}：指标性质为“{entry.direction.strip()}”，指标值却写作“{COMPARATOR_SYMBOLS[comparator]}”",
             )
         )
-    expected = _expected_direction(line.parent or "")
+    expected = _expected_direction(line.parent or "", parent_name)
     if direction is None and expected is not None and comparator in (">=", "<=") and comparator != expected:
         findings.append(
             Finding(

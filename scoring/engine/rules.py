@@ -1126,7 +1126,10 @@ class DeadlineRule(Rule):
                     field=entry.code or "target_value",
                 )
             return missing_outcome([describe_entry_field("target")])
-        done = read_completion(entry.actual_value, deadline)
+        actual = entry.actual_value
+        if deadline.kind == "duration" and entry.actual is not None:
+            actual = f"{entry.actual:f}"  # a number typed for the row: in the deadline's own unit
+        done = read_completion(actual, deadline)
         if done.met is None:
             missing = missing_outcome([describe_entry_field("actual")])
             if entry.actual_value and entry.actual_value.strip():

@@ -268,11 +268,7 @@ class _Scorer:
             raise ScoringError(f"三级指标“{name}”缺少分值", code=code, field="weight")
         timeliness = _is_timeliness(group)
         kind = entry.kind or _infer_kind(entry, timeliness)
-        if (
-            kind == "quantitative"
-            and entry.target is None
-            and parse_deadline(entry.target_value, timeliness=timeliness)
-        ):
+        if kind == "quantitative" and _deadline_target(entry, timeliness):
             # '9月前' has a number in it, but it is a time limit: met or not, never 9 to exceed.
             kind = "deadline"
         rule = layout.row_rule(self.framework, group, kind, entry.weight, code)
@@ -506,12 +502,21 @@ def _is_timeliness(group: IndicatorSpec) -> bool:
     return group.code == "timeliness" or "时效" in group.name
 
 
+def _deadline_target(entry: IndicatorEntry, timeliness: bool) -> bool:
+    """A row whose 年度指标值 is a time limit. A stored target number that is just the number read from that text
+    (the 9 of '9月前', as a form stores it) does not make it a quantity; a different one typed by the user, or a
+    comparator other than '≤', does."""
+    if entry.comparator not in (None, "<=") or parse_deadline(entry.target_value, timeliness=timeliness) is None:
+        return False  # a '≥' or '=' chosen for the row makes it a quantity, whatever its text
+    return entry.target is None or entry.target == parse_target(entry.target_value)[1]
+
+
 def _infer_kind(entry: IndicatorEntry, timeliness: bool = False) -> str:
     if entry.answer is True or entry.answer is False:
         return "direct"
     if outcome_code(entry.outcome) is not None:
         return "qualitative"
-    if entry.target is None and parse_deadline(entry.target_value, timeliness=timeliness) is not None:
+    if _deadline_target(entry, timeliness):
         return "deadline"
     if entry.target is not None or parse_target(entry.target_value)[1] is not None:
         return "quantitative"

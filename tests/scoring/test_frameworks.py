@@ -17,13 +17,14 @@ def raw(code: str) -> dict:
     return yaml.safe_load((ROOT / "fixtures" / "frameworks" / f"{code}.yaml").read_text(encoding="utf-8"))
 
 
-def test_five_frameworks_ship():
+def test_the_shipped_frameworks_are_these():
     assert [path.stem for path in FILES] == [
         "futian-common-2021",
         "guangdong-overall",
         "hunan-overall",
         "mof-2020-selfeval",
         "mof-2021-core",
+        "selfeval-20-80",
     ]
 
 

@@ -441,3 +441,61 @@ def test_a_stated_group_score_above_what_its_items_can_reach_is_an_error():
     assert messages(scored(data)[1], "stated_above_attainable") == [
         "产出指标：报告所列 50.00 分，高于按规则最多可得的 42.00 分"
     ]
+
+
+@pytest.mark.parametrize("actual", ["达到预期", "截至6月已完成", "2023-12-31完成", "120人次"])
+def test_a_measured_or_worded_result_is_not_a_restated_target(actual):
+    rows = [{"name": "培训人次", "weight": 20, "target_value": "≥100人次", "actual_value": actual, "reason": "说明"}]
+    assert "actual_is_target" not in codes(scored(with_rows("数量", rows))[1])
+
+
+@pytest.mark.parametrize("actual", ["260～270米", "约266米", "266米以上"])
+def test_a_range_or_estimate_as_result_is_a_restated_target(actual):
+    rows = [{"name": "道路长度", "weight": 20, "target_value": "≥266米", "actual_value": actual, "reason": "说明"}]
+    assert "actual_is_target" in codes(scored(with_rows("数量", rows))[1])
+
+
+def test_a_cost_row_written_at_least_is_a_direction_warning():
+    data = with_rows("成本", [{"name": "成本控制", "weight": 10, "target_value": "≥50万元", "actual_value": "48万元"}])
+    [message] = messages(scored(data)[1], "direction_contradiction")
+    assert message.startswith("成本控制：成本指标通常写作“≤”，这里写作“≥”")
+
+
+def test_the_direction_of_a_group_is_found_by_its_name_in_any_framework():
+    framework = framework_from_dict(
+        {
+            "code": "x",
+            "name": "某地指标体系",
+            "indicators": [
+                {
+                    "code": "o",
+                    "name": "产出",
+                    "weight": 100,
+                    "children": [{"code": "g", "name": "数量指标", "unit_rows": True}],
+                }
+            ],
+        }
+    )
+    data = {
+        "framework": "x",
+        "entries": {"g": [{"name": "培训", "weight": 100, "target_value": "≤5次", "actual_value": "4次"}]},
+    }
+    assert "direction_contradiction" in codes(score_input(data, {"x": framework})[1])
+
+
+def test_a_deadline_stays_a_deadline_when_a_form_stored_the_number_read_from_it():
+    # The forms store the 9 of '9月前' as the row's target number; it is still a time limit.
+    rows = [{"name": "完成时间", "weight": 10, "target_value": "9月前", "target": 9, "actual_value": "8月完成"}]
+    line = scored(with_rows("时效", rows))[0].line("完成时间")
+    assert (line.kind, line.points) == ("deadline", D("10.00"))
+
+
+def test_a_row_given_an_at_least_comparator_stays_a_quantity_whatever_its_text():
+    rows = [{"name": "天数", "weight": 10, "target_value": "控制在12天以内", "comparator": ">=", "actual_value": "96"}]
+    line = scored(with_rows("质量", rows))[0].line("天数")
+    assert (line.kind, line.points) == ("quantitative", D("10.00"))
+
+
+def test_a_duration_row_reads_a_typed_actual_number_in_its_own_unit():
+    rows = [{"name": "办结时限", "weight": 10, "target_value": "3个工作日内", "actual": 2, "actual_value": "较快"}]
+    assert scored(with_rows("时效", rows))[0].line("办结时限").points == D("10.00")

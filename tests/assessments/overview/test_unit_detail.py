@@ -54,7 +54,7 @@ def test_superuser_sees_every_unit(admin_client, unit, other_unit):
 
 def test_units_are_managed_in_a_chinese_admin(admin_client, unit):
     html = admin_client.get("/admin/units/unit/").content.decode()
-    assert "perfeval 绩效自评 · 管理后台" in html
+    assert "perfeval <strong>绩效自评</strong> · 管理后台" in html
     assert "预算单位" in html
     assert "甲单位" in html
     change = admin_client.get(f"/admin/units/unit/{unit.pk}/change/").content.decode()

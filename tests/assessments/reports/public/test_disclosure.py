@@ -29,7 +29,10 @@ def fake_public_render(monkeypatch):
 def test_the_public_list_shows_the_day_in_china(client, demo, finalised_futian):
     # 17:30 UTC on 6 December is 01:30 on 7 December in Beijing.
     moment = datetime.datetime(2026, 12, 6, 17, 30, tzinfo=datetime.UTC)
-    Snapshot.objects.filter(assessment=finalised_futian).update(created_at=moment)
+    from assessments import frozen
+
+    with frozen.guards_lifted():  # a snapshot frozen at that moment (the database refuses to change a real one)
+        Snapshot.objects.filter(assessment=finalised_futian).update(created_at=moment)
     from assessments.models import AssessmentSummary
 
     AssessmentSummary.objects.filter(assessment=finalised_futian).delete()  # stored before the date was moved
@@ -80,7 +83,7 @@ def test_anyone_can_verify_a_downloaded_file_or_a_hash(client, demo, finalised_f
 
 
 def test_a_draft_data_hash_is_not_confirmed(client, demo):
-    from assessments.snapshots import document_sha256
+    from assessments.models import document_sha256
 
     digest = document_sha256({"x": 1})
     page = client.get(reverse("public:verify"), {"hash": digest}).content.decode()
