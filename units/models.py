@@ -238,17 +238,18 @@ class Delegation(models.Model):
         return f"{self.delegate} 代 {self.delegator}（{self.get_role_display()}，{self.starts}—{self.ends}）"
 
     def refusal(self) -> str | None:
-        """Why this delegation may not exist, or None. Separation of duties: the delegate reviews in the unit (or
-        its 主管部门) already, and never fills it in; that they never sign two steps of one assessment, nor one
+        """Why this delegation may not exist, or None. Separation of duties: the delegate reviews in the unit (its
+        主管部门, or a unit below it that the delegation reaches) already, and never fills any of them in; that they never sign two steps of one assessment, nor one
         they submitted, is checked when they sign (assessments.workflow.services.acting_for)."""
         if self.delegate_id == self.delegator_id:
             return NOT_TO_SELF
         if self.ends is not None and self.starts is not None and self.ends < self.starts:
             return ENDS_BEFORE_START
-        units = [self.unit_id, *(unit.pk for unit in self.unit.ancestors())]
-        roles = set(
-            Membership.objects.filter(user_id=self.delegate_id, unit_id__in=units).values_list("role", flat=True)
-        )
+        # The unit, the units above it (its 主管部门) and those below it that the delegation reaches.
+        around = Q(unit_id__in=[self.unit_id, *(unit.pk for unit in self.unit.ancestors())])
+        below = Q(unit__parent_id=self.unit_id) | Q(unit__parent__parent_id=self.unit_id)
+        memberships = Membership.objects.filter(around | below, user_id=self.delegate_id)
+        roles = set(memberships.values_list("role", flat=True))
         if roles & WRITE_ROLES:
             return DELEGATE_WRITES
         if not roles & set(REVIEW_ROLES):

@@ -50,10 +50,10 @@ def test_rows_added_removed_and_changed_are_each_one_line():
     old = {"institutions": [{"name": "机关", "staff": 3}, {"name": "中心", "staff": 2}]}
     new = {"institutions": [{"name": "机关", "staff": 4}]}
     assert document_diff(old, new) == [
-        {"where": "收支情况 第1行「机关」·staff", "old": "3", "new": "4"},
-        {"where": "收支情况 第2行「中心」", "old": "存在", "new": "已删除"},
+        {"where": "收支情况「机关」·staff", "old": "3", "new": "4"},
+        {"where": "收支情况「中心」", "old": "存在", "new": "已删除"},
     ]
-    assert document_diff(new, old)[-1] == {"where": "收支情况 第2行「中心」", "old": "（无此行）", "new": "新增"}
+    assert document_diff(new, old)[-1] == {"where": "收支情况「中心」", "old": "（无此行）", "new": "新增"}
 
 
 def test_a_row_without_a_name_is_shown_by_its_number_and_a_missing_section_as_empty():
@@ -74,23 +74,19 @@ def test_a_projects_own_rows_are_compared_row_by_row():
         ]
     }
     changes = document_diff(old, new)
-    assert changes[0]["where"].startswith("项目 第1行「项目甲」·自评表 第1行「完成率」·")
+    assert changes[0]["where"].startswith("项目「项目甲」·自评表「完成率」·")
     assert (changes[0]["old"], changes[0]["new"]) == ("90%", "95%")
-    assert changes[1:] == [{"where": "项目 第1行「项目甲」·自评表 第3行「新」", "old": "（无此行）", "new": "新增"}]
+    assert changes[1:] == [{"where": "项目「项目甲」·自评表「新」", "old": "（无此行）", "new": "新增"}]
     removed = document_diff(new, old)
-    assert removed[-1] == {"where": "项目 第1行「项目甲」·自评表 第3行「新」", "old": "存在", "new": "已删除"}
+    assert removed[-1] == {"where": "项目「项目甲」·自评表「新」", "old": "存在", "new": "已删除"}
     assert len(removed) == 2
 
 
 def test_a_projects_rows_appearing_where_there_were_none_are_new_rows():
     old = {"projects": [{"name": "项目甲"}]}
     new = {"projects": [{"name": "项目甲", "indicator_rows": [{"name": "完成率"}]}]}
-    assert document_diff(old, new) == [
-        {"where": "项目 第1行「项目甲」·自评表 第1行「完成率」", "old": "（无此行）", "new": "新增"}
-    ]
-    assert document_diff(new, old) == [
-        {"where": "项目 第1行「项目甲」·自评表 第1行「完成率」", "old": "存在", "new": "已删除"}
-    ]
+    assert document_diff(old, new) == [{"where": "项目「项目甲」·自评表「完成率」", "old": "（无此行）", "new": "新增"}]
+    assert document_diff(new, old) == [{"where": "项目「项目甲」·自评表「完成率」", "old": "存在", "new": "已删除"}]
 
 
 def test_the_score_and_findings_are_left_out_of_the_diff():

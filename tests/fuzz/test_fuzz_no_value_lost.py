@@ -42,8 +42,8 @@ def parser(name: str, narrative: bool):
     field = _PARSERS.get(prefix, {}).get(
         rest.rpartition("-")[2] if prefix in ("inst", "fund", "member", "row") else rest
     )
-    if field is None or isinstance(field, forms.ChoiceField | forms.BooleanField):
-        return None
+    if field is None or isinstance(field, forms.ChoiceField | forms.BooleanField) or rest == "unit_version":
+        return None  # unit_version: the unit's version the page was loaded at, bookkeeping like lock_version
     return field
 
 

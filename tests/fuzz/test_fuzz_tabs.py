@@ -111,7 +111,11 @@ def assert_stored_as_parsed(assessment_id: int, tab: str, data: dict, base: dict
     """Each single text posted for a plain field is stored as the field's parser reads it."""
     narrative = tab == "narrative"
     for name, posted in data.items():
-        if not isinstance(posted, str) or posted == base.get(name) or name in ("lock_version", "next"):
+        if (
+            not isinstance(posted, str)
+            or posted == base.get(name)
+            or name in ("lock_version", "next", "unit-unit_version")
+        ):
             continue
         if narrative and name in base and name != "csrfmiddlewaretoken":
             expected = f.TextField(required=False, max_length=50000).clean(posted)

@@ -11,11 +11,13 @@ from units.models import Membership, Role
 
 PUBLIC = {"login", "logout"}
 # 信息公开 (public:list, public:pdf) answers anyone by design: tests/assessments/reports/public/test_public.py covers it.
-PUBLIC |= {"list", "pdf"}
+PUBLIC |= {"list", "pdf", "verify"}  # verify: anyone checks a published PDF against its hashes
 # A forgotten password is reset without logging in; the pages show no unit (tests/perfeval/test_request_guards.py).
 PUBLIC |= {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 # Pages that are about the user, not about a unit: they may answer 200 but must not show another unit's data.
 PERSONAL = {"home", "inbox", "notifications_read", "password_change", "password_change_done", "delegations"}
+# Batch signing acts on the items of the user's own inbox; an id of another unit's assessment is refused one by one.
+PERSONAL |= {"inbox_batch_sign"}
 # An administrator's export form and dashboard show only the units they can see (tests/exports).
 PERSONAL |= {"index", "dashboard"}
 

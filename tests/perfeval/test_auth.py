@@ -8,7 +8,7 @@ PUBLIC = {"login"}
 # A forgotten password is reset without logging in (tests/perfeval/test_request_guards.py).
 PUBLIC |= {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 # 信息公开 (public:list, public:pdf): no login by design, tested in tests/assessments/reports/public/test_public.py.
-PUBLIC |= {"list", "pdf"}
+PUBLIC |= {"list", "pdf", "verify"}  # verify: anyone checks a published PDF against its hashes
 
 
 def _page_urls():

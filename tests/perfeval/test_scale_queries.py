@@ -106,11 +106,11 @@ def test_the_inbox_query_count_does_not_grow_with_the_assessments(client, dave, 
     in_review(2)
     client.force_login(dave)
     # session, user, memberships, delegations, a count per list (but 被退回: dave writes nowhere, so the database is
-    # not asked), a page of the one list with items (an empty list needs none), deadlines, notifications
-    with django_assert_num_queries(10):
+    # not asked), a page of the one list with items (an empty list needs none), deadlines, notifications, reminders
+    with django_assert_num_queries(11):
         client.get(reverse("inbox"))
     in_review(30, first=3)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         html = client.get(reverse("inbox")).content.decode()
     assert "待我处理（32）" in html and page_rows(html, "waiting") == 20
 

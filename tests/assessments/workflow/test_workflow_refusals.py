@@ -144,7 +144,7 @@ def test_a_return_to_an_earlier_step_is_audited_with_the_data_and_notifies_that_
     assert (assessment.status, assessment.current_step, assessment.returned) == ("in_review", "unit_head", False)
     notified = Notification.objects.filter(assessment=assessment, message__contains="请负责人重签")
     assert [n.user for n in notified] == [people["hank"]]
-    assert "请重新单位负责人审签" in notified[0].message
+    assert "被退回，等待您（单位负责人）审签" in notified[0].message
     assert [m.to for m in mail.outbox] == [["hank@example.org"]]
 
 
@@ -348,7 +348,7 @@ def test_rescore_is_refused_once_final(assessment, people):
 def test_each_signature_notifies_the_next_step_and_the_final_one_the_whole_unit(assessment, people):
     assessment = sign_to(assessment, people, "unit_head")
     waiting = Notification.objects.filter(user=people["hank"], assessment=assessment)
-    assert [n.message for n in waiting] == [f"{assessment} 已由bob评价组组长签署，等待您单位负责人审签。"]
+    assert [n.message for n in waiting] == [f"{assessment} 已由bob（评价组组长）签署，等待您（单位负责人）审签。"]
     assessment = sign_to_final_from(assessment, people, "unit_head")
     final = Notification.objects.filter(assessment=assessment, message__contains="已定稿")
     assert {n.user.username for n in final} == {"alice", "bob", "hank", "dave", "fiona"}
@@ -375,7 +375,7 @@ def test_a_delegate_holding_the_step_today_is_notified_and_signs_in_their_own_na
     assert Notification.objects.filter(user=deputy, assessment=assessment).count() == 1
     workflow.assessment_sign(assessment=assessment, user=deputy, opinion="同意")
     assert Notification.objects.filter(
-        assessment=assessment, message__contains="已由代理人（代 韩负责人）单位负责人审签"
+        assessment=assessment, message__contains="已由代理人（代 韩负责人）（单位负责人）审签"
     ).exists()
 
 
