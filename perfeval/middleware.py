@@ -26,7 +26,7 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request):
         try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            declared = int(request.headers.get("content-length") or 0)
         except ValueError:
             declared = 0
         if declared > settings.MAX_REQUEST_BYTES:

@@ -28,7 +28,7 @@ def csrf_failure(request, reason=""):
     """A Chinese page when a form's security check fails (settings.CSRF_FAILURE_VIEW): usually a page left open
     across a logout, a login in another tab or an expired session. What was typed is shown again for copying, and
     the page explains how to submit it again; nothing was saved."""
-    referer = request.META.get("HTTP_REFERER", "")
+    referer = request.headers.get("referer", "")
     back = (
         referer
         if referer
