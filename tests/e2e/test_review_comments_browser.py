@@ -14,6 +14,15 @@ PASSWORD = "perfeval-demo-2026"
 INDICATOR = "政府采购执行情况"
 
 
+def _submit_through_the_checklist(page):
+    """提交… opens the checklist; what is open is confirmed there, then 确认提交."""
+    page.get_by_role("link", name="提交…").click()
+    expect(page.locator("#submit-checklist")).to_be_visible()
+    if page.locator("#acknowledge").count():
+        page.check("#acknowledge")
+    page.get_by_role("button", name="确认提交").click()
+
+
 def _as(page, live_server, username):
     page.context.clear_cookies()
     login(page, live_server, username, PASSWORD)
@@ -24,10 +33,11 @@ def test_a_comment_on_an_indicator_is_answered_in_place_and_shown_in_the_diff(pa
     assessment = Assessment.objects.get(unit__name="深圳市福田区老干部活动中心", year=2021)
     review = f"{live_server.url}/assessments/{assessment.pk}/review/"
     key = next(k for (target, k), label in workflow.comment_targets(assessment).items() if label == INDICATOR)
+    page.on("dialog", lambda dialog: dialog.accept())  # every irreversible step asks first; this user accepts
 
     _as(page, live_server, "ft-preparer")
     page.goto(review)
-    page.get_by_role("button", name="提交").click()
+    _submit_through_the_checklist(page)
     expect(page.locator(".alert-success")).to_contain_text("已提交")
 
     _as(page, live_server, "ft-leader")
@@ -55,7 +65,7 @@ def test_a_comment_on_an_indicator_is_answered_in_place_and_shown_in_the_diff(pa
     expect(page.locator(".comment-row .comment-answer")).to_contain_text("已与决算核对一致")
     screenshot("comments-2-preparer-answer")
     page.goto(review)
-    page.get_by_role("button", name="提交").click()
+    _submit_through_the_checklist(page)
     expect(page.locator(".alert-success")).to_contain_text("已提交")
 
     _as(page, live_server, "ft-leader")

@@ -68,7 +68,7 @@ def test_go_to_fix_scrolls_to_the_exact_field_and_highlights_it(page, live_serve
 
     # A finding about one indicator row leads to that row's field on the 自评表.
     page.goto(f"{base}/score/")
-    survey = page.locator("li.finding-hint").filter(has_text="缺少调查数据").first
+    survey = page.locator("li.finding-hint").filter(has_text="问卷数").first
     href = survey.get_by_role("link", name="去修改").get_attribute("href")
     assert "/self-eval/#id_row-" in href and href.endswith("-survey_responses")
     survey.get_by_role("link", name="去修改").click()
