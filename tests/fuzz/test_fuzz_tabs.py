@@ -151,8 +151,9 @@ def test_a_tab_preview_answers_anything_and_never_writes(client, browser_form, a
     submission = data.draw(tab_submission(base, tab))
     with rolled_back():
         before = assessment_state(assessment.pk)
-        response = post(client, preview_url(assessment, tab), submission, name="preview", allowed={200})
-        assert response.status_code == 200
+        # 400: a row count claimed beyond what was posted (perfeval's request guard refuses it before the view).
+        response = post(client, preview_url(assessment, tab), submission, name="preview", allowed={200, 400})
+        assert response.status_code == 200 or "请求无法处理" in response.content.decode()
         assert_unchanged(before, assessment_state(assessment.pk), submission)
 
 
