@@ -237,7 +237,7 @@ def heartbeat(item: ExportItem):
 def _process_gone(worker: str) -> bool:
     """The worker ran on this machine and its process no longer exists (killed, crashed, restarted)."""
     host, _, pid = worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    if host != socket.gethostname() or not (pid.isascii() and pid.isdigit()):
         return False
     try:
         os.kill(int(pid), 0)

@@ -107,7 +107,10 @@ def delegations(request):
     who = request.GET.get("who") or request.POST.get("who", "")
     chosen = form["delegate"].value() if request.method == "POST" else None
     found = search_colleagues(request.user, who)
-    if chosen and str(chosen).isdigit() and all(str(p.pk) != str(chosen) for p in found):
+    # ASCII digits of an id's length only: str.isdigit() is also true for "²", which the query cannot take.
+    if chosen and str(chosen).isascii() and str(chosen).isdigit() and len(str(chosen)) <= 18 and all(
+        str(p.pk) != str(chosen) for p in found
+    ):
         found = list(form.fields["delegate"].queryset.filter(pk=chosen)) + found
     context = {
         "form": form,
