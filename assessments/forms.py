@@ -127,6 +127,14 @@ class TextField(forms.CharField):
         return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
+NUMBER_MESSAGES = {
+    "invalid": "请填写数字，如 4.5。",
+    "max_decimal_places": "最多保留 %(max)s 位小数。",
+    "max_digits": "数值过大。",
+    "max_whole_digits": "数值过大。",
+}
+
+
 def _number_fields(model_field, **kwargs):
     """formfield_callback: every DecimalField becomes an AmountField, every count a CountField, text keeps LF."""
     from django.db import models
@@ -135,13 +143,16 @@ def _number_fields(model_field, **kwargs):
         kwargs.setdefault("form_class", TextField)
 
     if isinstance(model_field, models.DecimalField):
-        return AmountField(
+        field = AmountField(
             label=model_field.verbose_name,
             required=False,
             max_digits=model_field.max_digits,
             decimal_places=model_field.decimal_places,
             validators=model_field.validators,
         )
+        if not getattr(model_field, "is_money", False):  # a 分值, a score, a number read from a target: not 万元
+            field.error_messages.update(NUMBER_MESSAGES)
+        return field
     if isinstance(model_field, models.PositiveIntegerField | models.PositiveSmallIntegerField) and model_field.null:
         return CountField(label=model_field.verbose_name, required=False)
     return model_field.formfield(**kwargs)

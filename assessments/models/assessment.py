@@ -21,9 +21,11 @@ logger = logging.getLogger("assessments.snapshots")
 def money(label: str, *, negative: bool = False, **kwargs) -> models.DecimalField:
     """An amount in 万元 with 2 places; blank means not filled in (a missing input, never a guessed zero)."""
     validators = [] if negative else [MinValueValidator(0, message="金额不能为负数。")]
-    return models.DecimalField(
+    field = models.DecimalField(
         label, max_digits=14, decimal_places=2, null=True, blank=True, validators=validators, **kwargs
     )
+    field.is_money = True  # forms and the import's preview word it as 万元; other decimals are scores or numbers
+    return field
 
 
 def count(label: str) -> models.PositiveIntegerField:

@@ -21,6 +21,7 @@ import openpyxl
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
 from django import forms as django_forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
@@ -28,12 +29,21 @@ from openpyxl.utils.exceptions import CellCoordinatesException
 from assessments import forms as f
 from assessments import tables
 from assessments.audit import audit_record, shown
+from assessments.indicator_inputs import from_stored
 from assessments.models import Assessment, Facts, IndicatorRow, SpecialFund
 from assessments.projects.forms import ProjectTableForm
-from assessments.scores import project_framework_version
+from assessments.scores import TOP_ANSWER, project_framework_version
 from assessments.selectors import assessment_data
 from assessments.services import assessment_touch
-from assessments.workbook.build import MAP_FIRST_ROW, MARKER_SHEET, TEMPLATE_ID, TEMPLATE_VERSION, decode_cell_map
+from assessments.workbook.build import (
+    MAP_FIRST_ROW,
+    MARKER_SHEET,
+    SHEET_BASIC,
+    SHEET_SELF,
+    TEMPLATE_ID,
+    TEMPLATE_VERSION,
+    decode_cell_map,
+)
 from scoring.adapters import framework_spec
 from units.models import Staffing
 
@@ -86,8 +96,14 @@ class Cell:
     value: str | None  # as typed: text, or a number written as its exact decimal text; None for an empty cell
 
     @property
+    def address(self) -> str:
+        """The cell as Excel names it, on its sheet: 附件1-2 E23."""
+        return f"{self.sheet} {self.column}{self.row}"
+
+    @property
     def where(self) -> str:
-        return f"{self.sheet} 第{self.row}行 {self.column}列「{self.label}」"
+        """The cell by its label as the workbook shows it, its address after it: 公务接待·2022年预算数（附件1-1 C13）."""
+        return f"{self.label}（{self.address}）"
 
 
 @dataclass
@@ -403,12 +419,16 @@ DERIVED_ROW_CELLS = frozenset({"kind", "target_comparator", "target_number", "ac
 
 @dataclass
 class Change:
-    where: str  # 附件1-1 第12行 C列
-    subject: str  # the object: 基础数据, 专项资金“…”, 项目“…”, 三级指标“…”
-    label: str  # the field's Chinese label
-    old: str
+    where: str  # the cell in the workbook: 附件1-1 D12
+    subject: str  # what the row is: 基础数据表, 专项资金“…”, 产出指标·数量指标·培训人次, 项目“…”·产出指标·…
+    label: str  # the field or column: 公务接待费·本年决算数, 实际完成值, a check-item's label
+    old: str  # as people read it: 1,234.50 万元, 95%, 符合（1 分）, （空）
     new: str
     action: str = "change"  # change | add | delete
+
+    @property
+    def name(self) -> str:
+        return f"{self.subject}·{self.label}" if self.label else self.subject
 
 
 @dataclass
@@ -465,9 +485,7 @@ def workbook_import(*, assessment: Assessment, parsed: ParsedWorkbook, user, exp
                 user=user,
                 action="save",
                 label="Excel 导入",
-                changes=[
-                    {"where": f"{c.where}·{c.subject}·{c.label}", "old": c.old, "new": c.new} for c in result.changes
-                ],
+                changes=[{"where": f"{c.name}（{c.where}）", "old": c.old, "new": c.new} for c in result.changes],
             )
     return result
 
@@ -486,6 +504,7 @@ class _Context:
         self.rows = {row.pk: row for row in data.rows}
         version = project_framework_version(assessment) if data.projects else None
         self.project_spec = framework_spec(version) if version else None
+        self.paths = {None: _paths(self.spec), "project": _paths(self.project_spec) if self.project_spec else {}}
         self.next_fund = max((fund.position for fund in data.special_funds), default=0)
         self.next_row: dict[int | None, int] = {}
         for row in data.rows:
@@ -493,6 +512,30 @@ class _Context:
 
     def spec_for(self, project_id):
         return self.spec if project_id is None else self.project_spec
+
+    def row_subject(self, project_id, group_or_code: str, name: str) -> str:
+        """An indicator row by its place in the table: 产出指标·数量指标·培训人次, on a project's table with the
+        project's name first."""
+        path = self.paths[None if project_id is None else "project"].get(group_or_code, "")
+        subject = "·".join(part for part in (path, name) if part)
+        if project_id is not None:
+            subject = f"项目“{self.projects[project_id].name}”·{subject}"
+        return subject
+
+
+def _paths(spec) -> dict[str, str]:
+    """Each indicator's code → the names from its level-1 indicator down to it: 产出指标·数量指标."""
+    paths = {}
+
+    def visit(node, above):
+        names = (*above, node.name)
+        paths[node.code] = "·".join(names)
+        for child in node.children:
+            visit(child, names)
+
+    for node in spec.indicators:
+        visit(node, ())
+    return paths
 
 
 def _bind(assessment: Assessment, parsed: ParsedWorkbook, result: ImportResult) -> list[_Bound]:
@@ -502,7 +545,7 @@ def _bind(assessment: Assessment, parsed: ParsedWorkbook, result: ImportResult) 
         try:
             item = _bind_row(context, row)
         except _Gone as gone:
-            result.errors.append(GONE.format(where=row.first.where, what=gone.what))
+            result.errors.append(GONE.format(where=_row_where(row), what=gone.what))
             continue
         if item is None:
             continue
@@ -521,6 +564,14 @@ def _bind(assessment: Assessment, parsed: ParsedWorkbook, result: ImportResult) 
 class _Gone(Exception):
     def __init__(self, what: str):
         self.what = what
+
+
+def _row_where(row: ParsedRow) -> str:
+    """A row of the workbook by the name typed in it where it has one, else by its first cell."""
+    name = row.cells.get("name")
+    if name is not None and (name.value or "").strip():
+        return f"“{name.value.strip()}”（{row.first.address}）"
+    return row.first.where
 
 
 def _snapshot(instance) -> dict:
@@ -596,7 +647,9 @@ def _bind_indicator_row(context: _Context, row: ParsedRow, rest: str) -> _Bound 
             group_code=group,
         )
         form = _form(f.IndicatorRowForm, instance, row, groups=groups)
-        return _Bound(row, f"三级指标（{dict(groups)[group]}）", instance, [form], _indicator_snapshot(instance), "add")
+        typed = row.cells.get("name")
+        subject = context.row_subject(project_id, group, (typed.value or "").strip() if typed else "")
+        return _Bound(row, subject, instance, [form], _indicator_snapshot(instance), "add")
     instance = context.rows.get(_pk(rest))
     if instance is None:
         raise _Gone("该指标")
@@ -607,9 +660,10 @@ def _bind_indicator_row(context: _Context, row: ParsedRow, rest: str) -> _Bound 
     indicator = spec.by_code.get(instance.code) if instance.code else None
     if instance.code and indicator is None:
         raise _Gone(f"指标“{instance.code}”")
-    subject = f"指标“{instance.name or (indicator.name if indicator else instance.code)}”"
-    if instance.project_id is not None:
-        subject = f"项目“{context.projects[instance.project_id].name}”{subject}"
+    if indicator is not None:
+        subject = context.row_subject(instance.project_id, indicator.code, "")
+    else:
+        subject = context.row_subject(instance.project_id, instance.group_code, instance.name)
     if not instance.code and all(
         cell.value in (None, "") for name, cell in row.cells.items() if name not in DERIVED_ROW_CELLS
     ):
@@ -663,8 +717,7 @@ def _choice_value(field, value: str | None):
 
 def _validate(item: _Bound, result: ImportResult) -> None:
     if item.action == "delete":
-        first = item.row.first
-        result.changes.append(Change(f"{first.sheet} 第{first.row}行", item.subject, "整行", "", "", "delete"))
+        result.changes.append(Change(item.row.first.address, item.subject, "整行", "存在", "删除", "delete"))
         return
     valid = True
     for form in item.forms:
@@ -675,42 +728,118 @@ def _validate(item: _Bound, result: ImportResult) -> None:
         _diff(item, result)
 
 
+def _subject(item: _Bound, cell: Cell | None) -> str:
+    """The facts are one object spread over two sheets: named by the table the cell is on."""
+    if item.row.target == "facts" and cell is not None:
+        return FACT_TABLES.get(cell.sheet, item.subject)
+    return item.subject
+
+
+FACT_TABLES = {SHEET_BASIC: "基础数据表", SHEET_SELF: "自评表"}
+
+
+def _field_label(item: _Bound, form, name: str) -> str:
+    """A field by the name its screen gives it; a unit-written row's score is its 自评得分 (only a framework
+    indicator is scored by hand instead of its rule)."""
+    if isinstance(item.instance, IndicatorRow):
+        if name == "score" and not getattr(form, "hand_scorable", False):
+            return "自评得分"
+        if name in form.fields:
+            return str(form.fields[name].label)
+    if name in form.fields and not isinstance(item.instance, IndicatorRow):
+        try:
+            return str(item.instance._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            return str(form.fields[name].label)
+    return item.subject
+
+
 def _report(form, item: _Bound, result: ImportResult) -> None:
+    """Each error as 〈what〉（〈sheet〉 〈cell〉）：〈message〉, the row named as the preview names it."""
     for name, errors in form.errors.items():
         cell = item.row.cells.get(name) if name != django_forms.forms.NON_FIELD_ERRORS else None
+        if cell is None and name in ("answers", "failed_items"):
+            cell = _cell_for(item, name)
+        where = (cell or item.row.first).address
+        label = _field_label(item, form, name) if name in form.fields else ""
+        subject = _subject(item, cell)
+        what = subject if not label or label == subject else f"{subject}·{label}"
         for message in errors:
-            if cell is not None:
-                result.errors.append(f"{cell.where}：{message}")
-            else:
-                first = item.row.first
-                label = str(form.fields[name].label) if name in form.fields else item.subject
-                result.errors.append(f"{first.sheet} 第{first.row}行「{label}」：{message}")
+            result.errors.append(f"{what}（{where}）：{message}")
+
+
+SKIPPED = frozenset({"id", "lock_version", "updated_at", "updated_by_id", "created_at", "position"})
 
 
 def _diff(item: _Bound, result: ImportResult) -> None:
     instance = item.instance
     after = _snapshot(instance)
+    form = item.forms[0] if item.forms else None
+    answers = getattr(form, "inputs", None).answers if getattr(form, "inputs", None) else ()
     if isinstance(instance, IndicatorRow):
         after["answers"] = dict(instance.answers or {})
-    first = item.row.first
     for attname, new in after.items():
         old = item.before.get(attname)
-        if attname in ("id", "lock_version", "updated_at", "updated_by_id", "created_at", "position"):
+        if attname in SKIPPED or (answers and attname in ("answers", "failed_items")):
             continue
         if _same(old, new) and item.action != "add":
             continue
         if item.action == "add" and new in (None, "", {}):
             continue
-        cell = _cell_for(item, attname)
-        where = f"{cell.sheet} 第{cell.row}行 {cell.column}列" if cell else f"{first.sheet} 第{first.row}行"
         model_field = instance._meta.get_field(attname) if attname != "answers" else None
-        label = str(model_field.verbose_name) if model_field is not None else "检查项结果"
         if model_field is not None and model_field.is_relation:
             continue
+        form_field = next((form.fields[attname] for form in item.forms if attname in form.fields), None)
+        cell = _cell_for(item, attname)
+        if model_field is None:
+            label = "检查项结果"
+        elif form is not None and attname in form.fields:
+            label = _field_label(item, form, attname)
+        else:
+            label = str(model_field.verbose_name)
         item.changed = True
         result.changes.append(
-            Change(where, item.subject, label, _display(model_field, old), _display(model_field, new), item.action)
+            Change(
+                (cell or item.row.first).address,
+                _subject(item, cell),
+                label,
+                _display(model_field, form_field, old, item.before),
+                _display(model_field, form_field, new, after),
+                item.action,
+            )
         )
+    for answer in answers:
+        _diff_answer(item, answer, after, result)
+
+
+def _diff_answer(item: _Bound, answer, after: dict, result: ImportResult) -> None:
+    """A check-item of a framework indicator by its label, its answer as the drop-down words it (符合（1 分）)."""
+    if answer.is_count and answer.key == TOP_ANSWER:
+        old, new = item.before.get("failed_items"), after.get("failed_items")
+    else:
+        old, new = item.before.get("answers", {}).get(answer.key), after["answers"].get(answer.key)
+    if _same(old, new):
+        return
+    item.changed = True
+    cell = item.row.cells.get(f"ans_{answer.key}") or item.row.first
+    result.changes.append(
+        Change(
+            cell.address,
+            item.subject,
+            answer.label,
+            _answer_shown(answer, old),
+            _answer_shown(answer, new),
+            item.action,
+        )
+    )
+
+
+def _answer_shown(answer, value) -> str:
+    if value in (None, ""):
+        return EMPTY
+    if answer.is_count:
+        return f"{value} 项"
+    return dict(answer.options).get(from_stored(value), shown(value))
 
 
 def _cell_for(item: _Bound, attname: str) -> Cell | None:
@@ -732,10 +861,40 @@ def _same(old, new) -> bool:
     return old == new
 
 
-def _display(model_field, value) -> str:
-    if model_field is not None and model_field.choices and value not in (None, ""):
+def _display(model_field, form_field, value, values: dict) -> str:
+    """A stored value as people read it: a choice by its words, an amount with thousands separators and 万元, an
+    area in m², a weight or score in 分, a number read from a percentage with %, nothing as （空）."""
+    if value in (None, "") or value == {}:
+        return EMPTY
+    if isinstance(form_field, django_forms.ChoiceField) and not isinstance(form_field, django_forms.ModelChoiceField):
+        for key, label in form_field.choices:
+            if key not in ("", None) and str(key) == str(value):
+                return str(label)
+    if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, Decimal) and model_field is not None:
+        return _number_shown(model_field, value, values)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     return shown(value)
+
+
+# The number read from a row's text is shown in that text's unit: “≥95%” was read as 95.
+NUMBER_TEXTS = {"target_number": "target_value", "actual_number": "actual_value"}
+
+
+def _number_shown(model_field, value: Decimal, values: dict) -> str:
+    plain = f"{value.normalize():,f}"
+    if model_field.name in ("weight", "score"):
+        return f"{plain} 分"
+    if "m²" in str(model_field.verbose_name):
+        return f"{value:,.2f} m²"
+    if model_field.name in NUMBER_TEXTS:
+        text = values.get(NUMBER_TEXTS[model_field.name]) or ""
+        return f"{plain}%" if "%" in text or "％" in text else plain
+    if getattr(model_field, "is_money", False):
+        return f"{value:,.2f} 万元"
+    return plain
 
 
 def _save(item: _Bound) -> None:

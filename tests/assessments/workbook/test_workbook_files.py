@@ -178,7 +178,7 @@ def test_a_formula_with_its_cached_value_is_read_as_that_value(workbook):
     parsed = parse_workbook(rewritten(workbook, change=with_formula))
     staffing = next(row for row in parsed.rows if row.target == "staffing")
     assert staffing.cells["staff_actual"].value == "24"
-    assert staffing.cells["staff_actual"].where == "附件1-1 第5行 C列「实际在职人数」"
+    assert staffing.cells["staff_actual"].where == "实际在职人数（附件1-1 C5）"
 
 
 def test_a_document_type_declaration_is_refused(workbook):

@@ -105,7 +105,7 @@ def test_errors_are_listed_all_at_once_and_there_is_nothing_to_confirm(client, a
     response = upload(client, assessment, filled(assessment, reception_actual="abc", reception_budget="-1"))
     assert response.status_code == 422
     html = response.content.decode()
-    assert "2 处错误" in html and "附件1-1 第" in html and "「公务接待·2022年决算数」" in html
+    assert "2 处错误" in html and "基础数据表·公务接待费·本年决算数（附件1-1 D13）：" in html
     assert "确认导入" not in html
 
 
@@ -158,4 +158,6 @@ def test_an_applied_import_is_recorded_in_the_audit_trail(alice, assessment):
     )
     assert result.applied
     event = AuditEvent.objects.get(assessment=assessment, action_label="Excel 导入")
-    assert [change["new"] for change in event.changes] == ["0.5"]
+    assert [(change["where"], change["new"]) for change in event.changes] == [
+        ("基础数据表·公务接待费·本年预算数（附件1-1 C13）", "0.50 万元")
+    ]
