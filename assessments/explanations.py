@@ -62,13 +62,14 @@ def stored_explanations(assessment: Assessment) -> dict[str, str]:
     return dict(FindingExplanation.objects.filter(assessment=assessment).values_list("key", "text"))
 
 
-def hints_of(findings, explanations: dict[str, str], link=None) -> list[Hint]:
-    """The warnings among `findings`, each once (two checks may name the same fields and code only once each)."""
+def hints_of(findings, explanations: dict[str, str], link=None, *, prefix: str = "") -> list[Hint]:
+    """The warnings among `findings`, each once (two checks may name the same fields and code only once each).
+    `prefix`: a project table's findings are explained under keys of their own (checks.project_key_prefix)."""
     hints, seen = [], set()
     for finding in findings:
         if finding.severity == "error":
             continue
-        key = finding_key(finding)
+        key = (prefix + finding_key(finding))[:KEY_LENGTH]
         if key in seen:
             continue
         seen.add(key)
@@ -78,18 +79,19 @@ def hints_of(findings, explanations: dict[str, str], link=None) -> list[Hint]:
 
 @transaction.atomic
 def explanations_save(
-    *, assessment: Assessment, user, posted: dict[str, tuple[str, str]], findings
+    *, assessment: Assessment, user, posted: dict[str, tuple[str, str]], findings, prefix: str = "", where: str = ""
 ) -> tuple[int, list[str]]:
     """Store the explanations typed for the current warnings: `posted` maps a finding's key to (the text the page
     showed, the text typed). Only what the user changed is written, and a text someone else changed since the page
     was shown is not overwritten (its refusal is returned, the other texts are saved). Each change is in the audit
-    trail. Returns how many changed and the refusals."""
+    trail. Returns how many changed and the refusals. `prefix` and `where`: the findings are a project table's, keyed
+    under its prefix and named after it in the trail."""
     assessment = Assessment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=assessment.pk)
     if not can_write(user, assessment.unit):
         raise PermissionDenied(NOT_WRITER)
     if assessment.status != Assessment.Status.DRAFT:
         raise ValidationError(NOT_DRAFT.format(status=assessment.status_label))
-    messages = {finding_key(f): f.message for f in findings if f.severity != "error"}
+    messages = {(prefix + finding_key(f))[:KEY_LENGTH]: f.message for f in findings if f.severity != "error"}
     stored = {e.key: e for e in FindingExplanation.objects.filter(assessment=assessment, key__in=list(posted))}
     changes, refusals = [], []
     for key, (shown_before, typed) in posted.items():
@@ -110,7 +112,7 @@ def explanations_save(
             )
         else:
             FindingExplanation.objects.filter(assessment=assessment, key=key).delete()
-        changes.append(change(f"提示说明·{messages[key]}", shown(current), shown(typed)))
+        changes.append(change(f"提示说明·{where}{messages[key]}", shown(current), shown(typed)))
     if changes:
         audit_record(assessment=assessment, user=user, action="explain", label="提示说明", changes=changes)
     return len(changes), refusals

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from assessments import tables
+from assessments.checks import ROW_FINDING_FIELDS, assessment_checks, finding_link, project_checks, row_prefixes
+from assessments.explanations import stored_explanations
 from assessments.facts import COLUMNS
 from assessments.frameworks import explanations
 from assessments.layouts import layout_for
 from assessments.models import Assessment
-from assessments.scores import entry_key
 from assessments.selectors import AssessmentData
 
 TABS = [
@@ -27,6 +28,8 @@ TABS = [
     ("review", "审签"),
 ]
 TAB_LABELS = dict(TABS)
+# Where a finding is fixed, for the pages that import it from here.
+__all__ = ["ROW_FINDING_FIELDS", "finding_link", "row_prefixes"]
 
 
 def tab_context(data: AssessmentData, tab: str, writable: bool, forms=None, formsets=None, *, previews=False) -> dict:
@@ -40,6 +43,7 @@ def tab_context(data: AssessmentData, tab: str, writable: bool, forms=None, form
         scored = data.scored()
     except ValidationError as error:
         scoring_error = " ".join(error.messages)
+    explained = stored_explanations(assessment)
     context = {
         "assessment": assessment,
         "data": data,
@@ -53,6 +57,9 @@ def tab_context(data: AssessmentData, tab: str, writable: bool, forms=None, form
         "computed": fact_sheet.computed,
         "scored": scored,
         "scoring_error": scoring_error,
+        # The score panel counts what 得分与检查 and the submit checklist list: the narrative's findings too.
+        "checks": assessment_checks(data, scored, explanations=explained) if scored is not None else None,
+        "project_checks": project_checks(data, explanations=explained),
         "columns": COLUMNS,
         "finance_rows": tables.FINANCE_ROWS,
         "basic_data_rows": tables.BASIC_DATA_ROWS,
@@ -62,52 +69,6 @@ def tab_context(data: AssessmentData, tab: str, writable: bool, forms=None, form
         **(formsets or {}),
     }
     return context
-
-
-# The field of an indicator row a finding about that row asks for; the 偏差原因 otherwise.
-ROW_FINDING_FIELDS = {
-    "satisfaction_without_survey": "survey_responses",
-    "stated_score_mismatch": "score",
-    "score_exceeds_weight": "score",
-}
-YEAR_COLUMNS = ("_prior", "_budget", "_actual")
-
-
-def row_prefixes(rows) -> dict[str, str]:
-    """Where each indicator row of the 自评表 stands on the page: its score line's code → its form's prefix (the
-    formset lists the assessment's own rows in their stored order)."""
-    return {entry_key(row): f"row-{index}" for index, row in enumerate(rows)}
-
-
-def finding_link(assessment: Assessment, finding, rows: dict[str, str] | None = None) -> str:
-    """Where the user fixes a finding: the tab holding its first field, at that field (the page scrolls to it and
-    highlights it). `rows`: row_prefixes of the 自评表, to reach a finding about one indicator row."""
-
-    def tab(slug: str, anchor: str = "") -> str:
-        return reverse("assessments:tab", args=[assessment.pk, slug]) + (f"#{anchor}" if anchor else "")
-
-    finance = {row.name for row in tables.FINANCE_ROWS if not row.computed}
-    # A year-over-year swing is explained or corrected at this year's figure, named after last year's.
-    names = reversed(finding.fields) if finding.code == "year_swing" else finding.fields
-    for name in names:
-        if name.startswith("narrative:"):
-            return tab("narrative", f"id_{name.removeprefix('narrative:')}")
-        if rows and name in rows:
-            return tab("self-eval", f"id_{rows[name]}-{ROW_FINDING_FIELDS.get(finding.code, 'deviation_reason')}")
-        if name in tables.BASIC_DATA_FIELDS:
-            return tab("basic-data", f"id_facts-{name}")
-        if name in tables.EXECUTION_FIELDS:
-            return tab("self-eval", f"id_facts-{name}")
-        if name.startswith("staff_"):
-            return tab("basic", f"id_staffing-{name}")
-        if name.startswith(("satisfaction_", "key_tasks", "projects_")):
-            base = name.removesuffix("_responses").removesuffix("_satisfied")
-            return tab("self-eval", f"id_facts-{base}_responses")
-        if name in finance:
-            return tab("finance", f"id_inst-0-{name}")
-        if name.endswith(YEAR_COLUMNS):
-            return tab("basic-data")
-    return tab("self-eval")
 
 
 @dataclass

@@ -13,7 +13,7 @@ from assessments import forms as f
 from assessments import tables
 from assessments.access import get_assessment_for_user
 from assessments.entry.conflicts import STALE_ON_TAB, changes_since, merge
-from assessments.explanations import explanations_save, hints_of, stored_explanations
+from assessments.explanations import explanations_save
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
@@ -224,11 +224,9 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
         context["placeholders"] = list(sheet_figures(data, scored).values())
     if tab == "score" and scored is not None:
         rows = row_prefixes(data.assessment_rows)
-        findings = with_narrative_findings(data, scored)
-        context["findings"] = [(finding, finding_link(assessment, finding, rows)) for finding in findings]
-        context["hints"] = hints_of(
-            findings, stored_explanations(assessment), lambda finding: finding_link(assessment, finding, rows)
-        )
+        checks = context["checks"]  # as the score panel counts them
+        context["findings"] = [(finding, finding_link(assessment, finding, rows)) for finding in checks.findings]
+        context["hints"] = checks.hints
     return context
 
 

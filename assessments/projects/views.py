@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import tables
 from assessments.access import get_assessment_for_user, get_rw_assessment_for_user
+from assessments.checks import checks_of_project, funds_block_codes, project_key_prefix
+from assessments.explanations import explanations_save, stored_explanations
 from assessments.forms import IndicatorRowFormSet
 from assessments.layouts import layout_for
 from assessments.models import Assessment, IndicatorRow, Project
@@ -200,6 +202,9 @@ def _project_context(request, assessment, writable, project, version, form, rows
     funds = project_facts(form.instance)
     table = _indicator_table(spec, rows, lines)
     execution_line = next((lines.get(node.code) for node in spec.walk() if tables.is_funds_block(node)), None)
+    checks = checks_of_project(
+        form.instance, scored, error, typed, stored_explanations(assessment), funds_block_codes(spec)
+    )
     return {
         "assessment": assessment,
         "layout": layout_for(assessment.unit),
@@ -219,6 +224,8 @@ def _project_context(request, assessment, writable, project, version, form, rows
         ],
         "project_scored": scored,
         "project_error": error,
+        "checks": checks,
+        "explanations_url": reverse("assessments:project_explanations", args=[assessment.pk, project.pk]),
         "execution_line": execution_line,
         "indicator_table": table,
         "groups_with_rows": {item.node.code for item in table if item.form is not None and item.node is not None},
@@ -273,3 +280,44 @@ def project_preview(request, assessment_id: int, project_id: int):
     rows.is_valid()
     context = _project_context(request, assessment, writable, project, version, form, rows)
     return render(request, "assessments/projects/partials/project_preview.html", context)
+
+
+@require_POST
+def project_explanations(request, assessment_id: int, project_id: int):
+    """Save the explanations typed beside the project table's 提示 (fields `explain:<key>`, with the text the page
+    showed in `shown:<key>`); stored under the project's own keys, so the submit checklist sees them answered."""
+    assessment = get_rw_assessment_for_user(request.user, assessment_id)
+    project = get_object_or_404(Project, pk=project_id, assessment=assessment)
+    prefix = project_key_prefix(project)
+    posted = {
+        key: (request.POST.get(f"shown:{key}", ""), text)
+        for name, text in request.POST.items()
+        if name.startswith("explain:") and (key := name.removeprefix("explain:")).startswith(prefix)
+    }
+    here = reverse("assessments:project", args=[assessment.pk, project.pk]) + "#project-findings"
+    version = project_framework_version(assessment)
+    if version is None:
+        messages.error(request, _no_framework(assessment))
+        return redirect("assessments:projects", assessment.pk)
+    rows = list(IndicatorRow.objects.filter(project=project))
+    scored, error = _score(project, framework_spec(version), rows)
+    if scored is None:
+        messages.error(request, error)
+        return redirect(here)
+    try:
+        count, refusals = explanations_save(
+            assessment=assessment,
+            user=request.user,
+            posted=posted,
+            findings=checks_of_project(project, scored, "", rows, {}, ()).findings,
+            prefix=prefix,
+            where=f"项目“{project.name}”·",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(here)
+    for refusal in refusals:
+        messages.error(request, refusal)
+    if count or not refusals:
+        messages.success(request, f"已保存 {count} 条提示说明。" if count else "提示说明没有变化。")
+    return redirect(here)

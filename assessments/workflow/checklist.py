@@ -1,19 +1,19 @@
 """提交前检查: what submitting would send up incomplete, grouped as the preparer fixes it — consistency errors (they
 block), missing inputs by tab, 评价人员, required 偏差原因, unexplained 提示 and the evidence the framework's hand-scored
-indicators rest on (these must be confirmed). Each item links to the place where it is fixed."""
+indicators rest on (these must be confirmed); then the same for each project table (附件1-3). Each item links to the
+place where it is fixed."""
 
 import hashlib
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from assessments.explanations import hints_of, stored_explanations
+from assessments.checks import NO_REASON, Checks, ProjectChecks, assessment_checks, project_checks
+from assessments.explanations import stored_explanations
 from assessments.models import EvaluationMember, Evidence
-from assessments.narrative import with_narrative_findings
 from assessments.tabs import TAB_LABELS, finding_link, row_prefixes
 from scoring.engine import vocabulary
 
-NO_REASON = "未得满分，需填写偏差原因分析及改进措施"
 # Lines scored by hand rather than by a rule from figures: what the score rests on is the evidence.
 HAND_SCORED_BANDS = ("人工录入", "人工评分")
 
@@ -71,15 +71,19 @@ def _fact_names() -> dict[str, str]:
     return {fact.label: name for name, fact in vocabulary.FACTS.items()}
 
 
-def submit_checklist(data, scored) -> Checklist:
+def submit_checklist(data, scored, *, checks: Checks | None = None) -> Checklist:
+    """`checks`: the 自评表's checks when the page has them already (checks.assessment_checks)."""
     assessment = data.assessment
     rows = row_prefixes(data.assessment_rows)
+    explanations = stored_explanations(assessment)
+    if checks is None:
+        checks = assessment_checks(data, scored, explanations=explanations)
 
     def link(finding) -> str:
         return finding_link(assessment, finding, rows)
 
     errors = Group("errors", "一致性检查错误（改正后才能提交）", True)
-    errors.items = [Item(f.message, link(f)) for f in scored.errors]
+    errors.items = [Item(f.message, link(f)) for f in checks.errors]
 
     missing = Group("missing", "尚缺数据", False)
     names = _fact_names()
@@ -105,8 +109,7 @@ def submit_checklist(data, scored) -> Checklist:
             )
 
     hints = Group("hints", "未说明的提示", False)
-    findings = with_narrative_findings(data, scored)
-    for index, hint in enumerate(hints_of(findings, stored_explanations(assessment)), start=1):
+    for index, hint in enumerate(checks.hints, start=1):
         if not hint.explained:
             hints.items.append(Item(hint.finding.message, _tab(assessment, "score", f"hint-{index}")))
 
@@ -115,7 +118,27 @@ def submit_checklist(data, scored) -> Checklist:
     for line in scored.sheet.lines:
         if line.is_leaf and (line.band in HAND_SCORED_BANDS or line.kind == "manual") and line.code not in attached:
             evidence.items.append(Item(f"{line.name}：按人工评分计分，尚未上传佐证材料", _tab(assessment, "evidence")))
-    return Checklist([errors, missing, members, reasons, hints, evidence])
+    groups = [errors, missing, members, reasons, hints, evidence]
+    for project in project_checks(data, explanations=explanations):
+        groups += _project_groups(project)
+    return Checklist(groups)
+
+
+def _project_groups(checks: ProjectChecks) -> list[Group]:
+    """A project table's errors (they block, as the 自评表's do) and what it still lacks, each linked to the field on
+    the project's page: missing inputs, required 偏差原因, 提示 without an explanation."""
+    name = f"项目“{checks.project.name}”"
+    errors = Group(f"project-{checks.project.pk}-errors", f"{name}：一致性检查错误（改正后才能提交）", True)
+    errors.items = [Item(f.message, checks.link(f)) for f in checks.errors]
+    open_items = Group(f"project-{checks.project.pk}", f"{name}：尚缺数据、偏差原因和未说明的提示", False)
+    if checks.error:
+        open_items.items.append(Item(f"无法评分：{checks.error}", checks.url))
+    open_items.items += [Item(f"尚缺数据·{message}", target) for message, target in checks.missing]
+    open_items.items += [Item(f"偏差原因·{message}", target) for message, target in checks.reasons]
+    for index, hint in enumerate(checks.hints, start=1):
+        if not hint.explained:
+            open_items.items.append(Item(f"未说明的提示·{hint.finding.message}", f"{checks.url}#project-hint-{index}"))
+    return [errors, open_items]
 
 
 def _tab(assessment, slug: str, anchor: str = "") -> str:

@@ -193,7 +193,10 @@ def assessment_submit(*, assessment: Assessment, user, confirmed: str | None = N
     scored = data.scored()
     if scored.errors:
         raise ValidationError(HAS_ERRORS.format(count=len(scored.errors), first=scored.errors[0].message))
-    if confirmed is not None and confirmed != submit_checklist(data, scored).fingerprint:
+    checklist = submit_checklist(data, scored)
+    if checklist.errors:  # a project table's errors (a block over its cap) refuse as the 自评表's do
+        raise ValidationError(HAS_ERRORS.format(count=len(checklist.errors), first=checklist.errors[0].message))
+    if confirmed is not None and confirmed != checklist.fingerprint:
         raise ValidationError(CHECKLIST_CHANGED)
     first = _next_step(assessment, None)
     was_returned = assessment.returned

@@ -56,7 +56,7 @@ def submit_view(request, assessment_id: int):
     data = assessment_data(assessment)
     context = tab_context(data, "review", writable)
     scored = context["scored"]
-    checklist = submit_checklist(data, scored) if scored is not None else None
+    checklist = submit_checklist(data, scored, checks=context["checks"]) if scored is not None else None
     steps = workflow.steps_for(assessment.unit)
     context.update(
         {
