@@ -3,6 +3,7 @@ stored under the finding's key (its check and the fields it names), shown next t
 reviewers on the 审签 tab, printed as the report's appendix and exported; the submit checklist lists those still
 unanswered."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,6 +57,12 @@ class Hint:
     @property
     def explained(self) -> bool:
         return bool(self.text.strip())
+
+    @property
+    def box_id(self) -> str:
+        """The id of the finding's explanation box, the same on every render of its page and usable in a CSS
+        selector (a key holds ':' and ','), so that a live preview can keep the box while replacing the list."""
+        return "explain-" + hashlib.sha256(self.key.encode()).hexdigest()[:16]
 
 
 def stored_explanations(assessment: Assessment) -> dict[str, str]:

@@ -592,7 +592,7 @@ def _bind_row(context: _Context, row: ParsedRow) -> _Bound | None:
         return _Bound(row, "财政供养人员", staffing, [_form(f.StaffingForm, staffing, row)], before)
     if kind == "assessment":
         before = _snapshot(assessment)
-        return _Bound(row, "年度总体目标", assessment, [_form(f.GoalForm, assessment, row)], before)
+        return _Bound(row, "自评表", assessment, [_form(f.GoalForm, assessment, row)], before)
     if kind == "fund":
         if rest.startswith("new:"):
             if row.is_empty():

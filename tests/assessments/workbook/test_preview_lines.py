@@ -84,7 +84,7 @@ def test_a_round_trip_lists_indicators_by_name_values_readably_and_the_cells_the
             ),
             (f"{wages_name}·自评得分", at(original, f"row:{wages.pk}", "score"), "5 分", "3.5 分"),
             (
-                "年度总体目标·年度总体目标·实际完成情况",
+                "自评表·年度总体目标·实际完成情况",
                 at(original, "assessment", "goal_achieved"),
                 "达到预期目标",
                 "（空）",
