@@ -75,7 +75,7 @@ def test_preparer_fills_a_project_table_and_attaches_evidence(page, live_server,
     expect(explanation).to_contain_text("11 ÷ 12")
     screenshot("project-table")
 
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="保存", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert "已保存" in page.locator(".alert-success").inner_text()
     project = Project.objects.get(assessment=assessment)
