@@ -2,9 +2,9 @@
 since the last return, re-scores and the final snapshot."""
 
 from assessments.audit import EMPTY
-from assessments.explanations import hints_of, stored_explanations
+from assessments.checks import assessment_checks, project_checks
+from assessments.explanations import stored_explanations
 from assessments.models import Assessment, AuditEvent, ReScore, ReviewComment, SignOff, Snapshot
-from assessments.narrative import with_narrative_findings
 from assessments.snapshots import assessment_document, document_diff
 from assessments.workflow import services as workflow
 
@@ -22,6 +22,9 @@ def review_context(request, data, scored) -> dict:
     later = steps[codes.index(current.code) + 1 :] if current is not None and current.code in codes else []
     last_return = AuditEvent.objects.filter(assessment=assessment, action="return").order_by("-created_at").first()
     comments = list(ReviewComment.objects.filter(assessment=assessment))
+    explained = stored_explanations(assessment)
+    checks = assessment_checks(data, scored, explanations=explained) if scored else None
+    projects = project_checks(data, explanations=explained)
     diff = None
     if last_return is not None and last_return.snapshot and assessment.status != Assessment.Status.FINAL:
         names = {line.code: line.name for line in scored.sheet.lines} if scored else {}
@@ -54,9 +57,13 @@ def review_context(request, data, scored) -> dict:
         "may_answer": assessment.status == Assessment.Status.DRAFT and assessment.returned,
         "can_submit": allowed.submit,
         "may_withdraw": allowed.withdraw,
-        "blocking": scored.errors if scored else [],
-        # What the reviewers read beside the scores: each warning with the unit's explanation.
-        "hints": hints_of(with_narrative_findings(data, scored), stored_explanations(assessment)) if scored else [],
+        # Submitting is refused on the project tables' errors too (the submit checklist lists them).
+        "blocking": [*checks.errors, *(f for project in projects for f in project.errors)] if scored else [],
+        # What the reviewers read beside the scores: each warning with the unit's explanation, then the project
+        # tables' warnings with theirs.
+        "hints": checks.hints if scored else [],
+        "project_hints": [(project.project, hint) for project in projects for hint in project.hints],
+        "hint_count": (len(checks.hints) if scored else 0) + sum(len(project.hints) for project in projects),
     }
 
 

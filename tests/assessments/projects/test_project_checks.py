@@ -153,3 +153,16 @@ def test_a_submitted_assessment_takes_no_project_explanation(client, alice, asse
         {f"explain:{hint.key}": "迟到的说明", f"shown:{hint.key}": ""},
     )
     assert not FindingExplanation.objects.filter(assessment=assessment).exists()
+
+
+def test_reviewers_read_the_project_hints_with_their_explanations_on_the_review_tab(client, alice, assessment):
+    project = seed_001_project(assessment)
+    satisfaction_row(project, 20, deviation_reason="调查样本偏少")
+    hint = next(h for h in checks_of(assessment, project).hints if h.finding.code == "satisfaction_without_survey")
+    FindingExplanation.objects.create(assessment=assessment, key=hint.key, text="问卷由街道代发")
+    client.force_login(alice)
+    html = client.get(reverse("assessments:tab", args=[assessment.pk, "review"])).content.decode()
+    section = html.split('id="review-hints"', 1)[1].split("</section>", 1)[0]
+    assert f"项目“{project.name}”</a>：{hint.finding.message}" in section and "问卷由街道代发" in section
+    # the block over its cap is named among the errors that refuse submitting
+    assert "“满意度指标”下各三级指标分值之和为 20" in html.split("提交审签", 1)[1]
