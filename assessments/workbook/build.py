@@ -21,7 +21,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessments import forms as f
 from assessments import tables
-from assessments.explanations import hint_notes, stored_explanations
+from assessments.checks import assessment_checks, project_checks
+from assessments.explanations import stored_explanations
 from assessments.facts import FactSheet
 from assessments.models import Assessment, IndicatorRow, Project, SpecialFund
 from assessments.projects.forms import ProjectTableForm
@@ -720,24 +721,29 @@ def _finance_sheet(book: _Book, data: AssessmentData):
 
 
 def _hint_notes_sheet(book: _Book, data: AssessmentData):
-    """提示及说明: each warning of the checks with the unit's explanation, for reading (not imported: explanations
-    are typed beside their finding on screen)."""
+    """提示及说明: each warning of the checks with the unit's explanation — the 自评表's and its narrative's, then each
+    project table's — for reading (not imported: explanations are typed beside their finding on screen)."""
     try:
-        findings = data.scored().findings
+        scored = data.scored()
     except ValidationError:
         return
-    notes = hint_notes(findings, stored_explanations(data.assessment))
+    explanations = stored_explanations(data.assessment)
+    notes = [
+        (hint.finding.message, hint.text) for hint in assessment_checks(data, scored, explanations=explanations).hints
+    ]
+    for checks in project_checks(data, explanations=explanations):
+        notes += [(f"项目“{checks.project.name}”：{hint.finding.message}", hint.text) for hint in checks.hints]
     if not notes:
         return
     sheet = book.sheet(SHEET_HINT_NOTES, {"A": 8, "B": 60, "C": 60})
     row = sheet.title(1, f"{data.assessment.year}年度提示及说明", "C")
     for column, label in zip("ABC", ("序号", "提示", "说明"), strict=True):
         sheet.label(f"{column}{row}", label, header=True)
-    for number, note in enumerate(notes, 1):
+    for number, (message, text) in enumerate(notes, 1):
         row += 1
         sheet.write(f"A{row}", number)
-        sheet.write(f"B{row}", note["message"])
-        sheet.write(f"C{row}", note["text"] or "（未说明）")
+        sheet.write(f"B{row}", message)
+        sheet.write(f"C{row}", text or "（未说明）")
 
 
 def _marker_sheet(book: _Book, assessment: Assessment):

@@ -166,3 +166,24 @@ def test_reviewers_read_the_project_hints_with_their_explanations_on_the_review_
     assert f"项目“{project.name}”</a>：{hint.finding.message}" in section and "问卷由街道代发" in section
     # the block over its cap is named among the errors that refuse submitting
     assert "“满意度指标”下各三级指标分值之和为 20" in html.split("提交审签", 1)[1]
+
+
+def test_the_workbooks_hint_sheet_lists_the_narratives_and_the_project_tables_hints_with_their_explanations(
+    assessment,
+):
+    import io
+
+    import openpyxl
+
+    from assessments.models import NarrativeSection
+    from assessments.workbook.build import SHEET_HINT_NOTES, workbook_bytes
+
+    project = seed_001_project(assessment)
+    satisfaction_row(project, 10, deviation_reason="调查样本偏少")
+    hint = next(h for h in checks_of(assessment, project).hints if h.finding.code == "satisfaction_without_survey")
+    FindingExplanation.objects.create(assessment=assessment, key=hint.key, text="问卷由街道代发")
+    NarrativeSection.objects.update_or_create(assessment=assessment, key="basic_info", defaults={"body": "编制5人。"})
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes(assessment)))[SHEET_HINT_NOTES]
+    notes = {row[1]: row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[1]}
+    assert notes[f"项目“{project.name}”：{hint.finding.message}"] == "问卷由街道代发"
+    assert any(message.startswith("叙述“") and "编制" in message for message in notes)
