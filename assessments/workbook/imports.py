@@ -599,7 +599,9 @@ def _bind_row(context: _Context, row: ParsedRow) -> _Bound | None:
                 return None
             context.next_fund += 1
             fund = SpecialFund(assessment=assessment, position=context.next_fund)
-            return _Bound(row, "专项资金", fund, [_form(f.SpecialFundForm, fund, row)], _snapshot(fund), "add")
+            typed = (row.cells["name"].value or "").strip() if "name" in row.cells else ""
+            subject = f"专项资金“{typed}”" if typed else "专项资金"
+            return _Bound(row, subject, fund, [_form(f.SpecialFundForm, fund, row)], _snapshot(fund), "add")
         fund = context.funds.get(_pk(rest))
         if fund is None:
             raise _Gone("该专项资金")

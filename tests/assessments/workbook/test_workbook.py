@@ -272,6 +272,9 @@ def test_a_new_special_fund_and_indicator_row_are_added_and_an_emptied_row_is_de
     assert result.errors == []
     actions = sorted((c.action, c.subject) for c in result.changes if c.action != "change")
     assert ("delete", "专项资金“全市工业经济运行调度专项”") in actions
+    assert ("add", "专项资金“新专项”") in actions
+    added = {(c.label, c.old, c.new) for c in result.changes if c.subject == "专项资金“新专项”"}
+    assert added == {("专项资金名称", "（空）", "新专项"), ("本年预算数", "（空）", "12.50 万元")}
     assert ("delete", "满意度指标·服务对象满意度指标·老干服务满意度") in actions
     assert ("add", "效益指标·经济效益指标·带动就业人数") in actions
     run(assessment, content, apply=True)
