@@ -533,10 +533,19 @@ TAMPERED = "定稿快照的内容与其 SHA-256 不符（记录 {recorded}，实
 
 
 class SnapshotQuerySet(models.QuerySet):
+    NEWEST_FIRST = ("-created_at", "-pk")
+
     def latest_for(self, assessment) -> "Snapshot | None":
         """The snapshot a final assessment is shown from: the newest (a reopened and re-finalised assessment has
         several)."""
-        return self.filter(assessment=assessment).order_by("-created_at", "-pk").first()
+        return self.filter(assessment=assessment).order_by(*self.NEWEST_FIRST).first()
+
+    def latest_for_many(self, assessment_ids) -> "dict[int, Snapshot]":
+        """`latest_for` of many assessments in one query, by assessment id (those without a snapshot left out)."""
+        newest: dict[int, Snapshot] = {}
+        for snapshot in self.filter(assessment_id__in=assessment_ids).order_by("assessment_id", *self.NEWEST_FIRST):
+            newest.setdefault(snapshot.assessment_id, snapshot)
+        return newest
 
 
 class Snapshot(models.Model):
