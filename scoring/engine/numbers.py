@@ -371,6 +371,22 @@ def _target(text: str) -> Target:
     return Target(comparator, number, "%" in cleaned, amount)
 
 
+def read_actual(text: object, target: Target) -> Target:
+    """An 实际完成值 read beside its target: a bare number is taken in the target's money unit.
+
+    Tables print the unit once, in the 年度指标值 or a 度量单位 column ('﹦72890元' against '72890'): read alone, the
+    result would be 72890 万元 against 7.289 万元. A result that writes its own unit, or a percent, is read as written.
+    """
+    actual = read_target(text)
+    unit = target.amount.unit if target.amount is not None else ""
+    if not MONEY_UNITS.get(unit) or actual.amount is not None or actual.percent or actual.value is None:
+        return actual
+    if _NUMBER_WITH_UNIT.fullmatch(_normalise(str(text))) is None:
+        return actual  # '72890人' or '约72890': not a bare figure, left as written
+    amount = Amount(actual.value.scaleb(MONEY_UNITS[unit]), actual.value, unit)
+    return Target(actual.comparator, amount.value, False, amount)
+
+
 def parse_target(text: str | None) -> tuple[str | None, Decimal | None, bool]:
     """'≥90%' → ('>=', 90, True); '=100%' → ('=', 100, True); '12次' → (None, 12, False); '按计划完成' → (None, None, False).
 
