@@ -577,6 +577,22 @@ def _deadline(text: str, timeliness: bool) -> Deadline | None:
     return None
 
 
+def row_deadline(
+    text: object, number: Decimal | None = None, comparator: str | None = None, *, timeliness: bool = False
+) -> Deadline | None:
+    """The time limit a row's 年度指标值 sets, as the scoring reads it; None when the row is a quantity.
+
+    A number stored beside the text that is just the one read from it (the 9 of '9月前', as a form stored it) keeps
+    the row a deadline; a different number typed by the user, or a comparator other than '≤', makes it a quantity.
+    """
+    if comparator not in (None, "", "<="):
+        return None
+    deadline = parse_deadline(text, timeliness=timeliness)
+    if deadline is None or (number is not None and number != read_target(text).value):
+        return None
+    return deadline
+
+
 def _fields(deadline: Deadline) -> dict:
     return {name: getattr(deadline, name) for name in Deadline.__slots__}
 

@@ -7,7 +7,7 @@ from . import layout, vocabulary
 from .errors import ScoringError
 from .framework import FrameworkSpec, IndicatorSpec
 from .inputs import EMPTY_ENTRY, IndicatorEntry, Stated, outcome_code
-from .numbers import QUANTA, ZERO, fmt, fmt_percent, parse_deadline, parse_target
+from .numbers import QUANTA, ZERO, fmt, fmt_percent, parse_target, row_deadline
 from .rules import Context, Outcome, describe_entry_field, show_points
 from .sheet import MANUAL_BAND, ScoreLine, ScoreSheet
 
@@ -523,12 +523,8 @@ def _is_timeliness(group: IndicatorSpec) -> bool:
 
 
 def _deadline_target(entry: IndicatorEntry, timeliness: bool) -> bool:
-    """A row whose 年度指标值 is a time limit. A stored target number that is just the number read from that text
-    (the 9 of '9月前', as a form stores it) does not make it a quantity; a different one typed by the user, or a
-    comparator other than '≤', does."""
-    if entry.comparator not in (None, "<=") or parse_deadline(entry.target_value, timeliness=timeliness) is None:
-        return False  # a '≥' or '=' chosen for the row makes it a quantity, whatever its text
-    return entry.target is None or entry.target == parse_target(entry.target_value)[1]
+    """A row whose 年度指标值 is a time limit (``numbers.row_deadline``, which the forms use too)."""
+    return row_deadline(entry.target_value, entry.target, entry.comparator, timeliness=timeliness) is not None
 
 
 def _infer_kind(entry: IndicatorEntry, timeliness: bool = False) -> str:
