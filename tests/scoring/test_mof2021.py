@@ -351,7 +351,13 @@ def test_satisfaction_bands_must_start_at_zero():
 EXAMPLE = ROOT / "fixtures" / "examples" / "tangxi-2022-weituo-mof2021.json"
 
 
-def test_the_tangxi_2022_table_scores_100_under_101():
+def test_the_rearranged_tangxi_example_says_it_is_ours_and_not_a_published_101_table():
+    data = load_json(EXAMPLE.read_text(encoding="utf-8"))
+    assert data["constructed"].startswith("perfeval 的示例，不是公开的 101号 表")
+    assert "此处按 101号 表式重排" in data["source"] and "各行分值由本项目按 101号 分值方案重新分配" in data["source"]
+
+
+def test_the_tangxi_example_rearranged_into_101_blocks_scores_100():
     data = load_json(EXAMPLE.read_text(encoding="utf-8"))
     assert "anthempetcare.com/upload_cz/download?id=502364" in data["source"]
     sheet, findings = score_input(data, FRAMEWORKS)
