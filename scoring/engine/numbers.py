@@ -445,7 +445,8 @@ _QUARTER = re.compile(r"(?:(\d{4})年)?第?([1-4])季度")
 _DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")
 _MONTH = re.compile(r"(?:(\d{4})[年.\-/])?(\d{1,2})(?:月|月份)(?!\d)(上旬|中旬|下旬|初|中|底|末)?")
 _NUMERIC_DATE = re.compile(r"(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})")
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)个?(工作日|天|日|小时|周|个月)")
+# A day of the month ('每月10日之前') is no duration: the number may not follow 月 (nor be the tail of another number).
+_DURATION = re.compile(r"(?<![月\d.])(\d+(?:\.\d+)?)个?(工作日|天|日|小时|周|个月)")
 _BEFORE_WORDS = ("前", "之前", "以前", "截止", "截至", "底前", "内", "以内", "之内", "不晚于", "不超过", "≤", "<")
 _ON_TIME_WORDS = ("按时", "按期", "如期", "提前", "准时", "及时完成", "按计划时间")
 _LATE_WORDS = (
