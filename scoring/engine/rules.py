@@ -26,6 +26,7 @@ from .numbers import (
     HUNDRED,
     ONE,
     ZERO,
+    Target,
     check_range,
     fmt,
     fmt_bound,
@@ -33,11 +34,14 @@ from .numbers import (
     parse_deadline,
     parse_rate,
     quantize,
+    read_actual,
     read_completion,
     read_target,
     show_points,
     to_decimal,
 )
+
+_NO_TARGET = Target(None, None, False)  # a target typed as a number carries no unit to read the result in
 
 ENTRY_FIELDS = {
     "answer": "填报结果",
@@ -977,11 +981,11 @@ class QuantitativeRule(Rule):
         target = entry.target if entry.target is not None else parsed.value
         comparator = entry.comparator or parsed.comparator
         actual = entry.actual
-        read_actual = None
+        measured = None
         if actual is None:
-            read_actual = read_target(entry.actual_value)
-            actual = read_actual.value
-            percent = percent or read_actual.percent
+            measured = read_actual(entry.actual_value, parsed if entry.target is None else _NO_TARGET)
+            actual = measured.value
+            percent = percent or measured.percent
         missing = []
         if target is None:
             missing.append(describe_entry_field("target"))
@@ -995,9 +999,11 @@ class QuantitativeRule(Rule):
         note = ""
         money = [
             amount.note()
-            for amount in (parsed.amount if entry.target is None else None, read_actual and read_actual.amount)
+            for amount in (parsed.amount if entry.target is None else None, measured and measured.amount)
             if amount is not None and amount.converted
         ]
+        if measured is not None and measured.amount is not None and read_target(entry.actual_value).amount is None:
+            money[-1] = f"实际完成值未写单位，按指标值的“{measured.amount.unit}”计：{money[-1]}"
         if money:
             # Converted to 万元 so that both sides compare; the conversion is shown.
             unit = "万元"
