@@ -17,6 +17,7 @@ from assessments.explanations import explanations_save, hints_of, stored_explana
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
+from assessments.rectification.services import prior_assessment, prior_items
 from assessments.selectors import AssessmentData, assessment_data, attach_suggestions
 from assessments.services import RowsOf, StaleSave, assessment_save_forms
 from assessments.tabs import (
@@ -222,6 +223,10 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
         context.update(review_context(request, data, scored))
     if tab == "narrative" and scored is not None:
         context["placeholders"] = list(sheet_figures(data, scored).values())
+    if tab == "narrative":
+        # What last year's report promised to fix and how far it got: the narrative reports on it.
+        context["prior_assessment"] = prior_assessment(assessment)
+        context["prior_rectification"] = prior_items(assessment) if context["prior_assessment"] else []
     if tab == "score" and scored is not None:
         rows = row_prefixes(data.assessment_rows)
         findings = with_narrative_findings(data, scored)
