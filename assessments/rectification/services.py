@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from assessments.audit import audit_record, change, form_changes
@@ -19,8 +20,10 @@ NOT_FINAL = "自评定稿后，才能列出和补充整改事项。"
 
 
 def default_due_date(assessment: Assessment) -> date:
-    """The measures are carried out in the year after the assessed one, before the next assessment reports on them."""
-    return date(assessment.year + 1, 12, 31)
+    """The measures are carried out in the year after the assessed one, before the next assessment reports on them;
+    an assessment finalised later than that (or listed by the command years after) gets the end of this year, never
+    a date already past."""
+    return date(max(assessment.year + 1, timezone.localdate().year), 12, 31)
 
 
 def item_name(item: RectificationItem) -> str:

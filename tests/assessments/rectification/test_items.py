@@ -7,11 +7,14 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Assessment, AuditEvent, RectificationItem, Snapshot
 from assessments.rectification.forms import EMPTY_ITEM, NOTE_REQUIRED
-from assessments.rectification.services import NOT_FINAL, rectification_items_create
+from assessments.rectification.services import NOT_FINAL, default_due_date, rectification_items_create
 
+# The demo is finalised long after 2022: the default due date is the end of this year, not one already past.
+DUE = datetime.date(timezone.localdate().year, 12, 31)
 MEASURE_ONLY = "建立完善预算绩效管理机制"
 
 
@@ -26,10 +29,16 @@ def test_finalising_lists_one_item_per_problem_and_measure_of_the_report(finalis
     assert items[1].problem.startswith("固定资产管理有待加强") and items[1].measure.startswith("强化资产管理")
     assert (items[2].problem, items[2].measure) == ("", MEASURE_ONLY)
     assert {item.status for item in items} == {"not_started"}
-    # Due within the year after the assessed one, when the next assessment reports on them.
-    assert {item.due_date for item in items} == {datetime.date(2022, 12, 31)}
+    assert {item.due_date for item in items} == {DUE}
     event = AuditEvent.objects.get(assessment=finalised_futian, action="rectify")
     assert event.action_label == "按定稿报告列出整改事项 3 项"
+
+
+def test_items_are_due_by_the_end_of_the_year_after_the_assessed_one_never_in_the_past():
+    this_year = timezone.localdate().year
+    assert default_due_date(Assessment(year=this_year)) == datetime.date(this_year + 1, 12, 31)
+    assert default_due_date(Assessment(year=this_year - 1)) == datetime.date(this_year, 12, 31)
+    assert default_due_date(Assessment(year=this_year - 5)) == datetime.date(this_year, 12, 31)
 
 
 def test_listing_again_adds_nothing_and_the_command_lists_what_was_final_before(finalised_futian):
@@ -77,7 +86,7 @@ def test_the_final_assessment_and_its_snapshot_stay_as_frozen(client, finalised_
     changes = {c["where"].split("·")[-1]: (c["old"], c["new"]) for c in event.changes}
     assert changes["整改状态"] == ("未开始", "整改中")
     assert changes["责任人"] == ("（空）", "王会计")
-    assert changes["完成时限"] == ("2022-12-31", "2022-06-30")
+    assert changes["完成时限"] == (DUE.isoformat(), "2022-06-30")
 
 
 def _post(item, **values):
@@ -85,7 +94,7 @@ def _post(item, **values):
         "problem": item.problem,
         "measure": item.measure,
         "responsible": "",
-        "due_date": "2022-12-31",
+        "due_date": DUE.isoformat(),
         "status": "not_started",
         "note": "",
     }
