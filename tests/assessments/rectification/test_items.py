@@ -182,3 +182,29 @@ def test_another_unit_cannot_reach_an_item_through_its_own_assessment(client, fi
         assert client.post(url, _post(item, status="done")).status_code == 404
     item.refresh_from_db()
     assert item.status == "not_started"
+
+
+def test_a_new_finalisation_adds_the_new_pairs_and_drops_only_untouched_stale_items(finalised_futian, users):
+    from assessments.models import NarrativeSection
+    from assessments.workflow import services as workflow
+    from tests.assessments.reports.conftest import load
+
+    first, second, third = _items(finalised_futian)
+    first.status = RectificationItem.Status.IN_PROGRESS
+    first.save()
+    workflow.assessment_reopen(assessment=finalised_futian, user=users["admin"], reason="补充整改措施")
+    section = NarrativeSection.objects.get(assessment=finalised_futian, key="evaluation")
+    section.body = "存在问题：部分绩效指标不够细化量化；会议费超预算。\n整改措施：细化量化预算绩效指标；严格会议审批。"
+    section.save()
+    assessment = load(finalised_futian.pk)
+    workflow.assessment_submit(assessment=assessment, user=users["ft-preparer"])
+    suffix = {"group_leader": "leader", "unit_head": "head", "supervisor": "supervisor", "finance": "finance"}
+    for step in workflow.steps_for(assessment.unit):
+        workflow.assessment_sign(assessment=load(assessment.pk), user=users[f"ft-{suffix[step.code]}"], opinion="同意")
+    items = _items(finalised_futian)
+    # The item worked on is kept whatever the new text; the untouched ones the report no longer names are gone.
+    assert first in items and second not in items and third not in items
+    assert [(i.problem, i.measure) for i in items[1:]] == [
+        ("部分绩效指标不够细化量化", "细化量化预算绩效指标"),
+        ("会议费超预算", "严格会议审批"),
+    ]

@@ -66,3 +66,9 @@ def test_a_final_report_keeps_the_items_as_they_stood_at_its_signature(assessmen
     item.save()
     rows = report_context(load(final.pk))["prior_rectification"]
     assert [row["status_label"] for row in rows] == ["整改中"]
+
+
+@pytest.mark.parametrize("layout", ["hunan", "hunan-zhou", "futian", "guangdong"])
+def test_every_layout_prints_the_section_once(finalised_futian, next_year, layout):
+    html = render_report_html(next_year, layout=layout)
+    assert html.count('id="prior-rectification"') == 1 and "建立完善预算绩效管理机制" in html
