@@ -137,6 +137,7 @@ def _number_fields(model_field, **kwargs):
     if isinstance(model_field, models.DecimalField):
         return AmountField(
             label=model_field.verbose_name,
+            help_text=model_field.help_text,
             required=False,
             max_digits=model_field.max_digits,
             decimal_places=model_field.decimal_places,

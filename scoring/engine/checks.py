@@ -1,4 +1,6 @@
-"""Consistency checks (domain.md §4) over an assessment's facts, entries and score sheet.
+"""Consistency checks over an assessment's facts, entries and score sheet: published tables contradict themselves
+(a parent row that is not the sum of its children, a typed rate or total that its inputs do not give), so nothing
+derived is taken on trust.
 
 Each check returns findings that quote the numbers. Severity: an ``error`` blocks submission (the tables contradict
 themselves); a ``warning`` must be explained by the unit (spending above budget, a score below its weight…).

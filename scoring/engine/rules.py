@@ -8,6 +8,7 @@ the framework says, so a composite indicator is not rounded part by part (政府
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 
 from . import vocabulary
@@ -61,7 +62,8 @@ def describe_entry_field(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The choices domain.md leaves to each framework, with the defaults it gives."""
+    """The choices on which the official rules and local practice differ: each framework makes them, these are the
+    usual defaults."""
 
     lower_is_better_formula: str = "a"  # (a) vendor systems, (b) target ÷ actual
     equal_to_formula: str = "deviation"  # or "all_or_nothing"
@@ -814,17 +816,16 @@ class ProportionalRule(Rule):
         return f"{self.label} = {shown} = {fmt_percent(done / planned)}"
 
 
-_COUNTS: dict[Decimal, str] = {}
-
-
 def count_text(count: Decimal) -> str:
-    """A whole count as written: Decimal('2.0') → '2' (cached: the same few counts recur on every sheet)."""
-    text = _COUNTS.get(count)
-    if text is None or count.is_signed():  # -0 equals 0 but is written '-0'
-        text = f"{count.normalize():f}"
-        if len(_COUNTS) < 256 and not count.is_signed():
-            _COUNTS[count] = text
-    return text
+    """A whole count as written: Decimal('2.0') → '2'."""
+    if count.is_signed():  # -0 equals 0 (same cache entry) but is written '-0'
+        return f"{count.normalize():f}"
+    return _count_text(count)
+
+
+@lru_cache(maxsize=256)  # the same few counts recur on every sheet
+def _count_text(count: Decimal) -> str:
+    return f"{count.normalize():f}"
 
 
 def _partial_text(points: Decimal) -> str:
