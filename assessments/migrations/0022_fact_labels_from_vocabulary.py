@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0020_reminders"),
+        ("assessments", "0021_rectification_items"),
     ]
 
     operations = [
