@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from assessments.layouts import layout_for
 from assessments.models import Assessment
+from assessments.rectification.services import prior_stamp
 from units.models import Staffing
 
 # Raise when the report templates or their CSS change: every cached PDF is then rendered again.
-REPORT_TEMPLATE_VERSION = "2026-12-07.1"
+REPORT_TEMPLATE_VERSION = "2026-12-07.2"
 
 
 def fingerprint(assessment: Assessment, snapshot=None) -> str:
@@ -47,6 +48,8 @@ def fingerprint(assessment: Assessment, snapshot=None) -> str:
             unit.functions,
             unit.internal_structure,
             staffing,
+            # A draft prints last year's 整改 items as they stand.
+            prior_stamp(assessment),
         ]
     return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
 
