@@ -17,7 +17,8 @@ from assessments.explanations import explanations_save, hints_of, stored_explana
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
-from assessments.selectors import AssessmentData, assessment_data, attach_suggestions
+from assessments.rows import blank_row, form_rows, stored_rows, suggestions_shown
+from assessments.selectors import AssessmentData, assessment_data, target_suggestions
 from assessments.services import RowsOf, StaleSave, assessment_save_forms
 from assessments.tabs import (
     TAB_LABELS,
@@ -76,6 +77,16 @@ def _basic_data_forms(data: AssessmentData, post):
 
 
 def _self_eval_forms(data: AssessmentData, post):
+    forms = {
+        "execution_form": f.ExecutionForm(post, instance=data.facts, prefix="facts"),
+        "goal_form": f.GoalForm(post, instance=data.assessment, prefix="goal"),
+    }
+    if post is None:
+        # The rows are shown from their stored values (assessments/rows.py): forms are built only to validate a save.
+        # Each is tagged with the prefix it has on the page, where its score line is shown.
+        for index, row in enumerate(data.assessment_rows):
+            row.form_key = f"row-{index}"
+        return forms, {}
     spec = framework_spec(data.assessment.framework_version)
     rows = f.IndicatorRowFormSet(
         post,
@@ -84,11 +95,7 @@ def _self_eval_forms(data: AssessmentData, post):
         indicators=spec.by_code,
         groups=tables.unit_row_groups(spec),
     )
-    attach_suggestions(data.assessment, rows)
-    return {
-        "execution_form": f.ExecutionForm(post, instance=data.facts, prefix="facts"),
-        "goal_form": f.GoalForm(post, instance=data.assessment, prefix="goal"),
-    }, {"rows": rows}
+    return forms, {"rows": rows}
 
 
 def _narrative_forms(data: AssessmentData, post):
@@ -217,7 +224,7 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
     context = tab_context(data, tab, writable, forms, formsets, previews=tab in FORM_BUILDERS)
     scored, assessment = context["scored"], data.assessment
     if tab == "self-eval":
-        context.update(_self_eval_context(data, scored, forms, formsets))
+        context.update(_self_eval_context(data, scored, forms, formsets, disabled=not context["writable"]))
     if tab == "review":
         context.update(review_context(request, data, scored))
     if tab == "narrative" and scored is not None:
@@ -263,22 +270,31 @@ def explanations_view(request, assessment_id: int):
     return redirect(target)
 
 
-def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
+def _self_eval_context(data: AssessmentData, scored, forms, formsets, *, disabled: bool) -> dict:
     """The 自评表 laid out as the framework's tree: headers with subtotals, a row per indicator (unit-written rows
-    under their level-2 group), each with its score line; and the facts the framework's rules read."""
+    under their level-2 group), each with its score line; and the facts the framework's rules read. The rows are
+    the stored ones on a GET, the typed ones (with their errors) after a refused save or in a preview."""
     spec = framework_spec(data.assessment.framework_version)
+    groups = tables.unit_row_groups(spec)
+    if "rows" in formsets:
+        views = form_rows(formsets["rows"])
+        instances = [form.instance for form in formsets["rows"].forms]
+    else:
+        instances = data.assessment_rows
+        views = stored_rows(instances, indicators=spec.by_code, groups=groups, disabled=disabled)
+    found = target_suggestions(data.assessment, instances)
     lines = {line.code: line for line in scored.sheet.lines} if scored else {}
     fixed, by_group, orphans = {}, {}, []
-    for form in formsets["rows"]:
-        if form.indicator is not None:
-            fixed[form.indicator.code] = form
-            continue
-        group = form["group_code"].value() or ""
-        if group in {node.code for node in spec.walk() if node.unit_rows}:
-            by_group.setdefault(group, []).append(form)
+    unit_groups = {node.code for node in spec.walk() if node.unit_rows}
+    for view in views:
+        view.suggestions = suggestions_shown(found.get(view.pk, ())) if view.pk else ()
+        if view.indicator is not None:
+            fixed[view.indicator.code] = view
+        elif view.group in unit_groups:
+            by_group.setdefault(view.group, []).append(view)
         else:
-            orphans.append(form)
-    _attach_last_year(data.assessment, [*fixed.values(), *(form for forms in by_group.values() for form in forms)])
+            orphans.append(view)
+    _attach_last_year(data.assessment, [*fixed.values(), *(view for group in by_group.values() for view in group)])
     table, execution_line, execution_row = [], None, None
     for node in spec.walk():
         line = lines.get(node.code)
@@ -287,14 +303,17 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
             continue
         if node.unit_rows:
             table.append(TableItem(node, line))
-            table += [TableItem(node, lines.get(form.prefix), form) for form in by_group.get(node.code, [])]
+            table += [TableItem(node, lines.get(view.prefix), view) for view in by_group.get(node.code, [])]
             table.append(TableItem(node, add_group=node.code))
         elif node.is_leaf:
             if node.code in fixed:
                 table.append(TableItem(node, line, fixed[node.code]))
         else:
             table.append(TableItem(node, line))
-    table += [TableItem(None, lines.get(form.prefix), form) for form in orphans]
+    table += [TableItem(None, lines.get(view.prefix), view) for view in orphans]
+    for item in table:
+        if item.form is not None:
+            item.form.line = item.line
 
     needed = set()
     for node in spec.walk():
@@ -318,10 +337,8 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
         by_key.setdefault(comment.key, []).append(comment)
     comments_by_prefix = {}
     for item in table:
-        if item.form is not None:
-            key = item.form.indicator.code if item.form.indicator is not None else f"row-{item.form.instance.pk}"
-            if key in by_key:
-                comments_by_prefix[item.form.prefix] = by_key[key]
+        if item.form is not None and item.form.comment_key in by_key:
+            comments_by_prefix[item.form.prefix] = by_key[item.form.comment_key]
     assessment = data.assessment
     return {
         "comments_by_prefix": comments_by_prefix,
@@ -330,12 +347,15 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
         "indicator_table": table,
         "execution_line": execution_line,
         "execution_row": execution_row,
+        "row_count": len(views),
+        "initial_row_count": formsets["rows"].initial_form_count() if "rows" in formsets else len(views),
+        "blank_row": blank_row(groups=groups),
         "fact_fields": shown,
         "hidden_fact_fields": hidden,
     }
 
 
-def _attach_last_year(assessment, forms) -> None:
+def _attach_last_year(assessment, views) -> None:
     """Each row's last-year row (a framework indicator by code, a unit-written row by group and name), so the screen
     can show 上年 beside the inputs: one query."""
     last_year = IndicatorRow.objects.filter(
@@ -345,6 +365,5 @@ def _attach_last_year(assessment, forms) -> None:
         project=None,
     )
     by_key = {(row.code, row.group_code, "" if row.code else row.name): row for row in last_year}
-    for form in forms:
-        row = form.instance
-        form.prior = by_key.get((row.code, row.group_code, "" if row.code else row.name))
+    for view in views:
+        view.prior = by_key.get((view.code, view.group, "" if view.code else view.name))

@@ -3,9 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.safestring import mark_safe
 
-from perfeval.jinja import render_fragment
 from perfeval.widgets import control, field_input
 from scoring.engine import MANUAL_BAND
 
@@ -73,10 +71,3 @@ def by_hand(line) -> bool:
 
 register.filter("control", control)
 register.simple_tag(field_input, name="field_input")
-
-
-@register.simple_tag(takes_context=True)
-def indicator_row(context, form, line=None):
-    """One 自评表 indicator row with its explanation row, rendered by Jinja2 (perfeval/jinja.py)."""
-    row_context = {"form": form, "line": line, "writable": bool(context.get("writable"))}
-    return mark_safe(render_fragment("assessments/entry/partials/indicator_row.jinja", row_context))
