@@ -7,22 +7,26 @@ row template receives the same `RowView`, so what a user sees does not depend on
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
 
 from django import forms
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
-from django.forms.utils import flatatt
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 
 from assessments.forms import COMPARATOR_SIGNS, IndicatorRowForm, answer_initials
 from assessments.indicator_inputs import inputs_for
 from assessments.models import IndicatorRow
 
 CENT = Decimal("0.01")
+OPTIONS_TEMPLATE = "assessments/partials/indicator_row.html#options"
 
 
 @dataclass(slots=True)
 class Control:
     """One input as the row template writes it: `kind` is text, textarea, select, checkboxes or hidden; `attrs` the
-    escaped attributes after the name; `options` (value, label, chosen) for the choice kinds."""
+    escaped attributes after the name; `options` (value, label, chosen) for the checkboxes, `options_html` a select's
+    options as written by the row template's `options` partial."""
 
     kind: str
     name: str
@@ -32,6 +36,7 @@ class Control:
     attrs: str = ""
     options: tuple = ()
     errors: tuple = ()
+    options_html: str = ""
 
 
 @dataclass(slots=True)
@@ -56,6 +61,7 @@ class RowView:
     prior: object = None
     line: object = None
     answers: tuple = field(default=())
+    hints: tuple = ()  # (number, Hint) of the 提示 about this row, with their explanation boxes
 
     @property
     def is_unit_row(self) -> bool:
@@ -83,6 +89,7 @@ class RowFields:
     def __init__(self, groups):
         self.groups = groups
         self._made = {}
+        self.written = {}  # the selects' options written so far (options_html)
 
     def of(self, indicator) -> dict:
         key = indicator.code if indicator is not None else ""
@@ -105,16 +112,17 @@ def stored_rows(rows, *, indicators, groups, disabled: bool) -> list[RowView]:
     views = []
     for index, row in enumerate(rows):
         indicator = indicators.get(row.code) if row.code else None
-        views.append(_stored(row, f"row-{index}", index + 1, indicator, made.of(indicator), disabled))
+        views.append(_stored(row, f"row-{index}", index + 1, indicator, made.of(indicator), disabled, made.written))
     return views
 
 
 def blank_row(*, groups) -> RowView:
     """A new unit-written row under the prefix the page replaces when it adds one (添加…三级指标)."""
-    return _stored(IndicatorRow(), "row-__prefix__", None, None, RowFields(groups).of(None), False)
+    made = RowFields(groups)
+    return _stored(IndicatorRow(), "row-__prefix__", None, None, made.of(None), False, made.written)
 
 
-def _stored(row, prefix: str, order, indicator, fields: dict, disabled: bool) -> RowView:
+def _stored(row, prefix: str, order, indicator, fields: dict, disabled: bool, written: dict) -> RowView:
     inputs = inputs_for(indicator) if indicator is not None else None
     answers = answer_initials(row, inputs)
     controls = {}
@@ -122,7 +130,7 @@ def _stored(row, prefix: str, order, indicator, fields: dict, disabled: bool) ->
         if _is_hidden(fields, name):
             continue
         value = answers[name] if name.startswith("ans_") else getattr(row, name)
-        controls[name] = control(form_field, prefix, name, form_field.prepare_value(value), (), disabled)
+        controls[name] = control(form_field, prefix, name, form_field.prepare_value(value), (), disabled, written)
     hidden = [_hidden(prefix, "id", row.pk, disabled), _hidden(prefix, ORDERING_FIELD_NAME, order, disabled)]
     if _is_hidden(fields, "group_code"):
         hidden.insert(0, _hidden(prefix, "group_code", row.group_code, disabled))
@@ -131,7 +139,7 @@ def _stored(row, prefix: str, order, indicator, fields: dict, disabled: bool) ->
 
 def form_rows(formset) -> list[RowView]:
     """The rows of a formset: as the user typed them, with their errors, when it is bound."""
-    views = []
+    views, written = [], {}
     for form in formset.forms:
         controls, hidden = {}, []
         for name in form.fields:
@@ -142,7 +150,7 @@ def form_rows(formset) -> list[RowView]:
             if isinstance(widget, forms.HiddenInput) or name == ORDERING_FIELD_NAME:
                 hidden.append(_hidden(form.prefix, name, bound.value(), bound.field.disabled))
                 continue
-            controls[name] = control(bound.field, form.prefix, name, bound.value(), tuple(bound.errors), False)
+            controls[name] = control(bound.field, form.prefix, name, bound.value(), tuple(bound.errors), False, written)
         row = form.instance
         deleted = bool(form["DELETE"].value()) if DELETION_FIELD_NAME in form.fields else False
         group = form["group_code"].value() if "group_code" in form.fields else row.group_code
@@ -184,6 +192,30 @@ def _view(prefix, row, indicator, inputs, controls, hidden, deleted, group) -> R
     )
 
 
+def options_html(widget, current: list[str], written: dict) -> str:
+    """A select's options, written once per page for each list of choices and choice (`written` holds them): fifty
+    rows offer the same lists, mostly with the same choice."""
+    key = (id(widget.choices), tuple(current))
+    if key not in written:
+        options = [(str(v), str(text), str(v) in current) for v, text in widget.choices]
+        # The choices are kept with their options so that their id is not reused while the page is written.
+        written[key] = (widget.choices, get_template(OPTIONS_TEMPLATE).render({"options": options}))
+    return written[key][1]
+
+
+def attributes(attrs: dict) -> str:
+    """An input's attributes after its name, as Django's widgets write them (True: a bare attribute, False: left
+    out), escaped once as a whole: the rows have thousands, and django.forms.utils.flatatt's per-value lazy-string
+    checks were most of the cost of reading them."""
+    return mark_safe(
+        "".join(
+            f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+            for name, value in attrs.items()
+            if value is not False and value is not None
+        )
+    )
+
+
 def _is_hidden(fields: dict, name: str) -> bool:
     return name in fields and isinstance(fields[name].widget, forms.HiddenInput)
 
@@ -195,10 +227,10 @@ def _hidden(prefix: str, name: str, value, disabled: bool) -> Control:
     if disabled:
         attrs["disabled"] = True
     attrs["id"] = f"id_{html_name}"
-    return Control("hidden", html_name, attrs["id"], "", "" if value is None else str(value), flatatt(attrs))
+    return Control("hidden", html_name, attrs["id"], "", "" if value is None else str(value), attributes(attrs))
 
 
-def control(form_field, prefix: str, name: str, value, errors: tuple, disabled: bool) -> Control:
+def control(form_field, prefix: str, name: str, value, errors: tuple, disabled: bool, written: dict) -> Control:
     """A field's input as Django's widget would write it inside a table cell: Bootstrap's small control classes,
     marked invalid when it has errors, labelled for screen readers (a visible label would not fit the cell)."""
     widget = form_field.widget
@@ -208,7 +240,7 @@ def control(form_field, prefix: str, name: str, value, errors: tuple, disabled: 
     if isinstance(widget, forms.CheckboxSelectMultiple):
         chosen = {str(v) for v in (value or ())}
         options = tuple((str(v), str(text), str(v) in chosen) for v, text in form_field.choices)
-        attrs = flatatt({"disabled": True} if disabled or form_field.disabled else {})
+        attrs = attributes({"disabled": True} if disabled or form_field.disabled else {})
         return Control("checkboxes", html_name, auto_id, label, ",".join(sorted(chosen)), attrs, options, errors)
     css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
     classes = " ".join(part for part in (css, widget.attrs.get("class", ""), "is-invalid" if errors else "") if part)
@@ -225,13 +257,12 @@ def control(form_field, prefix: str, name: str, value, errors: tuple, disabled: 
     attrs["id"] = auto_id
     if isinstance(widget, forms.Select):
         current = [str(v) for v in widget.format_value(value)]
-        options = tuple((str(v), str(text), str(v) in current) for v, text in widget.choices)
-        return Control(
-            "select", html_name, auto_id, label, current[0] if current else "", flatatt(attrs), options, errors
-        )
+        chosen = current[0] if current else ""
+        options = options_html(widget, current, written)
+        return Control("select", html_name, auto_id, label, chosen, attributes(attrs), (), errors, options)
     shown = widget.format_value(value)
     if isinstance(widget, forms.Textarea):
-        return Control("textarea", html_name, auto_id, label, shown or "", flatatt(attrs), (), errors)
+        return Control("textarea", html_name, auto_id, label, shown or "", attributes(attrs), (), errors)
     if shown is not None:
         attrs = {"value": shown, **attrs}
-    return Control("text", html_name, auto_id, label, shown or "", flatatt(attrs), (), errors)
+    return Control("text", html_name, auto_id, label, shown or "", attributes(attrs), (), errors)

@@ -14,6 +14,7 @@ from assessments import tables
 from assessments.access import get_assessment_for_user
 from assessments.entry.conflicts import STALE_ON_TAB, changes_since, merge
 from assessments.explanations import explanations_save, hints_of, stored_explanations
+from assessments.last_year import figures, last_year, matched_by_name
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
@@ -25,6 +26,7 @@ from assessments.tabs import (
     TableItem,
     disable,
     finding_link,
+    finding_place,
     next_url,
     posted_instances,
     row_prefixes,
@@ -200,7 +202,7 @@ def assessment_preview(request, assessment_id: int, tab: str):
     for formset in formsets.values():
         formset.is_valid()
     data = _data_with_posted_values(data, forms, formsets)
-    context = _tab_page(request, data, tab, False, forms, formsets)
+    context = _tab_page(request, data, tab, False, forms, formsets, beside=False)
     return render(request, "assessments/entry/partials/preview.html", context)
 
 
@@ -220,11 +222,18 @@ def _data_with_posted_values(data: AssessmentData, forms, formsets) -> Assessmen
     return data
 
 
-def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, formsets) -> dict:
+def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, formsets, *, beside=True) -> dict:
+    """`beside`: with last year's figures and the 提示 boxes beside the inputs (a live preview swaps only the computed
+    cells, so it needs neither)."""
     context = tab_context(data, tab, writable, forms, formsets, previews=tab in FORM_BUILDERS)
     scored, assessment = context["scored"], data.assessment
+    prior = None
+    if beside and tab in BESIDE_TABS:
+        prior = last_year(assessment)
+        context.update(_beside_inputs(data, tab, scored, forms, formsets, prior))
     if tab == "self-eval":
-        context.update(_self_eval_context(data, scored, forms, formsets, disabled=not context["writable"]))
+        context.update(_self_eval_context(data, scored, forms, formsets, disabled=not context["writable"], prior=prior))
+        _hints_beside_rows(context)
     if tab == "review":
         context.update(review_context(request, data, scored))
     if tab == "narrative" and scored is not None:
@@ -270,7 +279,7 @@ def explanations_view(request, assessment_id: int):
     return redirect(target)
 
 
-def _self_eval_context(data: AssessmentData, scored, forms, formsets, *, disabled: bool) -> dict:
+def _self_eval_context(data: AssessmentData, scored, forms, formsets, *, disabled: bool, prior=None) -> dict:
     """The 自评表 laid out as the framework's tree: headers with subtotals, a row per indicator (unit-written rows
     under their level-2 group), each with its score line; and the facts the framework's rules read. The rows are
     the stored ones on a GET, the typed ones (with their errors) after a refused save or in a preview."""
@@ -294,7 +303,8 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets, *, disable
             by_group.setdefault(view.group, []).append(view)
         else:
             orphans.append(view)
-    _attach_last_year(data.assessment, [*fixed.values(), *(view for group in by_group.values() for view in group)])
+    if prior is not None:
+        _attach_last_year(prior, [*fixed.values(), *(view for group in by_group.values() for view in group)])
     table, execution_line, execution_row = [], None, None
     for node in spec.walk():
         line = lines.get(node.code)
@@ -355,15 +365,58 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets, *, disable
     }
 
 
-def _attach_last_year(assessment, views) -> None:
+def _attach_last_year(prior, views) -> None:
     """Each row's last-year row (a framework indicator by code, a unit-written row by group and name), so the screen
-    can show 上年 beside the inputs: one query."""
-    last_year = IndicatorRow.objects.filter(
-        assessment__unit_id=assessment.unit_id,
-        assessment__year=assessment.year - 1,
-        assessment__kind=Assessment.Kind.OVERALL,
-        project=None,
-    )
-    by_key = {(row.code, row.group_code, "" if row.code else row.name): row for row in last_year}
+    can show 上年 beside the inputs."""
+    by_key = {(row.code, row.group_code, "" if row.code else row.name): row for row in prior.indicator_rows}
     for view in views:
         view.prior = by_key.get((view.code, view.group, "" if view.code else view.name))
+
+
+def _hints_beside_rows(context) -> None:
+    """The 提示 about an indicator row stand in that row, below its score's explanation."""
+    beside, placed = context.get("beside"), context.get("beside_placed")
+    if not beside:
+        return
+    rows = [item.form for item in context["indicator_table"] if item.form is not None]
+    if context.get("execution_row") is not None:
+        rows.append(context["execution_row"])
+    for row in rows:
+        start = f"id_{row.prefix}-"
+        row.hints = tuple(
+            pair for anchor, found in beside.items() if anchor.startswith(start) for pair in found["hints"]
+        )
+        placed.update(number for number, _ in row.hints)
+
+
+# The tabs whose inputs show last year's figure (上年) and the explanation box of each 提示 about them.
+BESIDE_TABS = ("basic", "finance", "basic-data", "self-eval")
+
+
+def _beside_inputs(data: AssessmentData, tab: str, scored, forms, formsets, prior) -> dict:
+    """What stands beside the inputs of a data-entry tab: last year's figure where last year's assessment of the unit
+    has one, and the explanation box of each 提示 whose input is on this tab (saved where the 得分与检查 tab saves
+    them). `beside` maps an input's id to {"prior": text or None, "hints": [(number, Hint)]}."""
+    shown: dict[str, str] = {}
+    if prior is not None:
+        if "staffing_form" in forms:
+            shown.update(figures(prior.staffing, forms["staffing_form"].fields, "staffing"))
+        for name in ("basic_form", "execution_form"):
+            if name in forms:
+                shown.update(figures(prior.facts, forms[name].fields, "facts"))
+        for name, previous in (("institutions", "institutions"), ("special_funds", "special_funds")):
+            if name in formsets:
+                rows = formsets[name].forms
+                for index, row in matched_by_name([form.instance for form in rows], getattr(prior, previous)):
+                    shown.update(figures(row, rows[index].fields, rows[index].prefix))
+    beside = {anchor: {"prior": value, "hints": []} for anchor, value in shown.items()}
+    hints = []
+    if scored is not None:
+        rows = row_prefixes(data.assessment_rows)
+        here = [f for f in scored.findings if f.severity != "error" and finding_place(f, rows)[0] == tab]
+        if here:
+            hints = list(enumerate(hints_of(here, stored_explanations(data.assessment)), 1))
+            for number, hint in hints:
+                anchor = finding_place(hint.finding, rows)[1]
+                beside.setdefault(anchor, {"prior": None, "hints": []})["hints"].append((number, hint))
+    return {"beside": beside, "beside_hints": hints, "beside_placed": set()}

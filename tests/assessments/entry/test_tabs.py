@@ -274,6 +274,7 @@ def test_tab_query_count_is_pinned_with_50_rows_and_5_projects(
 
 
 # One reads the region-year's framework assignments for the “适用《…》（由 … 指定）” line; the score tab also reads
-# the stored explanations of its 提示; the 自评表 reads last year's rows for the 上年 column and the reviewers'
-# comments shown under their rows.
-TAB_QUERIES = {"basic": 11, "finance": 12, "basic-data": 12, "self-eval": 13, "narrative": 12, "score": 13}
+# the stored explanations of its 提示, and so do the data-entry tabs whose inputs a 提示 is about (the 自评表 here).
+# The data-entry tabs read last year's assessment of the unit (its facts and newest snapshot) for 上年 beside their
+# inputs; the 自评表 reads the reviewers' comments shown under their rows.
+TAB_QUERIES = {"basic": 12, "finance": 13, "basic-data": 13, "self-eval": 14, "narrative": 12, "score": 13}
