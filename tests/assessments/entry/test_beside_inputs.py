@@ -93,7 +93,7 @@ def swing(assessment):
 
 def _box_of(html: str, input_id: str) -> str:
     beside = _after_input(html, input_id, 3000)
-    match = re.search(r'<div class="hint-box.*?</textarea>', beside, re.S)
+    match = re.search(r'<details class="hint-box.*?</textarea>', beside, re.S)
     assert match, f"no explanation box beside {input_id}"
     return match.group(0)
 
