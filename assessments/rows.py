@@ -137,12 +137,13 @@ def _stored(row, prefix: str, order, indicator, fields: dict, disabled: bool, wr
     return _view(prefix, row, indicator, inputs, controls, tuple(hidden), False, row.group_code)
 
 
-def form_rows(formset) -> list[RowView]:
-    """The rows of a formset: as the user typed them, with their errors, when it is bound."""
+def form_rows(formset, *, inputs: bool = True) -> list[RowView]:
+    """The rows of a formset: as the user typed them, with their errors, when it is bound. `inputs=False`: without
+    their inputs, for a live preview, which swaps only the rows' computed cells."""
     views, written = [], {}
     for form in formset.forms:
         controls, hidden = {}, []
-        for name in form.fields:
+        for name in form.fields if inputs else ():
             if name == DELETION_FIELD_NAME:
                 continue
             bound = form[name]

@@ -232,7 +232,11 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
         prior = last_year(assessment)
         context.update(_beside_inputs(data, tab, scored, forms, formsets, prior))
     if tab == "self-eval":
-        context.update(_self_eval_context(data, scored, forms, formsets, disabled=not context["writable"], prior=prior))
+        context.update(
+            _self_eval_context(
+                data, scored, forms, formsets, disabled=not context["writable"], prior=prior, inputs=beside
+            )
+        )
         _hints_beside_rows(context)
     if tab == "review":
         context.update(review_context(request, data, scored))
@@ -279,14 +283,16 @@ def explanations_view(request, assessment_id: int):
     return redirect(target)
 
 
-def _self_eval_context(data: AssessmentData, scored, forms, formsets, *, disabled: bool, prior=None) -> dict:
+def _self_eval_context(
+    data: AssessmentData, scored, forms, formsets, *, disabled: bool, prior=None, inputs: bool = True
+) -> dict:
     """The 自评表 laid out as the framework's tree: headers with subtotals, a row per indicator (unit-written rows
     under their level-2 group), each with its score line; and the facts the framework's rules read. The rows are
     the stored ones on a GET, the typed ones (with their errors) after a refused save or in a preview."""
     spec = framework_spec(data.assessment.framework_version)
     groups = tables.unit_row_groups(spec)
     if "rows" in formsets:
-        views = form_rows(formsets["rows"])
+        views = form_rows(formsets["rows"], inputs=inputs)
         instances = [form.instance for form in formsets["rows"].forms]
     else:
         instances = data.assessment_rows
@@ -359,7 +365,7 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets, *, disable
         "execution_row": execution_row,
         "row_count": len(views),
         "initial_row_count": formsets["rows"].initial_form_count() if "rows" in formsets else len(views),
-        "blank_row": blank_row(groups=groups),
+        "blank_row": blank_row(groups=groups) if inputs else None,
         "fact_fields": shown,
         "hidden_fact_fields": hidden,
     }
