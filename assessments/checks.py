@@ -35,32 +35,34 @@ def row_prefixes(rows) -> dict[str, str]:
 def finding_link(assessment: Assessment, finding, rows: dict[str, str] | None = None) -> str:
     """Where the user fixes a finding: the tab holding its first field, at that field (the page scrolls to it and
     highlights it). `rows`: row_prefixes of the 自评表, to reach a finding about one indicator row."""
+    slug, anchor = finding_place(finding, rows)
+    return reverse("assessments:tab", args=[assessment.pk, slug]) + (f"#{anchor}" if anchor else "")
 
-    def tab(slug: str, anchor: str = "") -> str:
-        return reverse("assessments:tab", args=[assessment.pk, slug]) + (f"#{anchor}" if anchor else "")
 
+def finding_place(finding, rows: dict[str, str] | None = None) -> tuple[str, str]:
+    """The tab (its slug) and the id of the input where a finding is fixed or explained ("" when no one input)."""
     finance = {row.name for row in tables.FINANCE_ROWS if not row.computed}
     # A year-over-year swing is explained or corrected at this year's figure, named after last year's.
     names = reversed(finding.fields) if finding.code == "year_swing" else finding.fields
     for name in names:
         if name.startswith("narrative:"):
-            return tab("narrative", f"id_{name.removeprefix('narrative:')}")
+            return "narrative", f"id_{name.removeprefix('narrative:')}"
         if rows and name in rows:
-            return tab("self-eval", f"id_{rows[name]}-{ROW_FINDING_FIELDS.get(finding.code, 'deviation_reason')}")
+            return "self-eval", f"id_{rows[name]}-{ROW_FINDING_FIELDS.get(finding.code, 'deviation_reason')}"
         if name in tables.BASIC_DATA_FIELDS:
-            return tab("basic-data", f"id_facts-{name}")
+            return "basic-data", f"id_facts-{name}"
         if name in tables.EXECUTION_FIELDS:
-            return tab("self-eval", f"id_facts-{name}")
+            return "self-eval", f"id_facts-{name}"
         if name.startswith("staff_"):
-            return tab("basic", f"id_staffing-{name}")
+            return "basic", f"id_staffing-{name}"
         if name.startswith(("satisfaction_", "key_tasks", "projects_")):
             base = name.removesuffix("_responses").removesuffix("_satisfied")
-            return tab("self-eval", f"id_facts-{base}_responses")
+            return "self-eval", f"id_facts-{base}_responses"
         if name in finance:
-            return tab("finance", f"id_inst-0-{name}")
+            return "finance", f"id_inst-0-{name}"
         if name.endswith(YEAR_COLUMNS):
-            return tab("basic-data")
-    return tab("self-eval")
+            return "basic-data", ""
+    return "self-eval", ""
 
 
 @dataclass

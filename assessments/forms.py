@@ -386,6 +386,64 @@ NUMBER_IN_TEXT_TOO_BIG = "其中的数字过大（整数部分最多 {digits} �
 METADATA_FIELDS = ["target_basis", "actual_method", "data_source", "evidence_types"]
 
 
+def answer_initials(row: IndicatorRow, inputs) -> dict:
+    """The stored answers of a checklist indicator's row as its `ans_<key>` fields show them."""
+    stored = row.answers or {}
+    initials = {}
+    for answer in inputs.answers if inputs else ():
+        if answer.is_count:
+            value = row.failed_items if answer.key == TOP_ANSWER else stored.get(answer.key)
+        else:
+            value = from_stored(stored.get(answer.key))
+        initials[f"ans_{answer.key}"] = value
+    return initials
+
+
+def _keep_only_shown_fields(fields: dict, mode: str) -> None:
+    """A framework indicator's row holds only the inputs its screen shows: a field the page does not send would
+    otherwise be saved as blank, and a save must never clear what the user did not clear."""
+    shown = {"deviation_reason", *SHOWN_BY_MODE[mode]}
+    for name in list(fields):
+        if name not in shown and not name.startswith("ans_"):
+            del fields[name]
+    if mode in HAND_SCORABLE:
+        fields["manual"] = forms.TypedChoiceField(
+            label="评分方式",
+            choices=MANUAL_CHOICES,
+            coerce=_chose_manual,  # the stored bool as initial, the text as posted
+            empty_value=False,
+            required=False,
+        )
+        fields["manual"].widget.attrs["data-manual-choice"] = ""
+        fields["score"].label = "人工评分"
+        fields["score_reason"].label = "数据无法取得的原因及评分依据"
+
+
+def _chose_manual(value) -> bool:
+    return value in (True, MANUAL_YES)
+
+
+def stored_target_deadline(row):
+    """The time limit the scoring reads from a row's saved target, None when the row is a quantity (under 时效指标 a
+    bare date such as '12月' is a time limit too)."""
+    return row_deadline(
+        row.target_value, row.target_number, row.target_comparator, timeliness=row.group_code == TIMELINESS_GROUP
+    )
+
+
+def stored_target_reading(row) -> str:
+    """The comparator and number the scoring reads from a row's saved target, shown back for confirmation; for a
+    time limit ('9月前', '2023年12月31日前', '3个工作日内') the limit as the scoring reads it."""
+    deadline = stored_target_deadline(row)
+    if deadline is not None:
+        return f"时限：{deadline.describe()}"
+    if row.target_number is None:
+        return "未读出数值，请展开填写" if (row.target_value or "").strip() else "—"
+    shown = f"{row.target_number.normalize():f}"
+    comparator = row.target_comparator
+    return f"{COMPARATOR_SIGNS.get(comparator, '')}{' ' if comparator else ''}{shown}"
+
+
 class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
     """One indicator row. A framework indicator (`indicator` given) gets the inputs its rule asks for; a row the unit
     writes under a 10号 level-2 group (`groups` are the choices) gets name, weight, target and actual."""
@@ -426,61 +484,51 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.inputs = inputs_for(indicator) if indicator is not None else None
+        self._shape_fields(self.fields, self.inputs, groups)
+        for name, value in answer_initials(self.instance, self.inputs).items():
+            self.initial.setdefault(name, value)
+
+    @classmethod
+    def shown_fields(cls, indicator=None, groups=()) -> dict:
+        """The fields a row of this indicator (None: a unit-written row) shows, without a form: the 自评表 renders
+        its rows from the stored values with them and builds forms only to validate a save."""
+        fields = copy.deepcopy(cls.base_fields)
+        cls._shape_fields(fields, inputs_for(indicator) if indicator is not None else None, groups)
+        return fields
+
+    @staticmethod
+    def _shape_fields(fields: dict, inputs, groups) -> None:
         if groups:
             # Chosen by the "添加…三级指标" button of its group, so it travels as a hidden value.
-            self.fields["group_code"] = forms.ChoiceField(
+            fields["group_code"] = forms.ChoiceField(
                 label="二级指标", choices=[("", "—请选择—"), *groups], required=False, widget=forms.HiddenInput
             )
         for name in ("target_number", "actual_number"):
-            self.fields[name].widget.attrs.update({"class": "text-end num", "placeholder": "数值"})
+            fields[name].widget.attrs.update({"class": "text-end num", "placeholder": "数值"})
         for name in ("survey_responses", "survey_satisfied"):
-            self.fields[name].widget.attrs.update({"class": "text-end num", "placeholder": self.fields[name].label})
-        self.fields["target_comparator"].choices = [("", "比较"), (">=", "≥"), ("<=", "≤"), ("=", "=")]
-        self.fields["name"].widget = forms.Textarea(attrs={"rows": 2})
-        self.fields["evidence_types"] = forms.MultipleChoiceField(
+            fields[name].widget.attrs.update({"class": "text-end num", "placeholder": fields[name].label})
+        fields["target_comparator"].choices = [("", "比较"), (">=", "≥"), ("<=", "≤"), ("=", "=")]
+        fields["name"].widget = forms.Textarea(attrs={"rows": 2})
+        fields["evidence_types"] = forms.MultipleChoiceField(
             label=metadata.EVIDENCE.label,
             choices=metadata.EVIDENCE.choices(),
             required=False,
             widget=forms.CheckboxSelectMultiple,
         )
         for name in ("target_basis", "actual_method", "data_source"):
-            self.fields[name].choices = [("", "—"), *getattr(metadata, name.upper()).choices()]
-        stored = self.instance.answers or {}
-        for answer in self.inputs.answers if self.inputs else ():
+            fields[name].choices = [("", "—"), *getattr(metadata, name.upper()).choices()]
+        for answer in inputs.answers if inputs else ():
             name = f"ans_{answer.key}"
             if answer.is_count:
-                self.fields[name] = CountField(label=answer.label, required=False)
-                value = self.instance.failed_items if answer.key == TOP_ANSWER else stored.get(answer.key)
+                fields[name] = CountField(label=answer.label, required=False)
             else:
-                self.fields[name] = forms.ChoiceField(
+                fields[name] = forms.ChoiceField(
                     label=answer.label, choices=[("", "—请选择—"), *answer.options], required=False
                 )
-                value = from_stored(stored.get(answer.key))
-            self.initial.setdefault(name, value)
-        if self.inputs is not None:
-            self._keep_only_shown_fields()
+        if inputs is not None:
+            _keep_only_shown_fields(fields, inputs.mode)
         else:
-            del self.fields["manual"]  # a unit-written row is scored by its own kind, never "by hand instead"
-
-    def _keep_only_shown_fields(self):
-        """A framework indicator's form holds only the inputs its screen shows: a field the page does not send would
-        otherwise be saved as blank, and a save must never clear what the user did not clear."""
-        mode = self.inputs.mode
-        shown = {"deviation_reason", *SHOWN_BY_MODE[mode]}
-        for name in list(self.fields):
-            if name not in shown and not name.startswith("ans_"):
-                del self.fields[name]
-        if mode in HAND_SCORABLE:
-            self.fields["manual"] = forms.TypedChoiceField(
-                label="评分方式",
-                choices=MANUAL_CHOICES,
-                coerce=lambda value: value in (True, MANUAL_YES),  # the stored bool as initial, the text as posted
-                empty_value=False,
-                required=False,
-            )
-            self.fields["manual"].widget.attrs["data-manual-choice"] = ""
-            self.fields["score"].label = "人工评分"
-            self.fields["score_reason"].label = "数据无法取得的原因及评分依据"
+            del fields["manual"]  # a unit-written row is scored by its own kind, never "by hand instead"
 
     @property
     def is_unit_row(self) -> bool:
@@ -497,22 +545,10 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
 
     def target_deadline(self):
         """The time limit the scoring reads from the saved target, None when the row is a quantity."""
-        instance = self.instance
-        return row_deadline(
-            instance.target_value, instance.target_number, instance.target_comparator, timeliness=self._timeliness()
-        )
+        return stored_target_deadline(self.instance)
 
     def target_reading(self) -> str:
-        """The comparator and number the scoring reads from the target as typed, shown back for confirmation; for a
-        time limit ('9月前', '2023年12月31日前', '3个工作日内') the limit as the scoring reads it."""
-        number, comparator = self.instance.target_number, self.instance.target_comparator
-        deadline = self.target_deadline()
-        if deadline is not None:
-            return f"时限：{deadline.describe()}"
-        if number is None:
-            return "未读出数值，请展开填写" if (self.instance.target_value or "").strip() else "—"
-        shown = f"{number.normalize():f}"
-        return f"{COMPARATOR_SIGNS.get(comparator, '')}{' ' if comparator else ''}{shown}"
+        return stored_target_reading(self.instance)
 
     @property
     def hand_scorable(self) -> bool:

@@ -1,6 +1,6 @@
-"""Form controls written as HTML without Django's per-widget template machinery, for tables of hundreds of inputs
-(the 自评表): the same markup Django's widgets produce, tested field by field. Used by the template tags and by the
-Jinja2 fragments alike."""
+"""Form controls written as HTML without Django's per-widget template machinery, for the tables of inputs of the
+data-entry tabs: the same markup Django's widgets produce, tested field by field. Used by the `field_input` tag and
+the `control` filter (the 自评表's indicator rows are written from plain values instead: assessments/entry/rows.py)."""
 
 from html import escape as escape_html
 
@@ -78,16 +78,6 @@ def render_widget(bound_field, attrs: dict, widget=None) -> str:
             f'<input type="{widget.input_type}" name="{escape(bound_field.html_name)}"{value_attr}{_attrs(html_attrs)}>'
         )
     return bound_field.as_widget(widget, attrs=attrs)
-
-
-def hidden_inputs(form) -> str:
-    """A formset form's hidden fields and its ORDER as hidden, as `{% for f in form.hidden_fields %}{{ f }}{% endfor %}
-    {{ form.ORDER.as_hidden }}` renders them."""
-    html = [render_widget(field, {}) for field in form.hidden_fields()]
-    if "ORDER" in form.fields:
-        order = form["ORDER"]
-        html.append(render_widget(order, {}, order.field.hidden_widget()))
-    return mark_safe("".join(html))
 
 
 def _final_attrs(bound_field, widget, attrs: dict) -> dict:

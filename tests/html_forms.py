@@ -25,6 +25,8 @@ class _FormParser(HTMLParser):
         if self._template_depth:
             return
         name = attrs.get("name")
+        if attrs.get("form") not in (None, self.form_id):
+            return  # an input inside this form's markup that belongs to another form (form="…"), as a browser reads it
         if tag == "input" and name and "disabled" not in attrs:
             kind = attrs.get("type", "text")
             if kind in ("checkbox", "radio"):

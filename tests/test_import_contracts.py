@@ -52,7 +52,7 @@ def test_the_code_keeps_every_contract(graph, contract_id):
         ("units-below-assessments", "units.models", "assessments.models"),
         ("engine-stdlib", "scoring.engine.rules", "django.db"),
         ("engine-stdlib", "scoring.engine.numbers", "yaml"),
-        ("no-cycles", "perfeval.widgets", "perfeval.jinja"),
+        ("no-cycles", "perfeval.widgets", "perfeval.templatetags.perfeval"),
         ("views-from-urls", "assessments.workbook.build", "assessments.entry.views"),
     ],
 )

@@ -13,22 +13,23 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import forms as f
 from assessments import tables
 from assessments.access import get_assessment_for_user
+from assessments.checks import finding_link, finding_place, row_prefixes
 from assessments.entry.conflicts import STALE_ON_TAB, changes_since, merge
-from assessments.explanations import explanations_save
+from assessments.explanations import explanations_save, hints_of, stored_explanations
+from assessments.last_year import figures, last_year, matched_by_name
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
 from assessments.rectification.services import prior_assessment, prior_items
-from assessments.selectors import AssessmentData, assessment_data, attach_suggestions
+from assessments.rows import blank_row, form_rows, stored_rows, suggestions_shown
+from assessments.selectors import AssessmentData, assessment_data, target_suggestions
 from assessments.services import RowsOf, StaleSave, assessment_save_forms
 from assessments.tabs import (
     TAB_LABELS,
     TableItem,
     disable,
-    finding_link,
     next_url,
     posted_instances,
-    row_prefixes,
     tab_context,
 )
 from assessments.workflow.review import review_context
@@ -78,6 +79,16 @@ def _basic_data_forms(data: AssessmentData, post):
 
 
 def _self_eval_forms(data: AssessmentData, post):
+    forms = {
+        "execution_form": f.ExecutionForm(post, instance=data.facts, prefix="facts"),
+        "goal_form": f.GoalForm(post, instance=data.assessment, prefix="goal"),
+    }
+    if post is None:
+        # The rows are shown from their stored values (assessments/rows.py): forms are built only to validate a save.
+        # Each is tagged with the prefix it has on the page, where its score line is shown.
+        for index, row in enumerate(data.assessment_rows):
+            row.form_key = f"row-{index}"
+        return forms, {}
     spec = framework_spec(data.assessment.framework_version)
     rows = f.IndicatorRowFormSet(
         post,
@@ -86,11 +97,7 @@ def _self_eval_forms(data: AssessmentData, post):
         indicators=spec.by_code,
         groups=tables.unit_row_groups(spec),
     )
-    attach_suggestions(data.assessment, rows)
-    return {
-        "execution_form": f.ExecutionForm(post, instance=data.facts, prefix="facts"),
-        "goal_form": f.GoalForm(post, instance=data.assessment, prefix="goal"),
-    }, {"rows": rows}
+    return forms, {"rows": rows}
 
 
 def _narrative_forms(data: AssessmentData, post):
@@ -195,7 +202,7 @@ def assessment_preview(request, assessment_id: int, tab: str):
     for formset in formsets.values():
         formset.is_valid()
     data = _data_with_posted_values(data, forms, formsets)
-    context = _tab_page(request, data, tab, False, forms, formsets)
+    context = _tab_page(request, data, tab, False, forms, formsets, beside=False)
     return render(request, "assessments/entry/partials/preview.html", context)
 
 
@@ -215,11 +222,22 @@ def _data_with_posted_values(data: AssessmentData, forms, formsets) -> Assessmen
     return data
 
 
-def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, formsets) -> dict:
+def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, formsets, *, beside=True) -> dict:
+    """`beside`: with last year's figures and the 提示 boxes beside the inputs (a live preview swaps only the computed
+    cells, so it needs neither)."""
     context = tab_context(data, tab, writable, forms, formsets, previews=tab in FORM_BUILDERS)
     scored, assessment = context["scored"], data.assessment
+    prior = None
+    if beside and tab in BESIDE_TABS:
+        prior = last_year(assessment)
+        context.update(_beside_inputs(data, tab, scored, forms, formsets, prior))
     if tab == "self-eval":
-        context.update(_self_eval_context(data, scored, forms, formsets))
+        context.update(
+            _self_eval_context(
+                data, scored, forms, formsets, disabled=not context["writable"], prior=prior, inputs=beside
+            )
+        )
+        _hints_beside_rows(context)
     if tab == "review":
         context.update(review_context(request, data, scored))
     if tab == "narrative" and scored is not None:
@@ -267,22 +285,34 @@ def explanations_view(request, assessment_id: int):
     return redirect(target)
 
 
-def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
+def _self_eval_context(
+    data: AssessmentData, scored, forms, formsets, *, disabled: bool, prior=None, inputs: bool = True
+) -> dict:
     """The 自评表 laid out as the framework's tree: headers with subtotals, a row per indicator (unit-written rows
-    under their level-2 group), each with its score line; and the facts the framework's rules read."""
+    under their level-2 group), each with its score line; and the facts the framework's rules read. The rows are
+    the stored ones on a GET, the typed ones (with their errors) after a refused save or in a preview."""
     spec = framework_spec(data.assessment.framework_version)
+    groups = tables.unit_row_groups(spec)
+    if "rows" in formsets:
+        views = form_rows(formsets["rows"], inputs=inputs)
+        instances = [form.instance for form in formsets["rows"].forms]
+    else:
+        instances = data.assessment_rows
+        views = stored_rows(instances, indicators=spec.by_code, groups=groups, disabled=disabled)
+    found = target_suggestions(data.assessment, instances)
     lines = {line.code: line for line in scored.sheet.lines} if scored else {}
     fixed, by_group, orphans = {}, {}, []
-    for form in formsets["rows"]:
-        if form.indicator is not None:
-            fixed[form.indicator.code] = form
-            continue
-        group = form["group_code"].value() or ""
-        if group in {node.code for node in spec.walk() if node.unit_rows}:
-            by_group.setdefault(group, []).append(form)
+    unit_groups = {node.code for node in spec.walk() if node.unit_rows}
+    for view in views:
+        view.suggestions = suggestions_shown(found.get(view.pk, ())) if view.pk else ()
+        if view.indicator is not None:
+            fixed[view.indicator.code] = view
+        elif view.group in unit_groups:
+            by_group.setdefault(view.group, []).append(view)
         else:
-            orphans.append(form)
-    _attach_last_year(data.assessment, [*fixed.values(), *(form for forms in by_group.values() for form in forms)])
+            orphans.append(view)
+    if prior is not None:
+        _attach_last_year(prior, [*fixed.values(), *(view for group in by_group.values() for view in group)])
     table, execution_line, execution_row = [], None, None
     for node in spec.walk():
         line = lines.get(node.code)
@@ -291,14 +321,17 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
             continue
         if node.unit_rows:
             table.append(TableItem(node, line))
-            table += [TableItem(node, lines.get(form.prefix), form) for form in by_group.get(node.code, [])]
+            table += [TableItem(node, lines.get(view.prefix), view) for view in by_group.get(node.code, [])]
             table.append(TableItem(node, add_group=node.code))
         elif node.is_leaf:
             if node.code in fixed:
                 table.append(TableItem(node, line, fixed[node.code]))
         else:
             table.append(TableItem(node, line))
-    table += [TableItem(None, lines.get(form.prefix), form) for form in orphans]
+    table += [TableItem(None, lines.get(view.prefix), view) for view in orphans]
+    for item in table:
+        if item.form is not None:
+            item.form.line = item.line
 
     needed = set()
     for node in spec.walk():
@@ -324,6 +357,9 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
         "indicator_table": table,
         "execution_line": execution_line,
         "execution_row": execution_row,
+        "row_count": len(views),
+        "initial_row_count": formsets["rows"].initial_form_count() if "rows" in formsets else len(views),
+        "blank_row": blank_row(groups=groups) if inputs else None,
         "fact_fields": shown,
         "hidden_fact_fields": hidden,
     }
@@ -342,9 +378,8 @@ def _comments_in_place(assessment, table, scored, execution_row) -> dict:
     # key, which is the form's prefix for a unit row (entry_key's form_key). Two maps: "row-3" may mean either.
     by_comment_key, by_finding_field = {}, {}
     for form in forms:
-        code = form.indicator.code if form.indicator is not None else None
-        by_comment_key[code or f"row-{form.instance.pk}"] = form.prefix
-        by_finding_field[code or form.prefix] = form.prefix
+        by_comment_key[form.comment_key] = form.prefix
+        by_finding_field[form.indicator.code if form.indicator is not None else form.prefix] = form.prefix
     headings = {item.node.code for item in table if item.form is None and item.node is not None}
     funds_prefix = execution_row.prefix if execution_row is not None else None
     findings = scored.findings if scored is not None else []
@@ -388,16 +423,58 @@ def _comments_in_place(assessment, table, scored, execution_row) -> dict:
     }
 
 
-def _attach_last_year(assessment, forms) -> None:
+def _attach_last_year(prior, views) -> None:
     """Each row's last-year row (a framework indicator by code, a unit-written row by group and name), so the screen
-    can show 上年 beside the inputs: one query."""
-    last_year = IndicatorRow.objects.filter(
-        assessment__unit_id=assessment.unit_id,
-        assessment__year=assessment.year - 1,
-        assessment__kind=Assessment.Kind.OVERALL,
-        project=None,
-    )
-    by_key = {(row.code, row.group_code, "" if row.code else row.name): row for row in last_year}
-    for form in forms:
-        row = form.instance
-        form.prior = by_key.get((row.code, row.group_code, "" if row.code else row.name))
+    can show 上年 beside the inputs."""
+    by_key = {(row.code, row.group_code, "" if row.code else row.name): row for row in prior.indicator_rows}
+    for view in views:
+        view.prior = by_key.get((view.code, view.group, "" if view.code else view.name))
+
+
+def _hints_beside_rows(context) -> None:
+    """The 提示 about an indicator row stand in that row, below its score's explanation."""
+    beside, placed = context.get("beside"), context.get("beside_placed")
+    if not beside:
+        return
+    rows = [item.form for item in context["indicator_table"] if item.form is not None]
+    if context.get("execution_row") is not None:
+        rows.append(context["execution_row"])
+    for row in rows:
+        start = f"id_{row.prefix}-"
+        row.hints = tuple(
+            pair for anchor, found in beside.items() if anchor.startswith(start) for pair in found["hints"]
+        )
+        placed.update(number for number, _ in row.hints)
+
+
+# The tabs whose inputs show last year's figure (上年) and the explanation box of each 提示 about them.
+BESIDE_TABS = ("basic", "finance", "basic-data", "self-eval")
+
+
+def _beside_inputs(data: AssessmentData, tab: str, scored, forms, formsets, prior) -> dict:
+    """What stands beside the inputs of a data-entry tab: last year's figure where last year's assessment of the unit
+    has one, and the explanation box of each 提示 whose input is on this tab (saved where the 得分与检查 tab saves
+    them). `beside` maps an input's id to {"prior": text or None, "hints": [(number, Hint)]}."""
+    shown: dict[str, str] = {}
+    if prior is not None:
+        if "staffing_form" in forms:
+            shown.update(figures(prior.staffing, forms["staffing_form"].fields, "staffing"))
+        for name in ("basic_form", "execution_form"):
+            if name in forms:
+                shown.update(figures(prior.facts, forms[name].fields, "facts"))
+        for name, previous in (("institutions", "institutions"), ("special_funds", "special_funds")):
+            if name in formsets:
+                rows = formsets[name].forms
+                for index, row in matched_by_name([form.instance for form in rows], getattr(prior, previous)):
+                    shown.update(figures(row, rows[index].fields, rows[index].prefix))
+    beside = {anchor: {"prior": value, "hints": []} for anchor, value in shown.items()}
+    hints = []
+    if scored is not None:
+        rows = row_prefixes(data.assessment_rows)
+        here = [f for f in scored.findings if f.severity != "error" and finding_place(f, rows)[0] == tab]
+        if here:
+            hints = list(enumerate(hints_of(here, stored_explanations(data.assessment)), 1))
+            for number, hint in hints:
+                anchor = finding_place(hint.finding, rows)[1]
+                beside.setdefault(anchor, {"prior": None, "hints": []})["hints"].append((number, hint))
+    return {"beside": beside, "beside_hints": hints, "beside_placed": set()}

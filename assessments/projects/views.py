@@ -20,6 +20,7 @@ from assessments.layouts import layout_for
 from assessments.models import Assessment, IndicatorRow, Project
 from assessments.projects.forms import ProjectAddForm, ProjectTableForm
 from assessments.projects.services import project_create, project_delete, project_save
+from assessments.rows import blank_row, form_rows
 from assessments.scores import ScoredProject, project_facts, project_framework_version, score_project
 from assessments.selectors import assessment_data, attach_suggestions
 from assessments.services import NO_FRAMEWORK
@@ -175,21 +176,21 @@ def _indicator_table(spec, rows, lines) -> list[TableItem]:
     unit-written rows under their level-2 group, then an add button per group. 预算执行率 is the funds block."""
     unit_groups = {node.code for node in spec.walk() if node.unit_rows}
     by_group, orphans = {}, []
-    for form in rows.forms:
-        group = form["group_code"].value() or ""
-        if group in unit_groups:
-            by_group.setdefault(group, []).append(form)
+    for view in form_rows(rows):
+        view.line = lines.get(view.prefix)
+        if view.group in unit_groups:
+            by_group.setdefault(view.group, []).append(view)
         else:
-            orphans.append(form)
+            orphans.append(view)
     table = []
     for node in spec.walk():
         if node.unit_rows:
             table.append(TableItem(node, lines.get(node.code)))
-            table += [TableItem(node, lines.get(form.prefix), form) for form in by_group.get(node.code, [])]
+            table += [TableItem(node, view.line, view) for view in by_group.get(node.code, [])]
             table.append(TableItem(node, add_group=node.code))
         elif not node.is_leaf:
             table.append(TableItem(node, lines.get(node.code)))
-    table += [TableItem(None, lines.get(form.prefix), form) for form in orphans]
+    table += [TableItem(None, view.line, view) for view in orphans]
     return table
 
 
@@ -228,6 +229,7 @@ def _project_context(request, assessment, writable, project, version, form, rows
         "explanations_url": reverse("assessments:project_explanations", args=[assessment.pk, project.pk]),
         "execution_line": execution_line,
         "indicator_table": table,
+        "blank_row": blank_row(groups=tables.unit_row_groups(spec)),
         "groups_with_rows": {item.node.code for item in table if item.form is not None and item.node is not None},
         "preview_url": reverse("assessments:project_preview", args=[assessment.pk, project.pk]),
     }

@@ -5,7 +5,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.safestring import mark_safe
 
-from perfeval.jinja import render_fragment
 from perfeval.widgets import control, field_input
 from scoring.engine import MANUAL_BAND
 
@@ -72,11 +71,35 @@ def by_hand(line) -> bool:
 
 
 register.filter("control", control)
-register.simple_tag(field_input, name="field_input")
+
+
+@register.simple_tag(takes_context=True, name="field_input")
+def field_input_tag(context, bound_field):
+    """A table cell's input with its errors, and what stands beside it on the page (see `beside`)."""
+    return mark_safe(field_input(bound_field) + beside(context, bound_field))
 
 
 @register.simple_tag(takes_context=True)
-def indicator_row(context, form, line=None):
-    """One 自评表 indicator row with its explanation row, rendered by Jinja2 (perfeval/jinja.py)."""
-    row_context = {"form": form, "line": line, "writable": bool(context.get("writable"))}
-    return mark_safe(render_fragment("assessments/entry/partials/indicator_row.jinja", row_context))
+def beside(context, bound_field) -> str:
+    """Last year's figure for the input and the explanation boxes of the 提示 about it, when the page has them
+    (`beside`: input id → {"prior": text, "hints": [(number, Hint)]}); each box is shown once (`beside_placed`)."""
+    found = (context.get("beside") or {}).get(bound_field.auto_id)
+    if not found:
+        return ""
+    placed = context.get("beside_placed")
+    hints = [pair for pair in found["hints"] if placed is None or pair[0] not in placed]
+    if placed is not None:
+        placed.update(number for number, _ in hints)
+    template = context.template.engine.get_template("assessments/partials/beside.html")
+    return template.render(context.new({"prior": found["prior"], "hints": hints, "writable": context.get("writable")}))
+
+
+@register.simple_tag(takes_context=True)
+def unplaced_hints(context) -> str:
+    """The explanation boxes of the tab's 提示 that no input on the page took (their input is not shown here)."""
+    placed = context.get("beside_placed") or set()
+    hints = [pair for pair in context.get("beside_hints") or () if pair[0] not in placed]
+    if not hints:
+        return ""
+    template = context.template.engine.get_template("assessments/partials/unplaced_hints.html")
+    return template.render(context.new({"hints": hints, "writable": context.get("writable")}))

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from assessments import forms
-from perfeval.widgets import hidden_inputs, render_widget
+from perfeval.widgets import render_widget
 
 
 def _normal(html: str) -> str:
@@ -52,20 +52,3 @@ def test_a_disabled_field_renders_disabled_as_django_does():
     html = render_widget(form["reception_budget"], {"class": "x"})
     assert " disabled" in html
     assert _normal(html) == _normal(form["reception_budget"].as_widget(attrs={"class": "x"}))
-
-
-@pytest.mark.django_db
-def test_hidden_inputs_equal_djangos_hidden_fields_and_order(assessment):
-    from assessments.forms import IndicatorRowFormSet
-    from assessments.models import IndicatorRow
-
-    IndicatorRow.objects.create(assessment=assessment, group_code="quantity", name="指标", weight=5, position=3)
-    formset = IndicatorRowFormSet(
-        queryset=IndicatorRow.objects.filter(assessment=assessment, group_code="quantity"),
-        prefix="row",
-        groups=[("quantity", "数量指标")],
-    )
-    for form in [*formset.forms, formset.empty_form]:
-        expected = "".join(str(field) for field in form.hidden_fields()) + form["ORDER"].as_hidden()
-        assert _normal(hidden_inputs(form)) == _normal(expected)
-        assert f'name="{form.prefix}-ORDER"' in hidden_inputs(form)

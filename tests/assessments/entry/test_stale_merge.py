@@ -65,5 +65,7 @@ def test_a_refused_stale_save_costs_a_pinned_number_of_queries(client, alice, as
         assert client.post(url(assessment), first_tab).status_code == 200
 
 
-# The refused save, what changed since the page was loaded, and the tab page (with the region-year framework line).
-STALE_QUERIES = 26  # the score panel's count of the checks reads the narrative and the explanations
+# The refused save, what changed since the page was loaded, and the tab page (with the region-year framework line and
+# last year's assessment for 上年 beside the inputs); the score panel's count of the checks reads the narrative and
+# the explanations.
+STALE_QUERIES = 27

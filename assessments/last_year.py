@@ -1,0 +1,107 @@
+"""上年: the unit's figures of the year before, shown beside the inputs of the data-entry tabs. A final assessment of
+last year is read from its frozen snapshot (what was signed), an open one from its stored rows.
+
+One query reads last year's assessment with its facts and its newest snapshot; the parts a final assessment's
+snapshot holds need nothing more, and an open one's staffing, institutions, special funds or indicator rows are
+read (one query each) only by the tab that shows them."""
+
+from decimal import Decimal
+from functools import cached_property
+
+from django.db.models import OuterRef, Subquery
+
+from assessments.models import Assessment, Facts, IndicatorRow, Institution, Snapshot, SpecialFund
+from assessments.selectors import unsaved_instance
+from units.models import Staffing
+
+
+class LastYear:
+    """Last year's assessment of the same unit and kind, as plain model instances (unsaved when read from the
+    snapshot)."""
+
+    def __init__(self, prior: Assessment, document: dict | None):
+        self.assessment = prior
+        self.document = document  # the snapshot's assessment document when last year's is final
+
+    @cached_property
+    def facts(self) -> Facts | None:
+        if self.document is not None:
+            return unsaved_instance(Facts, self.document.get("facts") or {})
+        return getattr(self.assessment, "facts", None)
+
+    @cached_property
+    def staffing(self) -> Staffing | None:
+        if self.document is not None:
+            values = self.document.get("staffing") or {}
+            return unsaved_instance(Staffing, values) if values else None
+        return Staffing.objects.filter(unit_id=self.assessment.unit_id, year=self.assessment.year).first()
+
+    @cached_property
+    def institutions(self) -> list[Institution]:
+        if self.document is not None:
+            return [unsaved_instance(Institution, values) for values in self.document.get("institutions", [])]
+        return list(Institution.objects.filter(assessment=self.assessment))
+
+    @cached_property
+    def special_funds(self) -> list[SpecialFund]:
+        if self.document is not None:
+            return [unsaved_instance(SpecialFund, values) for values in self.document.get("special_funds", [])]
+        return list(SpecialFund.objects.filter(assessment=self.assessment))
+
+    @cached_property
+    def indicator_rows(self) -> list[IndicatorRow]:
+        """The assessment's own indicator rows (not its projects')."""
+        if self.document is not None:
+            return [unsaved_instance(IndicatorRow, values) for values in self.document.get("indicator_rows", [])]
+        return list(IndicatorRow.objects.filter(assessment=self.assessment, project=None))
+
+
+def last_year(assessment: Assessment) -> LastYear | None:
+    newest = Snapshot.objects.filter(assessment=OuterRef("pk")).order_by("-created_at", "-pk")
+    prior = (
+        Assessment.objects.filter(unit_id=assessment.unit_id, year=assessment.year - 1, kind=assessment.kind)
+        .select_related("facts")
+        .annotate(frozen=Subquery(newest.values("data")[:1]), frozen_sha256=Subquery(newest.values("sha256")[:1]))
+        .first()
+    )
+    if prior is None:
+        return None
+    document = None
+    if prior.status == Assessment.Status.FINAL and prior.frozen is not None:
+        # Checked against its hash as every reading of a final assessment is.
+        document = Snapshot(assessment=prior, data=prior.frozen, sha256=prior.frozen_sha256).verified_data()
+        document = document["assessment"]
+    return LastYear(prior, document)
+
+
+def shown_figure(value) -> str | None:
+    """A figure as the tabs show it beside an input (amounts with 2 places and separators), or None for what is not
+    a figure or was not filled."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return str(value)
+    return None
+
+
+def figures(instance, names, prefix: str) -> dict[str, str]:
+    """{input id: last year's figure} for the named fields of `instance` shown under the form prefix `prefix`."""
+    if instance is None:
+        return {}
+    shown = {}
+    for name in names:
+        value = shown_figure(getattr(instance, name, None))
+        if value is not None:
+            shown[f"id_{prefix}-{name}"] = value
+    return shown
+
+
+def matched_by_name(current: list, previous: list) -> list[tuple[int, object]]:
+    """(index in `current`, last year's row) for rows of the same name; a table of one row each year is the same row
+    even when renamed."""
+    if len(current) == 1 and len(previous) == 1:
+        return [(0, previous[0])]
+    by_name = {row.name.strip(): row for row in previous if row.name}
+    return [(index, by_name[row.name.strip()]) for index, row in enumerate(current) if row.name.strip() in by_name]

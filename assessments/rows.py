@@ -1,0 +1,261 @@
+"""Indicator rows (the 自评表's and a project's 附件1-3 table) as plain values for their one row template,
+templates/assessments/partials/indicator_row.html.
+
+The 自评表 shown without a save reads its rows from the stored rows: no form is built per row. A refused or
+previewed save shows the values as typed and their errors, read from the forms that validated it. Either way the
+row template receives the same `RowView`, so what a user sees does not depend on how the page was reached."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
+
+from django import forms
+from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+
+from assessments.forms import IndicatorRowForm, answer_initials, stored_target_deadline, stored_target_reading
+from assessments.indicator_inputs import inputs_for
+from assessments.models import IndicatorRow
+
+CENT = Decimal("0.01")
+OPTIONS_TEMPLATE = "assessments/partials/indicator_row.html#options"
+
+
+@dataclass(slots=True)
+class Control:
+    """One input as the row template writes it: `kind` is text, textarea, select, checkboxes or hidden; `attrs` the
+    escaped attributes after the name; `options` (value, label, chosen) for the checkboxes, `options_html` a select's
+    options as written by the row template's `options` partial."""
+
+    kind: str
+    name: str
+    id: str
+    label: str
+    value: str = ""
+    attrs: str = ""
+    options: tuple = ()
+    errors: tuple = ()
+    options_html: str = ""
+
+
+@dataclass(slots=True)
+class RowView:
+    prefix: str
+    pk: int | None
+    code: str
+    indicator: object
+    mode: str
+    controls: dict
+    hidden: tuple
+    group: str = ""
+    name: str = ""
+    deleted: bool = False
+    kind: str = ""
+    survey: bool = False
+    manual: bool = False
+    target_reading: str = ""
+    target_unread: bool = False
+    meta_filled: bool = False
+    suggestions: tuple = ()
+    prior: object = None
+    line: object = None
+    answers: tuple = field(default=())
+    hints: tuple = ()  # (number, Hint) of the 提示 about this row, with their explanation boxes
+
+    @property
+    def is_unit_row(self) -> bool:
+        return self.indicator is None
+
+    @property
+    def hand_scorable(self) -> bool:
+        return "manual" in self.controls
+
+    @property
+    def meta(self) -> tuple:
+        """The row's 指标信息 drop-downs (101号's metadata), in their order."""
+        return tuple(self.controls[name] for name in ("target_basis", "actual_method", "data_source"))
+
+    @property
+    def comment_key(self) -> str:
+        """The key reviewers' comments on this row are stored under."""
+        return self.code if self.indicator is not None else f"row-{self.pk}"
+
+
+class RowFields:
+    """The fields of each kind of row, made once per page (a framework indicator's own, and one set shared by every
+    unit-written row)."""
+
+    def __init__(self, groups):
+        self.groups = groups
+        self._made = {}
+        self.written = {}  # the selects' options written so far (options_html)
+
+    def of(self, indicator) -> dict:
+        key = indicator.code if indicator is not None else ""
+        if key not in self._made:
+            self._made[key] = IndicatorRowForm.shown_fields(indicator, self.groups)
+        return self._made[key]
+
+
+def stored_rows(rows, *, indicators, groups, disabled: bool) -> list[RowView]:
+    """The rows as stored, in their order, each under the prefix its form would have (row-0, row-1, …)."""
+    made = RowFields(groups)
+    views = []
+    for index, row in enumerate(rows):
+        indicator = indicators.get(row.code) if row.code else None
+        views.append(_stored(row, f"row-{index}", index + 1, indicator, made.of(indicator), disabled, made.written))
+    return views
+
+
+def blank_row(*, groups) -> RowView:
+    """A new unit-written row under the prefix the page replaces when it adds one (添加…三级指标)."""
+    made = RowFields(groups)
+    return _stored(IndicatorRow(), "row-__prefix__", None, None, made.of(None), False, made.written)
+
+
+def _stored(row, prefix: str, order, indicator, fields: dict, disabled: bool, written: dict) -> RowView:
+    inputs = inputs_for(indicator) if indicator is not None else None
+    answers = answer_initials(row, inputs)
+    controls = {}
+    for name, form_field in fields.items():
+        if _is_hidden(fields, name):
+            continue
+        value = answers[name] if name.startswith("ans_") else getattr(row, name)
+        controls[name] = control(form_field, prefix, name, form_field.prepare_value(value), (), disabled, written)
+    hidden = [_hidden(prefix, "id", row.pk, disabled), _hidden(prefix, ORDERING_FIELD_NAME, order, disabled)]
+    if _is_hidden(fields, "group_code"):
+        hidden.insert(0, _hidden(prefix, "group_code", row.group_code, disabled))
+    return _view(prefix, row, indicator, inputs, controls, tuple(hidden), False, row.group_code)
+
+
+def form_rows(formset, *, inputs: bool = True) -> list[RowView]:
+    """The rows of a formset: as the user typed them, with their errors, when it is bound. `inputs=False`: without
+    their inputs, for a live preview, which swaps only the rows' computed cells."""
+    views, written = [], {}
+    for form in formset.forms:
+        controls, hidden = {}, []
+        for name in form.fields if inputs else ():
+            if name == DELETION_FIELD_NAME:
+                continue
+            bound = form[name]
+            widget = bound.field.widget
+            if isinstance(widget, forms.HiddenInput) or name == ORDERING_FIELD_NAME:
+                hidden.append(_hidden(form.prefix, name, bound.value(), bound.field.disabled))
+                continue
+            controls[name] = control(bound.field, form.prefix, name, bound.value(), tuple(bound.errors), False, written)
+        row = form.instance
+        deleted = bool(form["DELETE"].value()) if DELETION_FIELD_NAME in form.fields else False
+        group = form["group_code"].value() if "group_code" in form.fields else row.group_code
+        view = _view(form.prefix, row, form.indicator, form.inputs, controls, tuple(hidden), deleted, group or "")
+        view.suggestions = suggestions_shown(form.suggestions)
+        views.append(view)
+    return views
+
+
+def suggestions_shown(suggestions) -> tuple:
+    """Targets a 历史标准 row may take, each with its number as the row shows it (whole, or with 2 places)."""
+    return tuple(
+        {"text": s.text, "shown": s.value.normalize() if s.value == s.value.to_integral() else s.value.quantize(CENT)}
+        for s in suggestions
+    )
+
+
+def _view(prefix, row, indicator, inputs, controls, hidden, deleted, group) -> RowView:
+    manual = controls.get("manual")
+    meta = ("target_basis", "actual_method", "data_source", "evidence_types")
+    return RowView(
+        prefix=prefix,
+        pk=row.pk,
+        code=row.code,
+        indicator=indicator,
+        mode=inputs.mode if inputs is not None else "",
+        controls=controls,
+        hidden=hidden,
+        group=group,
+        name=row.name,
+        deleted=deleted,
+        kind=(controls["kind"].value if "kind" in controls else "") if indicator is None else "",
+        survey=indicator is None and "satisf" in group,
+        manual=manual is not None and manual.value == "True",
+        target_reading=stored_target_reading(row),
+        target_unread=row.target_number is None and stored_target_deadline(row) is None,
+        meta_filled=any(controls[name].value for name in meta if name in controls),
+        answers=tuple(controls[name] for name in controls if name.startswith("ans_")),
+    )
+
+
+def options_html(widget, current: list[str], written: dict) -> str:
+    """A select's options, written once per page for each list of choices and choice (`written` holds them): fifty
+    rows offer the same lists, mostly with the same choice."""
+    key = (id(widget.choices), tuple(current))
+    if key not in written:
+        options = [(str(v), str(text), str(v) in current) for v, text in widget.choices]
+        # The choices are kept with their options so that their id is not reused while the page is written.
+        written[key] = (widget.choices, get_template(OPTIONS_TEMPLATE).render({"options": options}))
+    return written[key][1]
+
+
+def attributes(attrs: dict) -> str:
+    """An input's attributes after its name, as Django's widgets write them (True: a bare attribute, False: left
+    out), escaped once as a whole: the rows have thousands, and django.forms.utils.flatatt's per-value lazy-string
+    checks were most of the cost of reading them."""
+    return mark_safe(
+        "".join(
+            f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+            for name, value in attrs.items()
+            if value is not False and value is not None
+        )
+    )
+
+
+def _is_hidden(fields: dict, name: str) -> bool:
+    return name in fields and isinstance(fields[name].widget, forms.HiddenInput)
+
+
+def _hidden(prefix: str, name: str, value, disabled: bool) -> Control:
+    html_name = f"{prefix}-{name}"
+    value = getattr(value, "pk", value)  # a row's id field holds the row once validated
+    attrs = {"value": str(value)} if value not in (None, "") else {}
+    if disabled:
+        attrs["disabled"] = True
+    attrs["id"] = f"id_{html_name}"
+    return Control("hidden", html_name, attrs["id"], "", "" if value is None else str(value), attributes(attrs))
+
+
+def control(form_field, prefix: str, name: str, value, errors: tuple, disabled: bool, written: dict) -> Control:
+    """A field's input as Django's widget would write it inside a table cell: Bootstrap's small control classes,
+    marked invalid when it has errors, labelled for screen readers (a visible label would not fit the cell)."""
+    widget = form_field.widget
+    html_name = f"{prefix}-{name}"
+    auto_id = f"id_{html_name}"
+    label = str(form_field.label or "")
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        chosen = {str(v) for v in (value or ())}
+        options = tuple((str(v), str(text), str(v) in chosen) for v, text in form_field.choices)
+        attrs = attributes({"disabled": True} if disabled or form_field.disabled else {})
+        return Control("checkboxes", html_name, auto_id, label, ",".join(sorted(chosen)), attrs, options, errors)
+    css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+    classes = " ".join(part for part in (css, widget.attrs.get("class", ""), "is-invalid" if errors else "") if part)
+    attrs = {**widget.attrs, "class": classes}
+    if form_field.required:
+        attrs["required"] = True
+    if disabled or form_field.disabled:
+        attrs["disabled"] = True
+    if errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{auto_id}_error"
+    if label:
+        attrs["aria-label"] = label
+    attrs["id"] = auto_id
+    if isinstance(widget, forms.Select):
+        current = [str(v) for v in widget.format_value(value)]
+        chosen = current[0] if current else ""
+        options = options_html(widget, current, written)
+        return Control("select", html_name, auto_id, label, chosen, attributes(attrs), (), errors, options)
+    shown = widget.format_value(value)
+    if isinstance(widget, forms.Textarea):
+        return Control("textarea", html_name, auto_id, label, shown or "", attributes(attrs), (), errors)
+    if shown is not None:
+        attrs = {"value": shown, **attrs}
+    return Control("text", html_name, auto_id, label, shown or "", attributes(attrs), (), errors)
