@@ -19,7 +19,7 @@ PERSONAL = {"home", "inbox", "notifications_read", "password_change", "password_
 # Batch signing acts on the items of the user's own inbox; an id of another unit's assessment is refused one by one.
 PERSONAL |= {"inbox_batch_sign"}
 # An administrator's export form and dashboard show only the units they can see (tests/exports).
-PERSONAL |= {"index", "dashboard"}
+PERSONAL |= {"index", "dashboard", "rectification_overdue"}
 
 
 def _patterns():
