@@ -49,10 +49,6 @@ def assessment_detail(request, assessment_id: int):
 # --- the tabs: each returns its bound (or unbound) forms and formsets ---------------------------------------------
 
 
-def _institution_qs(data):
-    return Institution.objects.filter(assessment=data.assessment)
-
-
 def _basic_forms(data: AssessmentData, post):
     return {
         "unit_form": f.UnitInfoForm(post, instance=data.assessment.unit, prefix="unit"),
@@ -63,15 +59,13 @@ def _basic_forms(data: AssessmentData, post):
 
 def _finance_forms(data: AssessmentData, post):
     return {}, {
-        "institutions": InstitutionFormSet(post, queryset=_institution_qs(data), prefix="inst"),
+        "institutions": InstitutionFormSet(post, rows=data.institutions, prefix="inst"),
     }
 
 
 def _basic_data_forms(data: AssessmentData, post):
     return {"basic_form": f.BasicDataForm(post, instance=data.facts, prefix="facts")}, {
-        "special_funds": SpecialFundFormSet(
-            post, queryset=SpecialFund.objects.filter(assessment=data.assessment), prefix="fund"
-        ),
+        "special_funds": SpecialFundFormSet(post, rows=data.special_funds, prefix="fund"),
     }
 
 
@@ -79,7 +73,7 @@ def _self_eval_forms(data: AssessmentData, post):
     spec = framework_spec(data.assessment.framework_version)
     rows = f.IndicatorRowFormSet(
         post,
-        queryset=IndicatorRow.objects.filter(assessment=data.assessment, project=None),
+        rows=data.assessment_rows,
         prefix="row",
         indicators=spec.by_code,
         groups=tables.unit_row_groups(spec),
@@ -128,7 +122,7 @@ def assessment_tab(request, assessment_id: int, tab: str):
     if tab not in TAB_LABELS:
         return render(request, "404.html", status=404)
     assessment, writable = get_assessment_for_user(request.user, assessment_id)
-    data = assessment_data(assessment)
+    data = assessment_data(assessment, projects=False)
     builder = FORM_BUILDERS.get(tab)
     forms, formsets, stale, conflict = {}, {}, None, None
     if builder is not None:
@@ -153,7 +147,7 @@ def assessment_tab(request, assessment_id: int, tab: str):
                 except StaleSave as error:
                     # Someone saved first: show what they changed, and lay the user's input over the newest version.
                     stale = STALE_ON_TAB.format(who=error.who, when=error.when)
-                    data = assessment_data(assessment)
+                    data = assessment_data(assessment, projects=False, reread=True)
                     theirs = changes_since(assessment, expected)
                     merged, conflict = merge(request.POST, forms, formsets, where=TAB_LABELS[tab], theirs=theirs)
                     forms, formsets = builder(data, merged)
@@ -186,7 +180,7 @@ def assessment_preview(request, assessment_id: int, tab: str):
     if builder is None:
         return render(request, "404.html", status=404)
     assessment, _ = get_assessment_for_user(request.user, assessment_id)
-    data = assessment_data(assessment)
+    data = assessment_data(assessment, projects=False)
     forms, formsets = builder(data, request.POST)
     for form in forms.values():
         form.is_valid()

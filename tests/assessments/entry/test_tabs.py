@@ -273,7 +273,9 @@ def test_tab_query_count_is_pinned_with_50_rows_and_5_projects(
         assert client.get(tab_url(assessment, tab)).status_code == 200
 
 
-# One reads the region-year's framework assignments for the “适用《…》（由 … 指定）” line; the score tab also reads
-# the stored explanations of its 提示; the 自评表 reads last year's rows for the 上年 column and the reviewers'
+# Every tab: the session, the user, the assessment (with the access check, its facts and the unit's staffing),
+# institutions, special funds, indicator rows, and the region-year's framework assignments for the “适用《…》（由 …
+# 指定）” line; the formsets reuse the rows already read. The narrative and score tabs also read the narrative; the
+# score tab the stored explanations of its 提示; the 自评表 last year's rows for the 上年 column and the reviewers'
 # comments shown under their rows.
-TAB_QUERIES = {"basic": 11, "finance": 12, "basic-data": 12, "self-eval": 14, "narrative": 12, "score": 13}
+TAB_QUERIES = {"basic": 7, "finance": 7, "basic-data": 7, "self-eval": 9, "narrative": 8, "score": 9}
