@@ -126,7 +126,7 @@ LOADTEST_ARGS ?=
 loadtest: setup $(LOCUST_VENV)/.installed
 	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
 
-# The list pages on 5,000 units × 3 years (issue #8; bench/RESULTS.md): the first run builds the data set
+# The list pages on 5,000 units × 3 years (bench/RESULTS.md): the first run builds the data set
 # (manage.py seed_scale, several minutes), then each page is timed 30 times. SCALE_ARGS e.g. --rounds 60 --only inbox.
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/perfeval_scale
 SCALE_ARGS ?=

@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from assessments.models import Assessment, AuditEvent
 
 EMPTY = "（空）"
+SYSTEM = "系统"
 ROW_ADDED = ("（无此行）", "新增")
 ROW_REMOVED = ("存在", "已删除")
 
@@ -29,12 +30,12 @@ def audit_record(
     version: int | None = None,
 ) -> AuditEvent:
     """One event of the assessment's trail. The label may quote a project or file name longer than its column:
-    it is shortened there, and `changes` keeps the name whole."""
+    it is shortened there, and `changes` keeps the name whole. `user` None: a job acting for nobody (a command)."""
     label = Truncator(label).chars(AuditEvent._meta.get_field("action_label").max_length)
     return AuditEvent.objects.create(
         assessment=assessment,
         user=user,
-        user_name=user_name(user),
+        user_name=user_name(user) if user is not None else SYSTEM,
         action=action,
         action_label=label,
         detail=detail,

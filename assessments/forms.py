@@ -17,7 +17,7 @@ from assessments import tables
 from assessments.indicator_inputs import HAND_SCORABLE, from_stored, inputs_for, to_stored
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, NarrativeSection, Project, SpecialFund
 from assessments.scores import TOP_ANSWER
-from scoring.engine import ScoringError, metadata, parse_number, parse_target
+from scoring.engine import ScoringError, metadata, parse_number, parse_target, row_deadline
 from scoring.engine.numbers import MONEY_SUFFIX, read_amount
 from units.models import Staffing, Unit
 
@@ -137,6 +137,7 @@ def _number_fields(model_field, **kwargs):
     if isinstance(model_field, models.DecimalField):
         return AmountField(
             label=model_field.verbose_name,
+            help_text=model_field.help_text,
             required=False,
             max_digits=model_field.max_digits,
             decimal_places=model_field.decimal_places,
@@ -364,6 +365,7 @@ SHOWN_BY_MODE = {
 }
 
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
+TIMELINESS_GROUP = "timeliness"  # the 时效指标 group's code in every shipped framework
 
 NUMBER_IN_TEXT_TOO_BIG = "其中的数字过大（整数部分最多 {digits} 位），请检查是否多输入了数字。"
 
@@ -478,9 +480,24 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
         """A unit-written row under a 满意度 group: its rate needs the survey's counts beside it."""
         return self.is_unit_row and "satisf" in (self["group_code"].value() or "")
 
+    def _timeliness(self, data=None) -> bool:
+        """Whether the row sits under 时效指标, where a bare date ('12月') is a time limit too."""
+        return ((data or {}).get("group_code") or self.instance.group_code or "") == TIMELINESS_GROUP
+
+    def target_deadline(self):
+        """The time limit the scoring reads from the saved target, None when the row is a quantity."""
+        instance = self.instance
+        return row_deadline(
+            instance.target_value, instance.target_number, instance.target_comparator, timeliness=self._timeliness()
+        )
+
     def target_reading(self) -> str:
-        """The comparator and number the scoring reads from the target as typed, shown back for confirmation."""
+        """The comparator and number the scoring reads from the target as typed, shown back for confirmation; for a
+        time limit ('9月前', '2023年12月31日前', '3个工作日内') the limit as the scoring reads it."""
         number, comparator = self.instance.target_number, self.instance.target_comparator
+        deadline = self.target_deadline()
+        if deadline is not None:
+            return f"时限：{deadline.describe()}"
         if number is None:
             return "未读出数值，请展开填写" if (self.instance.target_value or "").strip() else "—"
         shown = f"{number.normalize():f}"
@@ -527,6 +544,9 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
         for text_name, number_name in (("target_value", "target_number"), ("actual_value", "actual_number")):
             if text_name in self.changed_data and number_name not in self.changed_data:
                 comparator, number, _ = parse_target(data.get(text_name) or "")
+                if text_name == "target_value" and row_deadline(data.get(text_name), timeliness=self._timeliness(data)):
+                    # '9月前' is a time limit, not the number 9: nothing is stored that the scoring could take for one.
+                    comparator, number = None, None
                 column = self._meta.model._meta.get_field(number_name)
                 whole_digits = column.max_digits - column.decimal_places
                 if number is not None and number.adjusted() >= whole_digits:

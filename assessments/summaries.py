@@ -35,7 +35,7 @@ RATE_PLACES = Decimal("0.0001")  # a fraction; shown as a percentage with 2 plac
 
 
 def execution_rate(spending, budget) -> Decimal | None:
-    """预算执行率 = 全年执行数 ÷ 全年预算数 (domain §3.1), as a fraction rounded half-up to 4 places."""
+    """预算执行率 = 全年执行数 ÷ 全年预算数 (the adjusted budget), as a fraction rounded half-up to 4 places."""
     if spending in (None, "") or budget in (None, ""):
         return None
     budget = Decimal(str(budget))

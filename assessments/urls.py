@@ -4,6 +4,7 @@ own paths; the data-entry tabs come last because their `<slug:tab>/` path would 
 from assessments.entry import urls as entry
 from assessments.evidence import urls as evidence
 from assessments.projects import urls as projects
+from assessments.rectification import urls as rectification
 from assessments.reports import urls as reports
 from assessments.whatif import urls as whatif
 from assessments.workbook import urls as workbook
@@ -17,5 +18,6 @@ urlpatterns = [
     *workbook.urlpatterns,
     *reports.urlpatterns,
     *whatif.urlpatterns,
+    *rectification.urlpatterns,
     *entry.urlpatterns,
 ]

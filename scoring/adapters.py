@@ -3,6 +3,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -116,16 +117,31 @@ def _store_indicators(version, specs: tuple[IndicatorSpec, ...], raws: list, *, 
         _store_indicators(version, spec.children, raw.get("children") or [], parent=node, counter=counter)
 
 
-_SPECS: dict[tuple, FrameworkSpec] = {}
-
-
 def framework_spec(version: FrameworkVersion) -> FrameworkSpec:
     """The engine's spec of a stored version. Versions never change, so the parsed spec is kept per process."""
-    key = (version.pk, version.framework_id, version.version, version.created_at)
-    spec = _SPECS.get(key)
-    if spec is None:
-        spec = _SPECS[key] = validate_definition(version.definition)
-    return spec
+    return _parsed(_StoredVersion(version))
+
+
+class _StoredVersion:
+    """A version as a cache key: its identity (not its definition, a dict) decides equality; the definition rides
+    along to be parsed on a miss."""
+
+    __slots__ = ("definition", "key")
+
+    def __init__(self, version: FrameworkVersion):
+        self.key = (version.pk, version.framework_id, version.version, version.created_at)
+        self.definition = version.definition
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _StoredVersion) and self.key == other.key
+
+
+@lru_cache(maxsize=256)
+def _parsed(stored: _StoredVersion) -> FrameworkSpec:
+    return validate_definition(stored.definition)
 
 
 def latest_specs() -> dict[str, FrameworkSpec]:

@@ -124,9 +124,11 @@ class Staffing(models.Model):
 
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="staffing")
     year = models.PositiveSmallIntegerField("年度")
+    # The three staff figures are facts of the scoring engine, labelled as its vocabulary labels them (units may not
+    # import the engine; tests/assessments/test_fact_labels.py compares the two).
     staff_quota = models.PositiveIntegerField("编制数")
     staff_actual = models.PositiveIntegerField("实际在职人数")
-    staff_agency = models.PositiveIntegerField("编外人员", default=0, help_text="劳务派遣及直接聘用的编外人员。")
+    staff_agency = models.PositiveIntegerField("编外人员数", default=0, help_text="劳务派遣及直接聘用的编外人员。")
     veteran_retirees = models.PositiveIntegerField("离休人员", default=0)
     retirees = models.PositiveIntegerField("退休人员", default=0)
 

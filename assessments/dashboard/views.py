@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from assessments.access import require_administrator
 from assessments.dashboard import charts as dashboard_charts
 from assessments.models import Assessment, Reminder
+from assessments.rectification.services import overdue_by_unit, overdue_counts
 from assessments.summaries import percent, refresh_summaries, store_summaries, stored_summary
 from perfeval.paging import paginate, search_text
 from units.access import visible_units
@@ -28,6 +29,7 @@ COUNTED = {"final": "仅已定稿", "all": "全部状态（含草稿和审签中
 COUNTED_DEFAULT = "final"
 DASHBOARD_PAGE = 50
 REMINDERS_SHOWN = 10
+OVERDUE_SHOWN = 10
 
 
 def light(status: str | None, due, today) -> tuple[str, str]:
@@ -187,4 +189,19 @@ def dashboard(request):
             .order_by("-created_at", "-pk")[:REMINDERS_SHOWN]
         ),
     }
+    # 整改事项 past their due date and not done, per unit and year, in every unit the administrator reaches.
+    overdue = overdue_counts(request.user, today)
+    context["overdue_rectification"] = overdue[:OVERDUE_SHOWN]
+    context["overdue_rectification_total"] = sum(row["count"] for row in overdue)
+    context["overdue_rectification_units"] = len({row["assessment__unit__code"] for row in overdue})
     return render(request, "assessments/dashboard/index.html", context)
+
+
+@require_GET
+def rectification_overdue(request):
+    """Every overdue 整改事项 in the administrator's reach, grouped by unit."""
+    require_administrator(request.user)
+    today = timezone.localdate()
+    groups = overdue_by_unit(request.user, today)
+    context = {"groups": groups, "today": today, "total": sum(len(group["items"]) for group in groups)}
+    return render(request, "assessments/dashboard/rectification.html", context)

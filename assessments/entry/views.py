@@ -7,6 +7,7 @@ from django.forms import modelformset_factory
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import forms as f
@@ -17,6 +18,7 @@ from assessments.explanations import explanations_save, hints_of, stored_explana
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
+from assessments.rectification.services import prior_assessment, prior_items
 from assessments.selectors import AssessmentData, assessment_data, attach_suggestions
 from assessments.services import RowsOf, StaleSave, assessment_save_forms
 from assessments.tabs import (
@@ -216,6 +218,10 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
         context.update(review_context(request, data, scored))
     if tab == "narrative" and scored is not None:
         context["placeholders"] = list(sheet_figures(data, scored).values())
+    if tab == "narrative":
+        # What last year's report promised to fix and how far it got: the narrative reports on it.
+        context["prior_assessment"] = prior_assessment(assessment)
+        context["prior_rectification"] = prior_items(assessment) if context["prior_assessment"] else []
     if tab == "score" and scored is not None:
         rows = row_prefixes(data.assessment_rows)
         findings = with_narrative_findings(data, scored)
@@ -306,26 +312,75 @@ def _self_eval_context(data: AssessmentData, scored, forms, formsets) -> dict:
             or (name == "budget_adjustment_excluded_reason" and "budget_adjustment_excluded" in needed)
         )
         (shown if wanted else hidden).append(execution_form[name])
-    # Reviewers' comments shown under the row they are about, with the answer form once the assessment is back.
-    by_key: dict[str, list] = {}
-    for comment in ReviewComment.objects.filter(assessment=data.assessment, target="indicator"):
-        by_key.setdefault(comment.key, []).append(comment)
-    comments_by_prefix = {}
-    for item in table:
-        if item.form is not None:
-            key = item.form.indicator.code if item.form.indicator is not None else f"row-{item.form.instance.pk}"
-            if key in by_key:
-                comments_by_prefix[item.form.prefix] = by_key[key]
+    placed = _comments_in_place(data.assessment, table, scored, execution_row)
     assessment = data.assessment
     return {
-        "comments_by_prefix": comments_by_prefix,
-        "row_comment_list": [c for comments in comments_by_prefix.values() for c in comments],
+        **placed,
         "may_answer": assessment.status == Assessment.Status.DRAFT and assessment.returned,
         "indicator_table": table,
         "execution_line": execution_line,
         "execution_row": execution_row,
         "fact_fields": shown,
         "hidden_fact_fields": hidden,
+    }
+
+
+def _comments_in_place(assessment, table, scored, execution_row) -> dict:
+    """Reviewers' comments beside what they are about, so the preparer answers each where it applies after a return:
+    an indicator's under its row (a level-1 or level-2 line's under its heading, 预算执行率's under the funds block);
+    a finding's under the row its finding names (found by the finding's text, or by its check when only one finding
+    of that check remains), or under the funds block when it names the funds block's figures. What cannot be placed
+    (a finding since resolved, a row since deleted, a figure of another tab) is listed above the table."""
+    forms = [item.form for item in table if item.form is not None]
+    if execution_row is not None:
+        forms.append(execution_row)
+    # A comment names a row by its stored key ("row-<pk>" for a unit row); a finding on this page by its score line's
+    # key, which is the form's prefix for a unit row (entry_key's form_key). Two maps: "row-3" may mean either.
+    by_comment_key, by_finding_field = {}, {}
+    for form in forms:
+        code = form.indicator.code if form.indicator is not None else None
+        by_comment_key[code or f"row-{form.instance.pk}"] = form.prefix
+        by_finding_field[code or form.prefix] = form.prefix
+    headings = {item.node.code for item in table if item.form is None and item.node is not None}
+    funds_prefix = execution_row.prefix if execution_row is not None else None
+    findings = scored.findings if scored is not None else []
+    by_prefix, by_node, funds, unplaced = {}, {}, [], []
+    for comment in ReviewComment.objects.filter(assessment=assessment):
+        where = None
+        if comment.target == ReviewComment.Target.INDICATOR:
+            if comment.key in headings:
+                by_node.setdefault(comment.key, []).append(comment)
+                continue
+            where = by_comment_key.get(comment.key)
+        else:
+            same = [f for f in findings if f.code == comment.key]
+            exact = [f for f in same if Truncator(f.message).chars(300) == comment.label]
+            finding = (exact or (same if len(same) == 1 else [None]))[0]
+            if finding is not None:
+                rows = [by_finding_field[name] for name in finding.fields if name in by_finding_field]
+                if rows:
+                    where = rows[0]
+                elif any(name in tables.FUNDS_BLOCK_FIELDS for name in finding.fields):
+                    funds.append(comment)
+                    continue
+        if where is None:
+            unplaced.append(comment)
+        elif where == funds_prefix:
+            funds.append(comment)
+        else:
+            by_prefix.setdefault(where, []).append(comment)
+    return {
+        "comments_by_prefix": by_prefix,
+        "comments_by_node": by_node,
+        "funds_comments": funds,
+        "unplaced_comments": unplaced,
+        # Every comment shown on the tab: each needs its answer form outside the tab's own form.
+        "row_comment_list": [
+            *(c for comments in by_prefix.values() for c in comments),
+            *(c for comments in by_node.values() for c in comments),
+            *funds,
+            *unplaced,
+        ],
     }
 
 

@@ -32,6 +32,7 @@ from assessments.models.disclosure import PublishedReport
 from assessments.models.explanations import FindingExplanation
 from assessments.models.exports import ExportItem, ExportJob
 from assessments.models.frameworks import FrameworkAssignment
+from assessments.models.rectification import RectificationItem
 from assessments.models.reminders import Reminder
 from assessments.models.steps import STEPS, Step
 from assessments.models.summaries import AssessmentSummary
@@ -58,6 +59,7 @@ __all__ = [
     "Project",
     "PublishedReport",
     "ReScore",
+    "RectificationItem",
     "Reminder",
     "ReviewComment",
     "SignOff",

@@ -12,7 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from assessments.models.steps import STEPS
-from scoring.engine import metadata
+from scoring.engine import metadata, vocabulary
 from units.models import Unit
 
 logger = logging.getLogger("assessments.snapshots")
@@ -24,6 +24,12 @@ def money(label: str, *, negative: bool = False, **kwargs) -> models.DecimalFiel
     return models.DecimalField(
         label, max_digits=14, decimal_places=2, null=True, blank=True, validators=validators, **kwargs
     )
+
+
+def fact_label(name: str) -> str:
+    """The Chinese label of one of the engine's facts: a field holding a fact reads it from the engine's vocabulary, so
+    that a form's error, the audit trail, the workbook and the score sheet's explanation name the figure alike."""
+    return vocabulary.FACTS[name].label
 
 
 def count(label: str) -> models.PositiveIntegerField:
@@ -155,88 +161,88 @@ class Facts(AssessmentPart):
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="facts")
 
     # 附件1-1 三公经费, three columns each: 上年决算数 (_prior), 本年预算数 (_budget), 本年决算数 (_actual).
-    vehicle_purchase_prior = money("公车购置·上年决算数")
-    vehicle_purchase_budget = money("公车购置·本年预算数")
-    vehicle_purchase_actual = money("公车购置·本年决算数")
-    vehicle_operation_prior = money("公车运行维护·上年决算数")
-    vehicle_operation_budget = money("公车运行维护·本年预算数")
-    vehicle_operation_actual = money("公车运行维护·本年决算数")
-    overseas_travel_prior = money("因公出国（境）经费·上年决算数")
-    overseas_travel_budget = money("因公出国（境）经费·本年预算数")
-    overseas_travel_actual = money("因公出国（境）经费·本年决算数")
-    reception_prior = money("公务接待费·上年决算数")
-    reception_budget = money("公务接待费·本年预算数")
-    reception_actual = money("公务接待费·本年决算数")
+    vehicle_purchase_prior = money(fact_label("vehicle_purchase_prior"))
+    vehicle_purchase_budget = money(fact_label("vehicle_purchase_budget"))
+    vehicle_purchase_actual = money(fact_label("vehicle_purchase_actual"))
+    vehicle_operation_prior = money(fact_label("vehicle_operation_prior"))
+    vehicle_operation_budget = money(fact_label("vehicle_operation_budget"))
+    vehicle_operation_actual = money(fact_label("vehicle_operation_actual"))
+    overseas_travel_prior = money(fact_label("overseas_travel_prior"))
+    overseas_travel_budget = money(fact_label("overseas_travel_budget"))
+    overseas_travel_actual = money(fact_label("overseas_travel_actual"))
+    reception_prior = money(fact_label("reception_prior"))
+    reception_budget = money(fact_label("reception_budget"))
+    reception_actual = money(fact_label("reception_actual"))
     # 项目支出 rows (special funds are SpecialFund rows).
-    project_business_prior = money("业务工作经费·上年决算数")
-    project_business_budget = money("业务工作经费·本年预算数")
-    project_business_actual = money("业务工作经费·本年决算数")
-    project_operation_prior = money("运行维护经费·上年决算数")
-    project_operation_budget = money("运行维护经费·本年预算数")
-    project_operation_actual = money("运行维护经费·本年决算数")
+    project_business_prior = money(fact_label("project_business_prior"))
+    project_business_budget = money(fact_label("project_business_budget"))
+    project_business_actual = money(fact_label("project_business_actual"))
+    project_operation_prior = money(fact_label("project_operation_prior"))
+    project_operation_budget = money(fact_label("project_operation_budget"))
+    project_operation_actual = money(fact_label("project_operation_actual"))
     # 公用经费 is typed: its 其中 rows need not be exhaustive.
-    public_funds_prior = money("公用经费·上年决算数")
-    public_funds_budget = money("公用经费·本年预算数")
-    public_funds_actual = money("公用经费·本年决算数")
-    public_office_prior = money("其中：办公经费·上年决算数")
-    public_office_budget = money("其中：办公经费·本年预算数")
-    public_office_actual = money("其中：办公经费·本年决算数")
-    public_utilities_travel_prior = money("其中：水费、电费、差旅费·上年决算数")
-    public_utilities_travel_budget = money("其中：水费、电费、差旅费·本年预算数")
-    public_utilities_travel_actual = money("其中：水费、电费、差旅费·本年决算数")
-    public_meetings_training_prior = money("其中：会议费、培训费·上年决算数")
-    public_meetings_training_budget = money("其中：会议费、培训费·本年预算数")
-    public_meetings_training_actual = money("其中：会议费、培训费·本年决算数")
-    procurement_prior = money("政府采购金额·上年决算数")
-    procurement_budget = money("政府采购金额·本年预算数")
-    procurement_actual = money("政府采购金额·本年决算数")
-    budget_basic_adjustment_prior = money("部门基本支出预算调整·上年决算数", negative=True)
-    budget_basic_adjustment_budget = money("部门基本支出预算调整·本年预算数", negative=True)
-    budget_basic_adjustment_actual = money("部门基本支出预算调整·本年决算数", negative=True)
+    public_funds_prior = money(fact_label("public_funds_prior"))
+    public_funds_budget = money(fact_label("public_funds_budget"))
+    public_funds_actual = money(fact_label("public_funds_actual"))
+    public_office_prior = money(fact_label("public_office_prior"))
+    public_office_budget = money(fact_label("public_office_budget"))
+    public_office_actual = money(fact_label("public_office_actual"))
+    public_utilities_travel_prior = money(fact_label("public_utilities_travel_prior"))
+    public_utilities_travel_budget = money(fact_label("public_utilities_travel_budget"))
+    public_utilities_travel_actual = money(fact_label("public_utilities_travel_actual"))
+    public_meetings_training_prior = money(fact_label("public_meetings_training_prior"))
+    public_meetings_training_budget = money(fact_label("public_meetings_training_budget"))
+    public_meetings_training_actual = money(fact_label("public_meetings_training_actual"))
+    procurement_prior = money(fact_label("procurement_prior"))
+    procurement_budget = money(fact_label("procurement_budget"))
+    procurement_actual = money(fact_label("procurement_actual"))
+    budget_basic_adjustment_prior = money(fact_label("budget_basic_adjustment_prior"), negative=True)
+    budget_basic_adjustment_budget = money(fact_label("budget_basic_adjustment_budget"), negative=True)
+    budget_basic_adjustment_actual = money(fact_label("budget_basic_adjustment_actual"), negative=True)
     # 楼堂馆所 completed this year.
     building_area_approved = models.DecimalField(
-        "楼堂馆所·批复规模（m²）", max_digits=12, decimal_places=2, null=True, blank=True
+        fact_label("building_area_approved"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     building_area_actual = models.DecimalField(
-        "楼堂馆所·实际规模（m²）", max_digits=12, decimal_places=2, null=True, blank=True
+        fact_label("building_area_actual"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    building_investment_budget = money("楼堂馆所·预算投资")
-    building_investment_actual = money("楼堂馆所·实际投资")
+    building_investment_budget = money(fact_label("building_investment_budget"))
+    building_investment_actual = money(fact_label("building_investment_actual"))
     austerity_measures = models.TextField("厉行节约保障措施", blank=True)
 
     # Budget execution and the 10号 funds block (附件1-2).
     # 上年结转和结余 and 年末结转和结余 are the 汇总 of the institutions' 收支情况, not typed twice.
-    budget_initial = money("年初预算数")
-    budget_added = money("本年追加预算（调减填负数）", negative=True)
-    budget_full_year = money("全年预算数")
-    spending_actual = money("全年执行数")
-    budget_general_budget = money("全年预算·一般公共预算")
-    budget_government_funds = money("全年预算·政府性基金拨款")
-    budget_special_account = money("全年预算·纳入专户管理的非税收入拨款")
-    budget_other = money("全年预算·其他资金")
-    budget_basic = money("全年预算·基本支出")
-    budget_project = money("全年预算·项目支出")
-    budget_adjustment = money("预算调整数", negative=True)
-    budget_adjustment_excluded = money("政策性调整数（不计入预算调整率）", negative=True)
+    budget_initial = money(fact_label("budget_initial"))
+    budget_added = money(fact_label("budget_added"), negative=True, help_text="调减填负数。")
+    budget_full_year = money(fact_label("budget_full_year"))
+    spending_actual = money(fact_label("spending_actual"))
+    budget_general_budget = money(fact_label("budget_general_budget"))
+    budget_government_funds = money(fact_label("budget_government_funds"))
+    budget_special_account = money(fact_label("budget_special_account"))
+    budget_other = money(fact_label("budget_other"))
+    budget_basic = money(fact_label("budget_basic"))
+    budget_project = money(fact_label("budget_project"))
+    budget_adjustment = money(fact_label("budget_adjustment"), negative=True)
+    budget_adjustment_excluded = money(fact_label("budget_adjustment_excluded"), negative=True)
     budget_adjustment_excluded_reason = models.TextField("政策性调整的原因", blank=True)
     execution_shortfall_reason = models.TextField("执行率低于90%的原因", blank=True)
-    spending_q1 = money("第一季度末累计支出")
-    spending_q2 = money("第二季度末累计支出")
-    spending_q3 = money("第三季度末累计支出")
-    spending_q4 = money("第四季度末累计支出")
+    spending_q1 = money(fact_label("spending_q1"))
+    spending_q2 = money(fact_label("spending_q2"))
+    spending_q3 = money(fact_label("spending_q3"))
+    spending_q4 = money(fact_label("spending_q4"))
 
     # Surveys: the rate is computed from the counts (a satisfaction figure needs its survey counts).
-    satisfaction_recipients_responses = count("服务对象满意度·有效问卷数")
-    satisfaction_recipients_satisfied = count("服务对象满意度·满意问卷数")
-    satisfaction_public_responses = count("社会公众满意度·有效问卷数")
-    satisfaction_public_satisfied = count("社会公众满意度·满意问卷数")
-    satisfaction_staff_responses = count("内部员工满意度·有效问卷数")
-    satisfaction_staff_satisfied = count("内部员工满意度·满意问卷数")
+    satisfaction_recipients_responses = count(fact_label("satisfaction_recipients_responses"))
+    satisfaction_recipients_satisfied = count(fact_label("satisfaction_recipients_satisfied"))
+    satisfaction_public_responses = count(fact_label("satisfaction_public_responses"))
+    satisfaction_public_satisfied = count(fact_label("satisfaction_public_satisfied"))
+    satisfaction_staff_responses = count(fact_label("satisfaction_staff_responses"))
+    satisfaction_staff_satisfied = count(fact_label("satisfaction_staff_satisfied"))
 
-    key_tasks_planned = count("重点工作·计划数")
-    key_tasks_completed = count("重点工作·完成数")
-    projects_planned = count("项目·计划完成数")
-    projects_on_time = count("项目·按时完成数")
+    key_tasks_planned = count(fact_label("key_tasks_planned"))
+    key_tasks_completed = count(fact_label("key_tasks_completed"))
+    projects_planned = count(fact_label("projects_planned"))
+    projects_on_time = count(fact_label("projects_on_time"))
 
     class Meta:
         verbose_name = "基础数据"
@@ -253,21 +259,21 @@ class Institution(AssessmentPart):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="institutions")
     position = models.PositiveSmallIntegerField("顺序", default=0)
     name = models.CharField("机构名称", max_length=100)
-    carryover_start = money("上年结转")
-    income_general_budget = money("公共财政拨款")
-    income_government_funds = money("政府基金拨款")
-    income_special_account = money("纳入专户管理的非税收入拨款")
-    income_other = money("其他收入")
-    spending_personnel = money("人员支出")
-    spending_public = money("公用支出")
-    spending_project = money("项目支出")
-    reception_actual = money("公务接待费")
-    vehicle_operation_actual = money("公务用车运行维护费")
-    vehicle_purchase_actual = money("公务用车购置费")
-    overseas_travel_actual = money("因公出国（境）费用")
-    fixed_assets_in_use = money("固定资产·在用")
-    fixed_assets_leased = money("固定资产·出租")
-    fixed_assets_other = money("固定资产·其他")
+    carryover_start = money(fact_label("carryover_start"))
+    income_general_budget = money(fact_label("income_general_budget"))
+    income_government_funds = money(fact_label("income_government_funds"))
+    income_special_account = money(fact_label("income_special_account"))
+    income_other = money(fact_label("income_other"))
+    spending_personnel = money(fact_label("spending_personnel"))
+    spending_public = money(fact_label("spending_public"))
+    spending_project = money(fact_label("spending_project"))
+    reception_actual = money(fact_label("reception_actual"))
+    vehicle_operation_actual = money(fact_label("vehicle_operation_actual"))
+    vehicle_purchase_actual = money(fact_label("vehicle_purchase_actual"))
+    overseas_travel_actual = money(fact_label("overseas_travel_actual"))
+    fixed_assets_in_use = money(fact_label("fixed_assets_in_use"))
+    fixed_assets_leased = money(fact_label("fixed_assets_leased"))
+    fixed_assets_other = money(fact_label("fixed_assets_other"))
 
     class Meta:
         verbose_name = "机构收支情况"
@@ -391,7 +397,7 @@ class IndicatorRow(AssessmentPart):
 
 
 class NarrativeSection(AssessmentPart):
-    """One section of the narrative report, keyed by the region layout (domain §2.3)."""
+    """One section of the narrative report, keyed by the region layout: each region prints its own chapters."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="narrative_sections")
     key = models.CharField("章节", max_length=40)
@@ -533,10 +539,19 @@ TAMPERED = "定稿快照的内容与其 SHA-256 不符（记录 {recorded}，实
 
 
 class SnapshotQuerySet(models.QuerySet):
+    NEWEST_FIRST = ("-created_at", "-pk")
+
     def latest_for(self, assessment) -> "Snapshot | None":
         """The snapshot a final assessment is shown from: the newest (a reopened and re-finalised assessment has
         several)."""
-        return self.filter(assessment=assessment).order_by("-created_at", "-pk").first()
+        return self.filter(assessment=assessment).order_by(*self.NEWEST_FIRST).first()
+
+    def latest_for_many(self, assessment_ids) -> "dict[int, Snapshot]":
+        """`latest_for` of many assessments in one query, by assessment id (those without a snapshot left out)."""
+        newest: dict[int, Snapshot] = {}
+        for snapshot in self.filter(assessment_id__in=assessment_ids).order_by("assessment_id", *self.NEWEST_FIRST):
+            newest.setdefault(snapshot.assessment_id, snapshot)
+        return newest
 
 
 class Snapshot(models.Model):

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from assessments.layouts import layout_for
 from assessments.models import Assessment, ReScore
+from assessments.rectification.services import prior_stamp
 from units.models import Staffing
 
 # Raise when the report templates or their CSS change: every cached PDF is then rendered again.
-REPORT_TEMPLATE_VERSION = "2026-12-07.2"
+REPORT_TEMPLATE_VERSION = "2026-12-07.3"
 
 
 def fingerprint(assessment: Assessment, snapshot=None, *, mode: str = "") -> str:
@@ -58,6 +59,8 @@ def fingerprint(assessment: Assessment, snapshot=None, *, mode: str = "") -> str
             assessment.framework_version_id,
             assessment.project_framework_version_id,
             ReScore.objects.filter(assessment=assessment).aggregate(Count("pk"), Max("created_at"), Max("pk")),
+            # A draft prints last year's 整改 items as they stand.
+            prior_stamp(assessment),
         ]
     parts.append(prior)
     if mode:

@@ -33,6 +33,7 @@ from assessments.models import (
     SpecialFund,
 )
 from assessments.narrative import agreeing, figures, narrative_findings
+from assessments.rectification.services import prior_items, rectification_entries
 from assessments.reports import charts
 from assessments.reports.cache import cache_path, fingerprint, write_atomically
 from assessments.reports.disclosure import mask_phone
@@ -371,6 +372,18 @@ def _prior_score(assessment: Assessment) -> tuple[Assessment | None, dict | None
         return prior, None
 
 
+def prior_rectification(assessment: Assessment, source: Source) -> list[dict]:
+    """上年整改落实情况: last year's items with their status. A final report prints them as its snapshot kept them when
+    it was signed (none for a report signed before the items existed); a draft shows them as they stand."""
+    if source.snapshot is not None:
+        entries = source.snapshot.data.get("prior_rectification", [])
+    else:
+        entries = rectification_entries(prior_items(assessment))
+    return [
+        {**entry, "due_date": date.fromisoformat(entry["due_date"]) if entry["due_date"] else None} for entry in entries
+    ]
+
+
 def report_layout(assessment: Assessment, key: str | None = None) -> Layout:
     if key and key in LAYOUTS:
         return LAYOUTS[key]
@@ -508,6 +521,7 @@ def report_context(
         "official": official,
         "public": public,
         "rescore": rescored(score, source.rescores or [], framework_version=assessment.framework_version),
+        "prior_rectification": prior_rectification(assessment, source),
     }
     return context
 

@@ -477,7 +477,7 @@ def _self_eval_sheet(book: _Book, data: AssessmentData):
         sheet.label(f"A{row}", heading, bold=True, merge_to=f"C{row}")
         row += 1
         for name in names:
-            label = _field_label(execution_form, name).removeprefix("全年预算·")
+            label = _field_label(execution_form, name).removesuffix("·全年预算数")
             sheet.label(f"A{row}", label, indent=2, merge_to=f"C{row}")
             sheet.input(f"E{row}", execution_form, name, "facts", label)
             row += 1
@@ -616,7 +616,8 @@ def _other_facts(sheet: _Sheet, form, row: int) -> int:
         if name in shown:
             continue
         label = _field_label(form, name)
-        sheet.label(f"A{row}", label, merge_to=f"C{row}")
+        hint = str(form.fields[name].help_text).rstrip("。")  # 本年追加预算: 调减填负数
+        sheet.label(f"A{row}", f"{label}（{hint}）" if hint else label, merge_to=f"C{row}")
         if isinstance(form.fields[name], f.AmountField | f.CountField):
             sheet.input(f"D{row}", form, name, "facts", label)
         else:

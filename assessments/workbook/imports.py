@@ -1,4 +1,4 @@
-"""Importing a filled workbook, in two stages (style.md point 5).
+"""Importing a filled workbook, in two stages, so that a file is checked whole before anything is written.
 
 Stage 1, `parse_workbook`: pure code, no database. The file is checked as a zip before openpyxl sees it (not an xlsx,
 .xls, encrypted, macros, too large or too many rows for a real form, formulas without a cached value), then the cells

@@ -108,8 +108,12 @@ def delegations(request):
     chosen = form["delegate"].value() if request.method == "POST" else None
     found = search_colleagues(request.user, who)
     # ASCII digits of an id's length only: str.isdigit() is also true for "²", which the query cannot take.
-    if chosen and str(chosen).isascii() and str(chosen).isdigit() and len(str(chosen)) <= 18 and all(
-        str(p.pk) != str(chosen) for p in found
+    chosen_id = str(chosen or "")
+    if (
+        chosen_id.isascii()
+        and chosen_id.isdigit()
+        and len(chosen_id) <= 18
+        and all(str(p.pk) != chosen_id for p in found)
     ):
         found = list(form.fields["delegate"].queryset.filter(pk=chosen)) + found
     context = {

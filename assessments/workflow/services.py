@@ -27,6 +27,7 @@ from assessments.models import (
     Step,
     document_sha256,
 )
+from assessments.rectification.services import prior_items, rectification_entries, rectification_items_create
 from assessments.rescores import assessment_rescore_entries
 from assessments.selectors import assessment_data
 from assessments.snapshots import assessment_document
@@ -306,6 +307,8 @@ def _finalise(assessment: Assessment, user) -> Snapshot:
         ],
         # 抽查复核 is part of the record: the report, the 汇总表 and the dashboard read it from here once final.
         "rescores": assessment_rescore_entries(assessment),
+        # 上年整改落实情况 as it stood when this report was signed: the printed report never changes afterwards.
+        "prior_rectification": rectification_entries(prior_items(assessment)),
     }
     snapshot = Snapshot.objects.create(
         assessment=assessment, data=document, sha256=document_sha256(document), created_by=user
@@ -314,6 +317,8 @@ def _finalise(assessment: Assessment, user) -> Snapshot:
     audit_record(
         assessment=assessment, user=user, action="finalise", label="定稿", detail=f"SHA-256：{snapshot.sha256}"
     )
+    # The report's 存在问题 and 整改措施 become items the unit follows up during the next year.
+    rectification_items_create(assessment=assessment, user=user)
     return snapshot
 
 

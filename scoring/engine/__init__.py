@@ -11,7 +11,7 @@ from .errors import ScoringError
 from .findings import Finding
 from .framework import FrameworkSpec, GradeBand, IndicatorSpec, Rounding, framework_from_dict
 from .inputs import OUTCOMES, IndicatorEntry, Stated
-from .numbers import fmt_percent, parse_number, parse_rate, parse_target, quantize
+from .numbers import fmt_percent, parse_number, parse_rate, parse_target, quantize, row_deadline
 from .rules import Settings
 from .scorer import score
 from .sheet import MANUAL_BAND, ScoreLine, ScoreSheet
@@ -42,6 +42,7 @@ __all__ = [
     "parse_rate",
     "parse_target",
     "quantize",
+    "row_deadline",
     "run_checks",
     "score",
     "score_input",

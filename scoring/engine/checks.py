@@ -1,4 +1,6 @@
-"""Consistency checks (domain.md §4) over an assessment's facts, entries and score sheet.
+"""Consistency checks over an assessment's facts, entries and score sheet: published tables contradict themselves
+(a parent row that is not the sum of its children, a typed rate or total that its inputs do not give), so nothing
+derived is taken on trust.
 
 Each check returns findings that quote the numbers. Severity: an ``error`` blocks submission (the tables contradict
 themselves); a ``warning`` must be explained by the unit (spending above budget, a score below its weight…).
@@ -583,6 +585,13 @@ def check_sheet(sheet: ScoreSheet, entries: list[IndicatorEntry]) -> list[Findin
         findings.append(Finding("structure_incomplete", WARNING, (), message))
     for message in sheet.overweight:
         findings.append(Finding("weights_exceed_total", ERROR, (), message))
+    if sheet.misfit:
+        message = (
+            "三级指标分值与本体系的一级指标分值不符（"
+            + "；".join(sheet.misfit)
+            + "），须按本体系重新分配各三级指标分值，不计总分和等次"
+        )
+        findings.append(Finding("weights_misfit_scheme", ERROR, (), message))
     if (
         sheet.stated_total is not None
         and sheet.total is None
@@ -701,8 +710,11 @@ def _row_values(line, entry: IndicatorEntry | None, parent_name: str) -> list[Fi
     findings = []
     target_text = (line.target_value or "").strip()
     actual_text = (line.actual_value or "").strip()
-    measured_as_target = _DIGIT.search(actual_text) and parse_comparator(actual_text) is not None
-    if measured_as_target or _RANGE.search(actual_text):
+    bounded = parse_comparator(actual_text) is not None
+    measured_as_target = bounded and _DIGIT.search(actual_text)
+    # A worded bound copied from the target ('不超过预算' for '不超过预算'); '达到预期' reports an outcome, not a bound.
+    copied_bound = bounded and actual_text == target_text and parse_comparator(actual_text.replace("达到", ""))
+    if measured_as_target or copied_bound or _RANGE.search(actual_text):
         findings.append(
             Finding(
                 "actual_is_target",

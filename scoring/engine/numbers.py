@@ -371,6 +371,22 @@ def _target(text: str) -> Target:
     return Target(comparator, number, "%" in cleaned, amount)
 
 
+def read_actual(text: object, target: Target) -> Target:
+    """An 实际完成值 read beside its target: a bare number is taken in the target's money unit.
+
+    Tables print the unit once, in the 年度指标值 or a 度量单位 column ('﹦72890元' against '72890'): read alone, the
+    result would be 72890 万元 against 7.289 万元. A result that writes its own unit, or a percent, is read as written.
+    """
+    actual = read_target(text)
+    unit = target.amount.unit if target.amount is not None else ""
+    if not MONEY_UNITS.get(unit) or actual.amount is not None or actual.percent or actual.value is None:
+        return actual
+    if _NUMBER_WITH_UNIT.fullmatch(_normalise(str(text))) is None:
+        return actual  # '72890人' or '约72890': not a bare figure, left as written
+    amount = Amount(actual.value.scaleb(MONEY_UNITS[unit]), actual.value, unit)
+    return Target(actual.comparator, amount.value, False, amount)
+
+
 def parse_target(text: str | None) -> tuple[str | None, Decimal | None, bool]:
     """'≥90%' → ('>=', 90, True); '=100%' → ('=', 100, True); '12次' → (None, 12, False); '按计划完成' → (None, None, False).
 
@@ -429,7 +445,8 @@ _QUARTER = re.compile(r"(?:(\d{4})年)?第?([1-4])季度")
 _DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")
 _MONTH = re.compile(r"(?:(\d{4})[年.\-/])?(\d{1,2})(?:月|月份)(?!\d)(上旬|中旬|下旬|初|中|底|末)?")
 _NUMERIC_DATE = re.compile(r"(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})")
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)个?(工作日|天|日|小时|周|个月)")
+# A day of the month ('每月10日之前') is no duration: the number may not follow 月 (nor be the tail of another number).
+_DURATION = re.compile(r"(?<![月\d.])(\d+(?:\.\d+)?)个?(工作日|天|日|小时|周|个月)")
 _BEFORE_WORDS = ("前", "之前", "以前", "截止", "截至", "底前", "内", "以内", "之内", "不晚于", "不超过", "≤", "<")
 _ON_TIME_WORDS = ("按时", "按期", "如期", "提前", "准时", "及时完成", "按计划时间")
 _LATE_WORDS = (
@@ -559,6 +576,22 @@ def _deadline(text: str, timeliness: bool) -> Deadline | None:
     if duration is not None and limit and parse_comparator(cleaned) in (None, "<="):
         return Deadline(**{**_fields(duration), "text": str(text)})
     return None
+
+
+def row_deadline(
+    text: object, number: Decimal | None = None, comparator: str | None = None, *, timeliness: bool = False
+) -> Deadline | None:
+    """The time limit a row's 年度指标值 sets, as the scoring reads it; None when the row is a quantity.
+
+    A number stored beside the text that is just the one read from it (the 9 of '9月前', as a form stored it) keeps
+    the row a deadline; a different number typed by the user, or a comparator other than '≤', makes it a quantity.
+    """
+    if comparator not in (None, "", "<="):
+        return None
+    deadline = parse_deadline(text, timeliness=timeliness)
+    if deadline is None or (number is not None and number != read_target(text).value):
+        return None
+    return deadline
 
 
 def _fields(deadline: Deadline) -> dict:

@@ -8,6 +8,7 @@ the framework says, so a composite indicator is not rounded part by part (政府
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 
 from . import vocabulary
@@ -26,6 +27,7 @@ from .numbers import (
     HUNDRED,
     ONE,
     ZERO,
+    Target,
     check_range,
     fmt,
     fmt_bound,
@@ -33,11 +35,14 @@ from .numbers import (
     parse_deadline,
     parse_rate,
     quantize,
+    read_actual,
     read_completion,
     read_target,
     show_points,
     to_decimal,
 )
+
+_NO_TARGET = Target(None, None, False)  # a target typed as a number carries no unit to read the result in
 
 ENTRY_FIELDS = {
     "answer": "填报结果",
@@ -57,7 +62,8 @@ def describe_entry_field(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The choices domain.md leaves to each framework, with the defaults it gives."""
+    """The choices on which the official rules and local practice differ: each framework makes them, these are the
+    usual defaults."""
 
     lower_is_better_formula: str = "a"  # (a) vendor systems, (b) target ÷ actual
     equal_to_formula: str = "deviation"  # or "all_or_nothing"
@@ -810,17 +816,16 @@ class ProportionalRule(Rule):
         return f"{self.label} = {shown} = {fmt_percent(done / planned)}"
 
 
-_COUNTS: dict[Decimal, str] = {}
-
-
 def count_text(count: Decimal) -> str:
-    """A whole count as written: Decimal('2.0') → '2' (cached: the same few counts recur on every sheet)."""
-    text = _COUNTS.get(count)
-    if text is None or count.is_signed():  # -0 equals 0 but is written '-0'
-        text = f"{count.normalize():f}"
-        if len(_COUNTS) < 256 and not count.is_signed():
-            _COUNTS[count] = text
-    return text
+    """A whole count as written: Decimal('2.0') → '2'."""
+    if count.is_signed():  # -0 equals 0 (same cache entry) but is written '-0'
+        return f"{count.normalize():f}"
+    return _count_text(count)
+
+
+@lru_cache(maxsize=256)  # the same few counts recur on every sheet
+def _count_text(count: Decimal) -> str:
+    return f"{count.normalize():f}"
 
 
 def _partial_text(points: Decimal) -> str:
@@ -977,11 +982,11 @@ class QuantitativeRule(Rule):
         target = entry.target if entry.target is not None else parsed.value
         comparator = entry.comparator or parsed.comparator
         actual = entry.actual
-        read_actual = None
+        measured = None
         if actual is None:
-            read_actual = read_target(entry.actual_value)
-            actual = read_actual.value
-            percent = percent or read_actual.percent
+            measured = read_actual(entry.actual_value, parsed if entry.target is None else _NO_TARGET)
+            actual = measured.value
+            percent = percent or measured.percent
         missing = []
         if target is None:
             missing.append(describe_entry_field("target"))
@@ -995,9 +1000,11 @@ class QuantitativeRule(Rule):
         note = ""
         money = [
             amount.note()
-            for amount in (parsed.amount if entry.target is None else None, read_actual and read_actual.amount)
+            for amount in (parsed.amount if entry.target is None else None, measured and measured.amount)
             if amount is not None and amount.converted
         ]
+        if measured is not None and measured.amount is not None and read_target(entry.actual_value).amount is None:
+            money[-1] = f"实际完成值未写单位，按指标值的“{measured.amount.unit}”计：{money[-1]}"
         if money:
             # Converted to 万元 so that both sides compare; the conversion is shown.
             unit = "万元"

@@ -7,7 +7,7 @@ from . import layout, vocabulary
 from .errors import ScoringError
 from .framework import FrameworkSpec, IndicatorSpec
 from .inputs import EMPTY_ENTRY, IndicatorEntry, Stated, outcome_code
-from .numbers import QUANTA, ZERO, fmt, fmt_percent, parse_deadline, parse_target
+from .numbers import QUANTA, ZERO, fmt, fmt_percent, parse_target, row_deadline
 from .rules import Context, Outcome, describe_entry_field, show_points
 from .sheet import MANUAL_BAND, ScoreLine, ScoreSheet
 
@@ -203,6 +203,7 @@ class _Scorer:
         # blocks whose rows weigh more than the block (an error).
         self.incomplete: list[str] = []
         self.overweight: list[str] = []
+        self.misfit: list[str] = []  # blocks whose rows do not weigh what the framework's weight scheme gives them
         self.block_weights: dict[str, tuple[IndicatorSpec, Decimal, list[str]]] = {}  # 10号 blocks: rows' weight
 
     def walk(self, nodes: tuple[_Node, ...], stated_items: Mapping[str, Decimal]) -> None:
@@ -348,12 +349,30 @@ class _Scorer:
                 f"{blocks}。评分表不完整，不计总分和等次"
             )
             self.warnings.append(self.incomplete[-1])
+        elif weight == total and self.level_weights:
+            self._fixed_blocks()
         elif weight > total:
             self.overweight.append(
                 f"各指标分值之和为 {show_points(weight)}，超过满分 {show_points(total)}（多 {show_points(weight - total)} 分）"
                 "：分值错误，不计总分和等次"
             )
             self.warnings.append(self.overweight[-1])
+
+    def _fixed_blocks(self) -> None:
+        """A framework that sets its level-1 weights by scheme (101号) caps each block at its weight: rows written for
+        other weights (a 10号 table, 产出 50 with 成本 inside) would let a block give more than its weight and another
+        less. The unit's row weights are not rescaled by the engine; the sheet gets no total until they are set."""
+        for spec, rows_weight, _, expected in self.block_weights.values():
+            if expected is not None and rows_weight != expected:
+                self.misfit.append(
+                    f"{spec.name}：三级指标分值之和 {show_points(rows_weight)}，应为 {show_points(expected)}"
+                )
+        if self.misfit:
+            self.warnings.append(
+                "三级指标分值与本体系的一级指标分值不符（"
+                + "；".join(self.misfit)
+                + "），须按本体系重新分配，不计总分和等次"
+            )
 
     def finish(self, stated_total: Decimal | None) -> ScoreSheet:
         framework = self.framework
@@ -374,7 +393,7 @@ class _Scorer:
                     scored_total += line.points
         adjustments: list[str] = list(self.weight_notes)
         self._structure()
-        if self.incomplete or self.overweight:
+        if self.incomplete or self.overweight or self.misfit:
             total = None
         if total is not None and framework.settings.execution_caps:
             total = self._execution_cap(total, adjustments)
@@ -394,6 +413,7 @@ class _Scorer:
         )
         sheet.incomplete = self.incomplete
         sheet.overweight = self.overweight
+        sheet.misfit = self.misfit
         sheet.max_attainable, sheet.stated_groups = self._attainable()
         if self.all_stated and any(line.is_leaf for line in self.lines):
             sheet.stated_items_total = self.stated_sum
@@ -503,12 +523,8 @@ def _is_timeliness(group: IndicatorSpec) -> bool:
 
 
 def _deadline_target(entry: IndicatorEntry, timeliness: bool) -> bool:
-    """A row whose 年度指标值 is a time limit. A stored target number that is just the number read from that text
-    (the 9 of '9月前', as a form stores it) does not make it a quantity; a different one typed by the user, or a
-    comparator other than '≤', does."""
-    if entry.comparator not in (None, "<=") or parse_deadline(entry.target_value, timeliness=timeliness) is None:
-        return False  # a '≥' or '=' chosen for the row makes it a quantity, whatever its text
-    return entry.target is None or entry.target == parse_target(entry.target_value)[1]
+    """A row whose 年度指标值 is a time limit (``numbers.row_deadline``, which the forms use too)."""
+    return row_deadline(entry.target_value, entry.target, entry.comparator, timeliness=timeliness) is not None
 
 
 def _infer_kind(entry: IndicatorEntry, timeliness: bool = False) -> str:

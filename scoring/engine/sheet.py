@@ -331,6 +331,8 @@ class ScoreSheet:
     # (``incomplete``) or more (``overweight``, an error). Either leaves ``total`` and ``grade`` None.
     incomplete: list[str] = field(default_factory=list)
     overweight: list[str] = field(default_factory=list)
+    # Blocks whose rows do not weigh what the framework's weight scheme gives them (101号): no total until re-weighted.
+    misfit: list[str] = field(default_factory=list)
     # The most the sheet can still reach: scored points plus the weights of the lines not scored.
     max_attainable: Decimal | None = None
     # Groups (一级/二级指标) with a score stated in the report: (code, name, stated, most attainable).
@@ -380,6 +382,7 @@ class ScoreSheet:
             # Only when set, so that the sheets of complete structures read as before.
             | ({"incomplete": self.incomplete} if self.incomplete else {})
             | ({"overweight": self.overweight} if self.overweight else {})
+            | ({"misfit": self.misfit} if self.misfit else {})
         ) | {"lines": [line.to_dict() for line in self.lines]}  # plain already: not walked twice
 
     def render_text(self) -> str:

@@ -1,4 +1,5 @@
-"""Every fact the engine reads, named as in domain.md §7, with its Chinese label and unit.
+"""Every fact the engine reads, with its Chinese label and unit. The name is the one the models, the templates, the
+Excel column keys and the snapshots use for the same figure.
 
 A framework may only name facts listed here, so a typo in a YAML file fails at load time instead of scoring zero.
 """
@@ -39,27 +40,27 @@ _add("spending_actual", "全年执行数", "万元")
 # One meaning in every framework: the adjustments that count (调整、调剂资金累计), with the policy-driven ones
 # (budget_adjustment_excluded, which need a reason) already left out — never the gross figure.
 _add("budget_adjustment", "预算调整数", "万元")
-_add("budget_adjustment_excluded", "政策性调整数（不计入）", "万元")
+_add("budget_adjustment_excluded", "政策性调整数（不计入预算调整率）", "万元")
 _add("budget_basic_adjustment", "部门基本支出预算调整", "万元")  # the 本年决算数 figure, as first stored
 # 部门基本支出预算调整 in the 附件1-1 table, three columns
-_add("budget_basic_adjustment_prior", "部门基本支出预算调整上年决算数", "万元")
-_add("budget_basic_adjustment_budget", "部门基本支出预算调整本年预算数", "万元")
-_add("budget_basic_adjustment_actual", "部门基本支出预算调整本年决算数", "万元")
+_add("budget_basic_adjustment_prior", "部门基本支出预算调整·上年决算数", "万元")
+_add("budget_basic_adjustment_budget", "部门基本支出预算调整·本年预算数", "万元")
+_add("budget_basic_adjustment_actual", "部门基本支出预算调整·本年决算数", "万元")
 for _q in range(1, 5):
     _add(f"spending_q{_q}", f"第{'一二三四'[_q - 1]}季度末累计支出", "万元")
 _add("spending_basic", "基本支出", "万元")
 _add("spending_personnel", "人员支出", "万元")
 _add("spending_public", "公用支出", "万元")
 _add("spending_project", "项目支出", "万元")
-_add("budget_basic", "基本支出预算数", "万元")
+_add("budget_basic", "基本支出·全年预算数", "万元")
 _add("budget_personnel", "人员经费预算数", "万元")
-_add("budget_project", "项目支出预算数", "万元")
+_add("budget_project", "项目支出·全年预算数", "万元")
 # The 10号 funds block (附件1-2): 全年预算数 by income nature (按收入性质分); by spending nature it is budget_basic and
 # budget_project above (按支出性质分).
-_add("budget_general_budget", "一般公共预算全年预算数", "万元")
-_add("budget_government_funds", "政府性基金拨款全年预算数", "万元")
-_add("budget_special_account", "纳入专户管理的非税收入拨款全年预算数", "万元")
-_add("budget_other", "其他资金全年预算数", "万元")
+_add("budget_general_budget", "一般公共预算·全年预算数", "万元")
+_add("budget_government_funds", "政府性基金拨款·全年预算数", "万元")
+_add("budget_special_account", "纳入专户管理的非税收入拨款·全年预算数", "万元")
+_add("budget_other", "其他资金·全年预算数", "万元")
 
 # The 10号 funds block by source of funds (资金来源: 当年财政拨款 / 上年结转 / 其他资金), each with the three columns of
 # the total row (年初预算数 budget_initial, 全年预算数 budget_full_year, 全年执行数 spending_actual):
@@ -79,22 +80,23 @@ _add("income_special_account", "纳入专户管理的非税收入拨款", "万�
 _add("income_other", "其他收入", "万元")
 _add("balance_year", "当年结余", "万元")
 
-# 三公经费 and its parts; each part with _budget (本年预算), _actual (本年决算), _prior (上年决算)
+# 三公经费 and its parts; each part with _budget (本年预算), _actual (本年决算), _prior (上年决算). The labels of the
+# 附件1-1 rows are the table's "row·column" wording, which the screens, the audit trail and the workbook also use.
 _SANGONG_PARTS = {
     "reception": "公务接待费",
-    "vehicle": "公务用车购置和运行维护费",
-    "vehicle_purchase": "公车购置费",
-    "vehicle_operation": "公车运行维护费",
-    "overseas_travel": "因公出国（境）费",
+    "vehicle": "公务用车购置和维护经费",
+    "vehicle_purchase": "公车购置",
+    "vehicle_operation": "公车运行维护",
+    "overseas_travel": "因公出国（境）经费",
 }
-_COLUMNS = {"budget": "预算数", "actual": "决算数", "prior": "上年决算数"}
+_COLUMNS = {"budget": "·本年预算数", "actual": "·本年决算数", "prior": "·上年决算数"}
 for _part, _label in _SANGONG_PARTS.items():
     for _column, _column_label in _COLUMNS.items():
         _add(f"{_part}_{_column}", f"{_label}{_column_label}", "万元")
-_add("sangong_budget", "三公经费预算数", "万元")
-_add("sangong_actual", "三公经费决算数", "万元")
-_add("sangong_budget_prior", "三公经费上年预算数", "万元")
-_add("sangong_actual_prior", "三公经费上年决算数", "万元")
+_add("sangong_budget", "三公经费·本年预算数", "万元")
+_add("sangong_actual", "三公经费·本年决算数", "万元")
+_add("sangong_budget_prior", "三公经费·上年预算数", "万元")
+_add("sangong_actual_prior", "三公经费·上年决算数", "万元")
 
 # 公用经费 and its 其中 rows (not exhaustive: the rows need only stay below the parent)
 _PUBLIC_PARTS = {
@@ -119,32 +121,31 @@ for _part, _label in _PROJECT_PARTS.items():
         _add(f"{_part}_{_column}", f"{_label}{_column_label}", "万元")
 
 # 政府采购
-_add("procurement_budget", "政府采购预算数", "万元")
-_add("procurement_actual", "政府采购实际数", "万元")
-_add("procurement_prior", "政府采购金额上年决算数", "万元")
+for _column, _column_label in _COLUMNS.items():
+    _add(f"procurement_{_column}", f"政府采购金额{_column_label}", "万元")
 
 # Fixed assets (固定资产, 万元)
-_add("fixed_assets_total", "固定资产总额", "万元")
-_add("fixed_assets_in_use", "固定资产在用数", "万元")
-_add("fixed_assets_leased", "固定资产出租数", "万元")
-_add("fixed_assets_other", "固定资产其他", "万元")
+_add("fixed_assets_total", "固定资产·合计", "万元")
+_add("fixed_assets_in_use", "固定资产·在用", "万元")
+_add("fixed_assets_leased", "固定资产·出租", "万元")
+_add("fixed_assets_other", "固定资产·其他", "万元")
 
 # Buildings (楼堂馆所, projects completed this year)
-_add("building_area_approved", "楼堂馆所批复规模", "m²")
-_add("building_area_actual", "楼堂馆所实际规模", "m²")
-_add("building_investment_budget", "楼堂馆所预算投资", "万元")
-_add("building_investment_actual", "楼堂馆所实际投资", "万元")
+_add("building_area_approved", "楼堂馆所·批复规模", "m²")
+_add("building_area_actual", "楼堂馆所·实际规模", "m²")
+_add("building_investment_budget", "楼堂馆所·预算投资", "万元")
+_add("building_investment_actual", "楼堂馆所·实际投资", "万元")
 
 # Satisfaction, as fractions, each with its survey counts
 _SATISFACTION = {"recipients": "服务对象", "public": "社会公众", "staff": "内部员工"}
 for _who, _label in _SATISFACTION.items():
     _add(f"satisfaction_{_who}", f"{_label}满意度", "%")
-    _add(f"satisfaction_{_who}_responses", f"{_label}满意度有效问卷数", "份")
-    _add(f"satisfaction_{_who}_satisfied", f"{_label}满意度满意问卷数", "份")
+    _add(f"satisfaction_{_who}_responses", f"{_label}满意度·有效问卷数", "份")
+    _add(f"satisfaction_{_who}_satisfied", f"{_label}满意度·满意问卷数", "份")
 
 # Work done
-_add("key_tasks_planned", "重点工作计划数", "个")
-_add("key_tasks_completed", "重点工作完成数", "个")
+_add("key_tasks_planned", "重点工作·计划数", "个")
+_add("key_tasks_completed", "重点工作·完成数", "个")
 _add("projects_planned", "计划完成项目数", "个")
 _add("projects_on_time", "按时完成项目数", "个")
 
@@ -197,7 +198,7 @@ def label(name: str) -> str:
 
 
 def describe(name: str) -> str:
-    """How a missing input is named to the user: by its Chinese label alone ('固定资产在用数'), never by its code —
+    """How a missing input is named to the user: by its Chinese label alone ('固定资产·在用'), never by its code —
     the code is the input file's business, and the sheet is read by finance staff."""
     return label(name)
 

@@ -301,6 +301,8 @@ def compare(
     tops = [ComparedLine(code, line.name, line, other_top.get(code)) for code, line in base_top.items()]
     tops += [ComparedLine(code, line.name, None, line) for code, line in other_top.items() if code not in base_top]
     lacking = list(other_sheet.missing)
+    # Row weights are the unit's: a block they do not fit under the other framework is re-weighted by a person.
+    lacking += [f"{block}（须重新分配）" for block in other_sheet.misfit]
     required = other.layout.required_metadata
     if required:
         for entry in other_entries:

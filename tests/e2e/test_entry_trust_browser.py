@@ -224,3 +224,29 @@ def test_a_save_refused_because_another_tab_saved_first_shows_their_change_and_a
     expect(page.locator(".alert-success")).to_contain_text("已保存")
     facts = Assessment.objects.get(pk=assessment.pk).facts
     assert (str(facts.reception_budget), facts.austerity_measures) == ("12.50", "压减会议费")
+
+
+def test_a_save_after_the_session_ended_loses_nothing_typed(page, live_server, db):
+    """Hours of typing, then 保存 after the idle timeout ended the session: the login page comes, and back on the tab
+    after signing in again every typed value is there, still unsaved, and nothing was written meanwhile."""
+    from django.contrib.sessions.models import Session
+
+    assessment = _futian()
+    login(page, live_server, "ft-preparer", PASSWORD)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/finance/")
+    page.fill("#id_inst-0-income_other", "12.34")
+    page.fill("#id_inst-0-spending_public", "56.78")
+    page.wait_for_timeout(500)  # the draft is kept 300 ms after the last keystroke
+    Session.objects.all().delete()  # what the idle timeout does on the server
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(".save-bar button[type=submit]")
+    page.wait_for_url(re.compile(r".*/login/.*"))
+    page.fill("#id_username", "ft-preparer")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/finance/$"))
+    expect(page.locator("#id_inst-0-income_other")).to_have_value("12.34")
+    expect(page.locator("#id_inst-0-spending_public")).to_have_value("56.78")
+    expect(page.locator("[data-restored-note]")).to_be_visible()
+    institution = assessment.institutions.get()
+    assert str(institution.income_other or "") != "12.34"

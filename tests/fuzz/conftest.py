@@ -3,6 +3,8 @@
 input is kept in the example database of tests/conftest.py (replayed first on the next run) and printed; it belongs
 in a regular regression test."""
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -15,8 +17,11 @@ _COMMON = {
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     "print_blob": True,
 }
+# In CI (CI=true, which .ci/run sets) the quick profile is derandomized like the rest of the suite: the same inputs on
+# every run, so a red CI replays anywhere and a green one is not luck. `make fuzz` explores with fresh inputs each time.
+_QUICK = {"derandomize": True, "database": None} if os.environ.get("CI") else {}
 # Each test sets its own max_examples for both profiles (tests.fuzz.budget.examples); these are the fallbacks.
-settings.register_profile("fuzz-quick", max_examples=5, **_COMMON)
+settings.register_profile("fuzz-quick", max_examples=5, **(_COMMON | _QUICK))
 settings.register_profile("fuzz", max_examples=500, **_COMMON)
 
 

@@ -15,7 +15,7 @@ def test_sangong_parent_must_equal_the_sum_of_its_parts():
     facts = {"sangong_actual": D(0), "reception_actual": D("0.06"), "overseas_travel_actual": D(0)}
     [finding] = only(run_checks(facts), "sangong_sum")
     assert finding.severity == "error"
-    assert finding.message.startswith("三公经费决算数 0.00 ≠ 各项之和 0.06")
+    assert finding.message.startswith("三公经费·本年决算数 0.00 ≠ 各项之和 0.06")
     assert finding.fields == ("sangong_actual", "reception_actual", "overseas_travel_actual")
 
 
@@ -48,7 +48,7 @@ def test_public_funds_detail_rows_need_only_stay_within_the_parent():
         "public_utilities_travel_budget": D(1),
     }
     [finding] = only(run_checks(above), "public_funds_parts")
-    assert finding.message.startswith("公用经费预算数 4.55 小于其中各项之和 5.40")
+    assert finding.message.startswith("公用经费·本年预算数 4.55 小于其中各项之和 5.40")
 
 
 def test_basic_spending_is_personnel_plus_public():
@@ -216,10 +216,10 @@ def test_year_swing_needs_both_years_and_a_prior_year_above_zero():
 def test_year_swing_covers_every_three_column_row_and_the_sangong_total():
     rows = [
         ("sangong_actual_prior", "sangong_actual", "三公经费"),
-        ("vehicle_prior", "vehicle_actual", "公务用车购置和运行维护费"),
-        ("vehicle_purchase_prior", "vehicle_purchase_actual", "公车购置费"),
-        ("vehicle_operation_prior", "vehicle_operation_actual", "公车运行维护费"),
-        ("overseas_travel_prior", "overseas_travel_actual", "因公出国（境）费"),
+        ("vehicle_prior", "vehicle_actual", "公务用车购置和维护经费"),
+        ("vehicle_purchase_prior", "vehicle_purchase_actual", "公车购置"),
+        ("vehicle_operation_prior", "vehicle_operation_actual", "公车运行维护"),
+        ("overseas_travel_prior", "overseas_travel_actual", "因公出国（境）经费"),
         ("public_funds_prior", "public_funds_actual", "公用经费"),
         ("public_office_prior", "public_office_actual", "办公经费"),
         ("public_utilities_travel_prior", "public_utilities_travel_actual", "水费、电费、差旅费"),
@@ -252,15 +252,15 @@ def test_new_vocabulary_facts_have_labels_and_units():
     from scoring.engine.vocabulary import FACTS
 
     expected = {
-        "procurement_prior": "政府采购金额上年决算数",
-        "budget_basic_adjustment_prior": "部门基本支出预算调整上年决算数",
-        "budget_basic_adjustment_budget": "部门基本支出预算调整本年预算数",
-        "budget_basic_adjustment_actual": "部门基本支出预算调整本年决算数",
+        "procurement_prior": "政府采购金额·上年决算数",
+        "budget_basic_adjustment_prior": "部门基本支出预算调整·上年决算数",
+        "budget_basic_adjustment_budget": "部门基本支出预算调整·本年预算数",
+        "budget_basic_adjustment_actual": "部门基本支出预算调整·本年决算数",
         "budget_basic_adjustment": "部门基本支出预算调整",
-        "budget_general_budget": "一般公共预算全年预算数",
-        "budget_government_funds": "政府性基金拨款全年预算数",
-        "budget_special_account": "纳入专户管理的非税收入拨款全年预算数",
-        "budget_other": "其他资金全年预算数",
+        "budget_general_budget": "一般公共预算·全年预算数",
+        "budget_government_funds": "政府性基金拨款·全年预算数",
+        "budget_special_account": "纳入专户管理的非税收入拨款·全年预算数",
+        "budget_other": "其他资金·全年预算数",
     }
     assert {name: FACTS[name].label for name in expected} == expected
     assert {FACTS[name].unit for name in expected} == {"万元"}

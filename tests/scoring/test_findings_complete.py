@@ -103,8 +103,8 @@ def test_a_parent_two_cents_off_its_children_is_an_error_quoting_them():
     assert (finding.code, finding.severity) == ("sangong_sum", ERROR)
     assert finding.fields == ("sangong_budget", "reception_budget", "vehicle_budget", "overseas_travel_budget")
     assert finding.message == (
-        "三公经费预算数 3.02 ≠ 各项之和 3.00（公务接待费预算数 1.00 + 公务用车购置和运行维护费预算数 1.00 + "
-        "因公出国（境）费预算数 1.00）"
+        "三公经费·本年预算数 3.02 ≠ 各项之和 3.00（公务接待费·本年预算数 1.00 + 公务用车购置和维护经费·本年预算数 1.00 + "
+        "因公出国（境）经费·本年预算数 1.00）"
     )
 
 

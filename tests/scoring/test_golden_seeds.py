@@ -156,8 +156,8 @@ def test_zhuzhou_reception_falling_from_0_16_to_0_is_a_year_swing(zhuzhou):
 def test_zhuzhou_project_spending_parent_does_not_equal_its_rows(zhuzhou):
     messages = [f.message for f in zhuzhou[1] if f.code == "project_sum"]
     assert (
-        "项目支出预算数 38.00 ≠ 各项之和 58.00（业务工作经费预算数 38.00 + 运行维护经费预算数 0.00 + 专项资金预算数 20.00）"
-        in messages
+        "项目支出·本年预算数 38.00 ≠ 各项之和 58.00（业务工作经费·本年预算数 38.00 + 运行维护经费·本年预算数 0.00 + "
+        "专项资金·本年预算数 20.00）" in messages
     )
 
 

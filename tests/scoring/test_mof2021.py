@@ -351,7 +351,13 @@ def test_satisfaction_bands_must_start_at_zero():
 EXAMPLE = ROOT / "fixtures" / "examples" / "tangxi-2022-weituo-mof2021.json"
 
 
-def test_the_tangxi_2022_table_scores_100_under_101():
+def test_the_rearranged_tangxi_example_says_it_is_ours_and_not_a_published_101_table():
+    data = load_json(EXAMPLE.read_text(encoding="utf-8"))
+    assert data["constructed"].startswith("perfeval 的示例，不是公开的 101号 表")
+    assert "此处按 101号 表式重排" in data["source"] and "各行分值由本项目按 101号 分值方案重新分配" in data["source"]
+
+
+def test_the_tangxi_example_rearranged_into_101_blocks_scores_100():
     data = load_json(EXAMPLE.read_text(encoding="utf-8"))
     assert "anthempetcare.com/upload_cz/download?id=502364" in data["source"]
     sheet, findings = score_input(data, FRAMEWORKS)
@@ -440,3 +446,32 @@ def test_rows_that_fill_their_block_exactly_give_no_weight_finding():
     sheet = score(MOF2021, rate_facts("100"), [execution(True), *entries])
     codes = {f.code for f in run_checks(rate_facts("100"), entries=entries, sheet=sheet)}
     assert not codes & {"weights_exceed_cap", "weights_mismatch"}
+
+
+def test_rows_adding_up_to_100_in_the_wrong_blocks_get_no_total_under_101():
+    """产出 50 with 成本 10 is the 10号 shape: the sheet weighs 100, but 产出 gives 10 points more than its 40 and 成本
+    10 fewer than its 20. The blocks' weights are the framework's: no total, no grade, one error naming both."""
+    entries = [row("经济成本", weight=10, answer=True), row("数量", weight=50, answer=True)]
+    entries += [row("社会效益", weight=20, answer=True), row("服务对象满意度", answer=True)]
+    sheet = score(MOF2021, rate_facts("100"), [execution(True), *entries])
+    assert sheet.scored_total == D("100.00")
+    assert sheet.total is None and sheet.grade is None
+    assert sheet.misfit == ["成本指标：三级指标分值之和 10，应为 20", "产出指标：三级指标分值之和 50，应为 40"]
+    [finding] = [
+        f for f in run_checks(rate_facts("100"), entries=entries, sheet=sheet) if f.code == "weights_misfit_scheme"
+    ]
+    assert finding.severity == "error" and finding.fields == ()
+    assert finding.message == (
+        "三级指标分值与本体系的一级指标分值不符（成本指标：三级指标分值之和 10，应为 20；产出指标：三级指标分值之和 50，"
+        "应为 40），须按本体系重新分配各三级指标分值，不计总分和等次"
+    )
+    assert sheet.to_dict()["misfit"] == sheet.misfit
+
+
+def test_a_10hao_sheet_whose_blocks_differ_from_50_30_10_keeps_its_total():
+    """The 10号 framework names its block weights “in principle”: weight moved between blocks (seed 004: 产出 40,
+    满意度 20) is reported per block, and the sheet that adds up to 100 is still totalled."""
+    data = load_json((ROOT / "fixtures" / "examples" / "seed004-taojiang-2024.json").read_text(encoding="utf-8"))
+    sheet, findings = score_input(data, FRAMEWORKS)
+    assert sheet.total == D("98.95") and sheet.misfit == []
+    assert "weights_misfit_scheme" not in {f.code for f in findings}

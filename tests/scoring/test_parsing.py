@@ -204,6 +204,12 @@ def test_other_targets_are_not_deadlines(text):
     assert parse_deadline(text) is None
 
 
+def test_a_day_of_every_month_is_not_a_duration_of_that_many_days():
+    """'每月10日之前' (the 10th of each month, a demo 时效 row) was read as '10天内'."""
+    assert parse_deadline("每月10日之前", timeliness=True) is None
+    assert parse_deadline("10日内", timeliness=True).describe() == "10天内"
+
+
 def test_a_bare_month_is_a_deadline_in_a_timeliness_group_only():
     assert parse_deadline("12月") is None
     assert parse_deadline("12月", timeliness=True).month == 12

@@ -189,10 +189,6 @@ def test_the_20_plus_80_form_scores_execution_out_of_20_and_lower_is_better_rows
     assert findings == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine gap: a 实际完成值 without a unit is not read in the money unit of its 年度指标值 (72890元 vs 72890)",
-)
 def test_an_actual_without_a_unit_is_read_in_the_money_unit_of_its_target():
     """The 丽江 table as printed: 指标值 “﹦72890” with 度量单位 元 and 完成值 “72890” — the same amount, full marks."""
     data = {
@@ -211,16 +207,38 @@ def test_an_actual_without_a_unit_is_read_in_the_money_unit_of_its_target():
         },
     }
     sheet, _ = score_input(data, frameworks())
-    assert sheet.line("卫片执法补助经费").points == Decimal("10.00")
+    line = sheet.line("卫片执法补助经费")
+    assert line.points == Decimal("10.00")
+    assert "实际完成值未写单位，按指标值的“元”计：72890元 = 7.289万元" in line.explanation
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "engine gap: actual_is_target needs a digit beside the comparator (d4b812d), so a result that repeats its "
-        "worded target with the comparator (“不超过预算” for “不超过预算”) is not reported as a restated target"
-    ),
+@pytest.mark.parametrize(
+    ("actual", "points"),
+    [
+        ("72000", "9.88"),  # 7.2 of 7.289 万元, the deviation rule: 1 − 0.089 ÷ 7.289
+        ("7.289万元", "10.00"),  # a unit of its own is read as written
+        ("72890人", "0.00"),  # not a bare figure: 72890 against 7.289, far off
+    ],
 )
+def test_only_a_bare_actual_takes_the_money_unit_of_its_target(actual, points):
+    data = {
+        "framework": "mof-2020-selfeval",
+        "entries": {
+            "数量": [
+                {
+                    "name": "补助",
+                    "weight": 10,
+                    "kind": "quantitative",
+                    "target_value": "=72890元",
+                    "actual_value": actual,
+                }
+            ]
+        },
+    }
+    sheet, _ = score_input(data, frameworks())
+    assert sheet.line("补助").points == Decimal(points)
+
+
 def test_a_result_that_repeats_a_worded_target_with_its_comparator_is_a_restated_target():
     """The 襄阳 table's 成本控制 row: 年初目标值 and 实际完成值 are both “不超过预算”, the target copied, not a result."""
     data = {
@@ -241,3 +259,18 @@ def test_a_result_that_repeats_a_worded_target_with_its_comparator_is_a_restated
     }
     _, findings = score_input(data, frameworks())
     assert [finding.fields for finding in findings if finding.code == "actual_is_target"] == [("quantity.1",)]
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        ("达到预期", "达到预期"),  # an outcome word, not a bound
+        ("不超过预算", "未超预算"),  # a result in words of its own
+        ("按计划完成", "按计划完成"),  # no comparator at all
+    ],
+)
+def test_a_worded_result_that_is_not_a_copied_bound_is_not_a_restated_target(target, actual):
+    row = {"name": "成本控制", "weight": 80, "kind": "qualitative", "target_value": target, "actual_value": actual}
+    row.update(outcome="达成年度指标", score=80)
+    _, findings = score_input({"framework": "selfeval-20-80", "entries": {"数量": [row]}}, frameworks())
+    assert "actual_is_target" not in [finding.code for finding in findings]

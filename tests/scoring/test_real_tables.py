@@ -303,7 +303,7 @@ def test_a_satisfaction_impossible_for_the_number_of_responses_is_an_error():
     assert messages(findings, "satisfaction_impossible") == [
         "社会公众满意度 96% 不可能来自 7 份有效问卷（任何满意份数 ÷ 7 都不等于这个百分数）"
     ]
-    assert "社会公众满意度 96.00% 缺少社会公众满意度满意问卷数" in messages(findings, "satisfaction_without_survey")
+    assert "社会公众满意度 96.00% 缺少社会公众满意度·满意问卷数" in messages(findings, "satisfaction_without_survey")
     data["facts"]["satisfaction_public_responses"] = 25  # 24/25 = 96 %
     assert "satisfaction_impossible" not in codes(scored(data)[1])
 

@@ -26,14 +26,17 @@ def example(name: str) -> dict:
     return load_json((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def project(completed=None, satisfaction="85%"):
-    """A 10号 project: 执行率 95 %, four completion rows, a 成本 row under 产出 and a sustainability row."""
+def project(completed=None, satisfaction="85%", cost=True):
+    """A 10号 project: 执行率 95 %, four completion rows, a 成本 row under 产出 (or, without ``cost``, a 质量 row of
+    the same weight, so that the rows also fit the 101号 weights without 成本指标) and a sustainability row."""
     rows = [
         IndicatorEntry(parent="数量", name=f"完成{p}%", weight=D(10), target_value="≥100", actual_value=p, reason="r")
         for p in ("95", "80", "60", "55")
     ]
     rows += [
-        IndicatorEntry(parent="成本", name="项目成本", weight=D(10), target_value="≤90万元", actual_value="90"),
+        IndicatorEntry(parent="成本", name="项目成本", weight=D(10), target_value="≤90万元", actual_value="90")
+        if cost
+        else IndicatorEntry(parent="质量", name="验收合格率", weight=D(10), target_value="≥100%", actual_value="100%"),
         IndicatorEntry(
             parent="社会效益", name="群众受益", weight=D(20), outcome="达成年度指标", score=D(18), reason="r"
         ),
@@ -68,15 +71,35 @@ def test_each_row_has_both_scores_both_rules_and_the_difference():
 
 
 def test_totals_grades_and_the_weights_each_framework_used():
-    facts, entries = project(completed=False)
+    facts, entries = project(completed=False, cost=False)
     result = compare(MOF2020, MOF2021, facts, entries)
     assert result.base.total == D("82.94") and result.base.grade == "良"
-    # 7 + (10 cost) + (8.75 + 5) + (18 + 7) + 8 = 63.75
+    # 7 + (8.75 + 5 + 10) + (18 + 7) + 8 = 63.75: 产出 50, 效益 30, 满意度 10 are the 101号 weights without 成本指标
     assert result.other.total == D("63.75") and result.other.grade == "中"
     assert result.total_difference == D("-19.19") and result.grade_changed is True
     tops = {line.code: line for line in result.groups}
-    assert tops["cost"].base is None and tops["cost"].other.weight == 20
-    assert tops["output"].base.weight == 50 and tops["output"].other.weight == 40
+    assert tops["cost"].base is None and tops["cost"].other.weight == 0
+    assert tops["output"].base.weight == 50 and tops["output"].other.weight == 50
+    assert result.other.misfit == []
+
+
+def test_rows_weighted_for_10hao_blocks_are_not_rescaled_to_the_101_blocks():
+    """With a 成本 row the 101号 weights are 成本 20, 产出 40, 效益 20: the 10号 rows give 成本 10, 产出 40, 效益 30.
+    效益 would give up to 30 points for a block of 20; the engine does not rescale the unit's weights, so the other
+    sheet has every row scored but no total, and the blocks to re-weight are listed by name."""
+    facts, entries = project(completed=False)
+    result = compare(MOF2020, MOF2021, facts, entries)
+    assert result.base.total == D("82.94")
+    assert result.other.total is None and result.other.grade is None and result.grade_changed is None
+    assert result.other.scored_total == D("63.75")  # every row is still scored, side by side
+    assert result.other.misfit == [
+        "成本指标：三级指标分值之和 10，应为 20",
+        "效益指标：三级指标分值之和 30，应为 20",
+    ]
+    assert result.lacking == [
+        "成本指标：三级指标分值之和 10，应为 20（须重新分配）",
+        "效益指标：三级指标分值之和 30，应为 20（须重新分配）",
+    ]
 
 
 def test_rows_are_placed_by_the_other_frameworks_map_and_said_so():
@@ -89,7 +112,7 @@ def test_rows_are_placed_by_the_other_frameworks_map_and_said_so():
 
 
 def test_what_the_other_framework_needs_and_the_data_lacks_is_listed_by_name():
-    facts, entries = project(completed=None)
+    facts, entries = project(completed=None, cost=False)
     result = compare(MOF2020, MOF2021, facts, entries)
     assert result.lacking == ["预算执行率：项目是否完成"]
     assert result.other.total is None and result.total_difference is None and result.grade_changed is None
@@ -137,9 +160,15 @@ def test_a_stated_score_belongs_to_the_base_sheet_only():
     assert not any("报告所列" in warning for warning in result.other.warnings)
 
 
-def test_seed_004_under_101_lacks_only_the_completion_of_the_project():
+def test_seed_004_under_101_lacks_the_completion_of_the_project_and_row_weights_for_its_blocks():
     result = compare_input(example("seed004-taojiang-2024"), FRAMEWORKS, "mof-2021-core")
-    assert result.lacking == ["预算执行率：项目是否完成"]
+    assert result.lacking == [
+        "预算执行率：项目是否完成",
+        "成本指标：三级指标分值之和 10，应为 20（须重新分配）",
+        "产出指标：三级指标分值之和 30，应为 40（须重新分配）",
+        "效益指标：三级指标分值之和 30，应为 20（须重新分配）",
+        "满意度指标：三级指标分值之和 20，应为 10（须重新分配）",
+    ]
     assert result.base.total == D("98.95")
     assert result.other.scored_total == D("89.00")
 
@@ -153,7 +182,7 @@ def test_an_unknown_framework_is_refused():
 
 
 def _write(tmp_path, completed):
-    facts, entries = project(completed=completed)
+    facts, entries = project(completed=completed, cost=False)
     rows = {}
     for entry in entries[1:]:
         row = {"name": entry.name, "weight": str(entry.weight)}
@@ -180,7 +209,7 @@ def test_compare_prints_the_comparison_as_text(tmp_path):
     assert "  数量指标 / 完成95%：基准 9.50 / 10.00，对比 8.75 / 10.00，差额 -0.75" in out
     assert "总分：基准 82.94（良），对比 63.75（中）" in out
     assert "相差 -19.19，等次改变" in out
-    assert "  - 成本指标 → 经济成本指标：项目成本" in out
+    assert "  - 可持续影响指标 → 社会效益指标：长效机制" in out
 
 
 def test_compare_as_json(tmp_path):
@@ -192,6 +221,24 @@ def test_compare_as_json(tmp_path):
     line = next(line for line in payload["lines"] if line["name"] == "完成80%")
     assert (line["base"]["points"], line["other"]["points"], line["difference"]) == ("8.00", "5.00", "-3.00")
     assert line["other"]["rule"] == "定量（60%门槛）"
+
+
+def test_compare_prints_the_blocks_to_reweight_among_what_the_data_lacks(tmp_path):
+    facts, entries = project(completed=True)
+    data = {
+        "framework": "mof-2020-selfeval",
+        "facts": {name: str(value) for name, value in facts.items()},
+        "entries": {"预算执行率": {"project_completed": True}, "成本": [{"name": "项目成本", "weight": 10}]},
+    }
+    for entry in entries[1:]:
+        if entry.parent != "成本":
+            data["entries"].setdefault(entry.parent, []).append({"name": entry.name, "weight": str(entry.weight)})
+    path = tmp_path / "cost.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, out = main([str(path), "--compare", "mof-2021-core"], FRAMEWORKS)
+    assert code == 0
+    assert "  - 效益指标：三级指标分值之和 30，应为 20（须重新分配）" in out
+    assert "三级指标分值与本体系的一级指标分值不符" in out
 
 
 def test_compare_with_an_unknown_framework_exits_2(tmp_path):
@@ -207,7 +254,7 @@ def test_a_summary_counts_grade_changes_and_ranks_the_indicators_that_move_most(
 
     comparisons = []
     for completed, satisfaction in ((False, "85%"), (True, "95%"), (None, "85%")):
-        facts, entries = project(completed=completed, satisfaction=satisfaction)
+        facts, entries = project(completed=completed, satisfaction=satisfaction, cost=False)
         comparisons.append(compare(MOF2020, MOF2021, facts, entries))
     summary = summarise(comparisons)
     assert (summary.count, summary.compared) == (3, 2)

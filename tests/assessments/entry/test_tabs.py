@@ -275,7 +275,8 @@ def test_tab_query_count_is_pinned_with_50_rows_and_5_projects(
 
 # Every tab: the session, the user, the assessment (with the access check, its facts and the unit's staffing),
 # institutions, special funds, indicator rows, and the region-year's framework assignments for the “适用《…》（由 …
-# 指定）” line; the formsets reuse the rows already read. The narrative and score tabs also read the narrative; the
-# score tab the stored explanations of its 提示; the 自评表 last year's rows for the 上年 column and the reviewers'
-# comments shown under their rows.
-TAB_QUERIES = {"basic": 7, "finance": 7, "basic-data": 7, "self-eval": 9, "narrative": 8, "score": 9}
+# 指定）” line; the formsets reuse the rows already read. The narrative and score tabs also read the narrative (and
+# the narrative looks for last year's assessment: its 整改事项, when there is one); the score tab the stored
+# explanations of its 提示; the 自评表 last year's rows for the 上年 column and the reviewers' comments shown under
+# their rows.
+TAB_QUERIES = {"basic": 7, "finance": 7, "basic-data": 7, "self-eval": 9, "narrative": 9, "score": 9}

@@ -51,3 +51,49 @@ def test_last_years_target_and_result_are_shown_beside_this_years_inputs(client,
     client.force_login(alice)
     html = client.get(reverse("assessments:tab", args=[following.pk, "self-eval"])).content.decode()
     assert "上年目标：≥40个" in html and "上年完成：42个" in html
+
+
+def _add_row(client, assessment, row):
+    url = reverse("assessments:tab", args=[assessment.pk, "self-eval"])
+    data = form_data(client.get(url).content.decode())
+    index = int(data["row-TOTAL_FORMS"])
+    data["row-TOTAL_FORMS"] = str(index + 1)
+    data |= {f"row-{index}-{name}": value for name, value in row.items()}
+    return url, data, index
+
+
+def test_a_deadline_target_is_read_as_a_time_limit_and_stores_no_number(client, alice, assessment):
+    """'2023年12月31日前' holds three numbers and '9月前' one: neither is a number to exceed. The form reads them with
+    the scoring's own rule (numbers.row_deadline), shows the limit and stores no number the scoring could misread."""
+    client.force_login(alice)
+    row = {"group_code": "timeliness", "name": "项目完工", "weight": "5", "kind": "quantitative"}
+    url, data, index = _add_row(client, assessment, {**row, "target_value": "2023年12月31日前"})
+    preview = client.post(reverse("assessments:preview", args=[assessment.pk, "self-eval"]), data).content.decode()
+    assert f'<span id="c-row-{index}-target-reading" hx-swap-oob="true">时限：2023年12月31日前</span>' in preview
+    assert client.post(url, data).status_code == 302
+    saved = IndicatorRow.objects.get(assessment=assessment, name="项目完工")
+    assert (saved.target_comparator, saved.target_number) == ("", None)
+    html = client.get(url).content.decode()
+    assert ">时限：2023年12月31日前</span></summary>" in html
+    assert "未读出数值，请展开填写" not in html
+
+
+def test_a_month_limit_is_not_stored_as_its_month_number(client, alice, assessment):
+    client.force_login(alice)
+    row = {"group_code": "timeliness", "name": "资金拨付", "weight": "5", "kind": "quantitative"}
+    url, data, _ = _add_row(client, assessment, {**row, "target_value": "9月前", "actual_value": "8月25日"})
+    assert client.post(url, data).status_code == 302
+    saved = IndicatorRow.objects.get(assessment=assessment, name="资金拨付")
+    assert saved.target_number is None
+    assert ">时限：9月前（按月底计）</span></summary>" in client.get(url).content.decode()
+
+
+def test_a_number_the_user_typed_beside_a_deadline_text_makes_the_row_a_quantity(client, alice, assessment):
+    """The reading can be corrected: a number typed in the expanded fields wins over the text's reading."""
+    client.force_login(alice)
+    row = {"group_code": "timeliness", "name": "办结天数", "weight": "5", "kind": "quantitative"}
+    url, data, _ = _add_row(client, assessment, {**row, "target_value": "10天内", "target_number": "8"})
+    assert client.post(url, data).status_code == 302
+    saved = IndicatorRow.objects.get(assessment=assessment, name="办结天数")
+    assert saved.target_number == 8
+    assert ">8</span></summary>" in client.get(url).content.decode()

@@ -18,7 +18,7 @@ from assessments.models import (
     Snapshot,
     SnapshotTampered,
 )
-from assessments.selectors import assessment_data
+from assessments.selectors import assessment_data, assessment_data_many
 from assessments.workflow import services as workflow
 from units.models import Membership, Role, Staffing
 
@@ -41,6 +41,19 @@ def test_the_screens_of_a_final_assessment_keep_the_frozen_staffing(finalised_fu
     assert f"{frozen_total}" in html
     basic = client.get(reverse("assessments:tab", args=[finalised_futian.pk, "basic"])).content.decode()
     assert f'value="{staffing.staff_actual}"' in basic
+
+
+def test_many_at_once_read_a_final_assessment_as_frozen_too(finalised_futian, demo):
+    """The region-year what-if reads thousands of assessments at once: a final one among them keeps its frozen
+    staffing and totals there as well, and a draft beside it reads the live staffing."""
+    frozen_total = assessment_data(load(finalised_futian.pk)).scored().sheet.total
+    draft = demo["430200-101"]
+    Staffing.objects.filter(unit=finalised_futian.unit, year=finalised_futian.year).update(staff_actual=999)
+    Staffing.objects.filter(unit=draft.unit, year=draft.year).update(staff_actual=98)
+    final_data, draft_data = assessment_data_many([load(finalised_futian.pk), load(draft.pk)])
+    assert final_data.staffing.staff_actual != 999
+    assert final_data.scored().sheet.total == frozen_total
+    assert draft_data.staffing.staff_actual == 98
 
 
 def test_a_live_draft_still_reads_the_units_staffing(demo):

@@ -59,7 +59,7 @@ def test_submit_is_refused_while_the_checks_report_errors(assessment, people):
     institution.save()
     with pytest.raises(ValidationError, match="一致性检查还有 1 个错误") as error:
         workflow.assessment_submit(assessment=assessment, user=people["alice"])
-    assert "公务接待费决算数汇总 1.00 ≠ 各机构之和 2.00" in error.value.messages[0]
+    assert "公务接待费·本年决算数汇总 1.00 ≠ 各机构之和 2.00" in error.value.messages[0]
     assert Assessment.objects.get(pk=assessment.pk).status == "draft"
 
 
