@@ -2,27 +2,38 @@
 administrators' pages (年度导出, 管理看板) refuse everyone else."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
 
 from assessments.models import Assessment
-from units.access import can_write, is_administrator, visible_units
+from units.access import is_administrator, may_write, visible_units
 
 ADMIN_ONLY = "年度导出和管理看板只对管理员开放。"
 
 
 def get_assessment_for_user(user, assessment_id) -> tuple[Assessment, bool]:
+    """One query: the assessment with what every one of its pages reads (the unit and its region chain, the framework
+    versions, the facts and the unit's staffing of the year — `assessments.selectors.assessment_data` takes them from
+    here) and whether the user may write."""
     assessment = get_object_or_404(
-        Assessment.objects.select_related(
+        Assessment.objects.annotate(
+            year_staffing=FilteredRelation("unit__staffing", condition=Q(unit__staffing__year=F("year"))),
+            user_may_write=may_write(user, via="unit__"),
+        ).select_related(
             "unit__region__parent__parent",
             "unit__parent",
             "framework_version__framework",
             "project_framework_version__framework",
             "updated_by",
+            "facts",
+            "year_staffing",
         ),
         pk=assessment_id,
         unit__in=visible_units(user),
     )
-    return assessment, can_write(user, assessment.unit)
+    if not hasattr(assessment, "year_staffing"):  # no staffing that year: the join leaves the attribute unset
+        assessment.year_staffing = None
+    return assessment, assessment.user_may_write
 
 
 def get_rw_assessment_for_user(user, assessment_id) -> Assessment:

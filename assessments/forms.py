@@ -646,7 +646,17 @@ ORDER_OUT_OF_RANGE = "行的顺序无效，未保存：请刷新页面后重新�
 
 
 class RowFormSet(forms.BaseModelFormSet):
-    """The base of every table of rows on the assessment screens."""
+    """The base of every table of rows on the assessment screens. `rows`: the rows the screen has already read, in
+    their stored order, which the formset then does not read again (instead of `queryset`)."""
+
+    def __init__(self, *args, rows=None, **kwargs):
+        self.loaded_rows = rows
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        if self.loaded_rows is not None:
+            return self.loaded_rows
+        return super().get_queryset()
 
     def add_fields(self, form, index):
         super().add_fields(form, index)

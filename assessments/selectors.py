@@ -35,12 +35,23 @@ class AssessmentData:
         return score_assessment(self.assessment, fact_sheet=self.fact_sheet(), rows=self.assessment_rows)
 
 
-def assessment_data(assessment: Assessment) -> AssessmentData:
-    facts, _ = Facts.objects.get_or_create(assessment=assessment)
+def assessment_data(assessment: Assessment, *, reread: bool = False) -> AssessmentData:
+    """The facts and the year's staffing are taken from the assessment when `access.get_assessment_for_user` loaded
+    them with it, unless `reread` (after a refused save: someone else has changed them since, and the bound forms
+    have written the refused values onto the loaded instances). Every tab reads the projects: the score panel counts
+    their checks."""
+    if Assessment.facts.is_cached(assessment) and not reread:
+        facts = getattr(assessment, "facts", None) or Facts.objects.create(assessment=assessment)
+    else:
+        facts, _ = Facts.objects.get_or_create(assessment=assessment)
+    if hasattr(assessment, "year_staffing") and not reread:
+        staffing = assessment.year_staffing
+    else:
+        staffing = Staffing.objects.filter(unit=assessment.unit_id, year=assessment.year).first()
     data = AssessmentData(
         assessment=assessment,
         facts=facts,
-        staffing=Staffing.objects.filter(unit=assessment.unit_id, year=assessment.year).first(),
+        staffing=staffing,
         institutions=list(Institution.objects.filter(assessment=assessment)),
         special_funds=list(SpecialFund.objects.filter(assessment=assessment)),
         rows=list(IndicatorRow.objects.filter(assessment=assessment)),

@@ -52,10 +52,6 @@ def assessment_detail(request, assessment_id: int):
 # --- the tabs: each returns its bound (or unbound) forms and formsets ---------------------------------------------
 
 
-def _institution_qs(data):
-    return Institution.objects.filter(assessment=data.assessment)
-
-
 def _basic_forms(data: AssessmentData, post):
     return {
         "unit_form": f.UnitInfoForm(post, instance=data.assessment.unit, prefix="unit"),
@@ -66,15 +62,13 @@ def _basic_forms(data: AssessmentData, post):
 
 def _finance_forms(data: AssessmentData, post):
     return {}, {
-        "institutions": InstitutionFormSet(post, queryset=_institution_qs(data), prefix="inst"),
+        "institutions": InstitutionFormSet(post, rows=data.institutions, prefix="inst"),
     }
 
 
 def _basic_data_forms(data: AssessmentData, post):
     return {"basic_form": f.BasicDataForm(post, instance=data.facts, prefix="facts")}, {
-        "special_funds": SpecialFundFormSet(
-            post, queryset=SpecialFund.objects.filter(assessment=data.assessment), prefix="fund"
-        ),
+        "special_funds": SpecialFundFormSet(post, rows=data.special_funds, prefix="fund"),
     }
 
 
@@ -92,7 +86,7 @@ def _self_eval_forms(data: AssessmentData, post):
     spec = framework_spec(data.assessment.framework_version)
     rows = f.IndicatorRowFormSet(
         post,
-        queryset=IndicatorRow.objects.filter(assessment=data.assessment, project=None),
+        rows=data.assessment_rows,
         prefix="row",
         indicators=spec.by_code,
         groups=tables.unit_row_groups(spec),
@@ -162,7 +156,7 @@ def assessment_tab(request, assessment_id: int, tab: str):
                 except StaleSave as error:
                     # Someone saved first: show what they changed, and lay the user's input over the newest version.
                     stale = STALE_ON_TAB.format(who=error.who, when=error.when)
-                    data = assessment_data(assessment)
+                    data = assessment_data(assessment, reread=True)
                     theirs = changes_since(assessment, expected)
                     merged, conflict = merge(request.POST, forms, formsets, where=TAB_LABELS[tab], theirs=theirs)
                     forms, formsets = builder(data, merged)

@@ -6,22 +6,30 @@ import os
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from assessments.layouts import layout_for
-from assessments.models import Assessment
+from assessments.models import Assessment, ReScore
 from assessments.rectification.services import prior_stamp
 from units.models import Staffing
 
 # Raise when the report templates or their CSS change: every cached PDF is then rendered again.
-REPORT_TEMPLATE_VERSION = "2026-12-07.2"
+REPORT_TEMPLATE_VERSION = "2026-12-07.3"
 
 
-def fingerprint(assessment: Assessment, snapshot=None) -> str:
+def fingerprint(assessment: Assessment, snapshot=None, *, mode: str = "") -> str:
     """What the report shows, as a hash. Final: the frozen snapshot. Otherwise the live data's version (every save
-    bumps lock_version), the unit's own fields and staffing, which the report prints too, and today's date (a draft
-    report is dated the day it is printed)."""
+    bumps lock_version), the framework versions it is scored by, its re-scores, the unit's own fields and staffing,
+    which the report prints too, and today's date (a draft report is dated the day it is printed). Both: the year
+    before, which the comparison chart reads live. `mode`: how the report is asked for (layout, 官方表样, public)
+    when not as the export prints it."""
     layout = layout_for(assessment.unit).key
+    prior = (
+        Assessment.objects.filter(unit_id=assessment.unit_id, year=assessment.year - 1, kind=assessment.kind)
+        .values_list("pk", "status", "lock_version", "updated_at", "framework_version_id")
+        .first()
+    )
     if snapshot is not None:
         parts = [REPORT_TEMPLATE_VERSION, "final", snapshot.sha256, layout]
     else:
@@ -48,9 +56,15 @@ def fingerprint(assessment: Assessment, snapshot=None) -> str:
             unit.functions,
             unit.internal_structure,
             staffing,
+            assessment.framework_version_id,
+            assessment.project_framework_version_id,
+            ReScore.objects.filter(assessment=assessment).aggregate(Count("pk"), Max("created_at"), Max("pk")),
             # A draft prints last year's 整改 items as they stand.
             prior_stamp(assessment),
         ]
+    parts.append(prior)
+    if mode:
+        parts.append(mode)
     return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
 
 

@@ -8,6 +8,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, sans-serif"
+# The report's own charts are set in the report's text face: a PDF then carries two CJK faces (Serif for text, Sans
+# Bold for headings and bold figures) instead of four, and subsetting each face is a good part of a render.
+REPORT_FONT = "Noto Serif CJK SC, Noto Serif SC, Source Han Serif SC, serif"
 WIDTH = 640
 LABEL_WIDTH = 150
 VALUE_WIDTH = 120
@@ -30,12 +33,14 @@ def _fmt(value) -> str:
     return "—" if value in (None, "") else escape(str(value))
 
 
-def svg(body: list[str], *, width: int, height: int, title: str, chart_id: str = "", font_size: int = 12) -> SafeString:
+def svg(
+    body: list[str], *, width: int, height: int, title: str, chart_id: str = "", font_size: int = 12, font: str = FONT
+) -> SafeString:
     """The frame of every chart (the report's and the dashboard's): its size, the CJK font and an accessible title."""
     identifier = f' id="{chart_id}"' if chart_id else ""
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart"{identifier} role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="{FONT}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="{font}" '
         f'font-size="{font_size}"><title>{escape(title)}</title>'
     )
     return mark_safe(head + "".join(body) + "</svg>")
@@ -79,7 +84,7 @@ def points_against_weights(score: dict | None, *, year: int) -> SafeString | Non
             f'<rect x="{LABEL_WIDTH}" y="{y + 8}" width="{_width(points, scale)}" height="10" fill="{COLOUR_POINTS}"/>'
             f'<text x="{WIDTH - VALUE_WIDTH}" y="{y + 17}">{_fmt(line["points"])} / {_fmt(line["weight"])}</text>'
         )
-    return svg(body, width=WIDTH, height=height, title="各一级指标得分与分值")
+    return svg(body, width=WIDTH, height=height, title="各一级指标得分与分值", font=REPORT_FONT)
 
 
 def year_against_year(score: dict | None, prior: dict | None, *, year: int, prior_year: int) -> SafeString | None:
@@ -104,4 +109,4 @@ def year_against_year(score: dict | None, prior: dict | None, *, year: int, prio
             f'<rect x="{LABEL_WIDTH}" y="{y + 17}" width="{_width(_d(now), scale)}" height="13" fill="{COLOUR_POINTS}"/>'
             f'<text x="{WIDTH - VALUE_WIDTH}" y="{y + 19}">{_fmt(then)} → {_fmt(now)}</text>'
         )
-    return svg(body, width=WIDTH, height=height, title=f"{prior_year}年度与{year}年度得分对比")
+    return svg(body, width=WIDTH, height=height, title=f"{prior_year}年度与{year}年度得分对比", font=REPORT_FONT)

@@ -35,6 +35,7 @@ from assessments.models import (
 from assessments.narrative import agreeing, figures, narrative_findings
 from assessments.rectification.services import prior_items, rectification_entries
 from assessments.reports import charts
+from assessments.reports.cache import cache_path, fingerprint, write_atomically
 from assessments.reports.disclosure import mask_phone
 from assessments.rescores import assessment_rescore_entries, rescored
 from assessments.scores import entry_key, metadata_text, project_facts, project_framework_version, score_project
@@ -536,6 +537,20 @@ def render_report_html(
     return render_to_string("reports/report.html", context)
 
 
+def cached_report_pdf(assessment: Assessment, *, layout: str | None = None, official: bool = False) -> bytes:
+    """The download: rendered once per state of what the report shows (`cache.fingerprint`) and way of asking for
+    it, then served from the file the annual export also reads."""
+    snapshot = Snapshot.objects.latest_for(assessment) if assessment.status == Assessment.Status.FINAL else None
+    mode = f"layout={report_layout(assessment, layout).key};official={official}"
+    path = cache_path(fingerprint(assessment, snapshot, mode=mode))
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pdf = render_report_pdf(assessment, layout=layout, official=official)
+        write_atomically(path, pdf)
+        return pdf
+
+
 def report_filename(assessment: Assessment, *, extension: str = "pdf") -> str:
     """2022年度株洲市行业办公室整体支出绩效自评报告.pdf (the unit's name as frozen for a final report)."""
     name = assessment.unit.name
@@ -596,14 +611,19 @@ def render_report_pdf(
     glyph is logged as an error: the PDF would show empty boxes."""
     from weasyprint import CSS, HTML
 
+    from assessments.reports.fetcher import url_fetcher
+
+    fetcher = url_fetcher()
     context = report_context(assessment, layout=layout, official=official, public=public)
     html = render_report_html(assessment, for_pdf=True, context=context)
-    stylesheets = [CSS(filename=finders.find(REPORT_CSS))]
+    stylesheets = [CSS(filename=finders.find(REPORT_CSS), url_fetcher=fetcher)]
     extra = _page_css(context)
     if extra:
-        stylesheets.append(CSS(string=extra))
+        stylesheets.append(CSS(string=extra, url_fetcher=fetcher))
     with collector_paused(), weasyprint_log() as messages:
-        document = HTML(string=html, base_url=settings.BASE_DIR.as_uri() + "/").render(stylesheets=stylesheets)
+        document = HTML(string=html, base_url=settings.BASE_DIR.as_uri() + "/", url_fetcher=fetcher).render(
+            stylesheets=stylesheets
+        )
         pdf = document.write_pdf()
         del document
     if log is not None:

@@ -58,6 +58,27 @@ def test_tune_gc_collects_after_each_response_and_keeps_a_safety_threshold():
         gc.unfreeze()
         gc.set_threshold(*threshold)
         request_finished.disconnect(dispatch_uid="perfeval.runtime.collect_after_response")
+        runtime._web_process = False
+
+
+def test_in_a_web_process_a_paused_collector_stays_off_until_the_response_has_gone_out(monkeypatch):
+    monkeypatch.setattr(runtime, "_web_process", True)
+    assert gc.isenabled()
+    try:
+        with runtime.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the response is still being built
+        runtime.collect_after_response()
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_elsewhere_a_paused_collector_runs_again_after_the_render():
+    assert gc.isenabled()
+    with runtime.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
 
 
 def _receivers():

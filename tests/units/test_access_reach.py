@@ -112,3 +112,32 @@ def test_the_loaded_assessment_brings_what_its_pages_read(assessment, alice, dja
         assert found.unit.parent.name == "甲主管部门"
         assert found.framework_version.framework.code == "mof-2020-selfeval"
         assert found.updated_by == alice
+        assert found.facts.assessment_id == assessment.pk
+        assert (found.year_staffing.staff_quota, found.year_staffing.staff_actual) == (26, 25)
+
+
+@pytest.mark.parametrize("role", [Role.PREPARER, Role.ADMIN, Role.GROUP_LEADER, Role.SUPERVISOR, Role.FINANCE])
+@pytest.mark.parametrize("level", ["branch", "unit", "department"])
+def test_the_write_check_folded_into_the_load_agrees_with_can_write(
+    django_user_model, frameworks, department, unit, branch, alice, role, level
+):
+    from assessments.services import assessment_create
+
+    held_at = {"branch": branch, "unit": unit, "department": department}[level]
+    user = django_user_model.objects.create_user(username="erin", password="secret-pass-123")
+    Membership.objects.create(user=user, unit=held_at, role=role)
+    for target in (branch, unit):
+        if not visible_units(user).filter(pk=target.pk).exists():
+            continue
+        assessment = assessment_create(unit=target, year=2022, user=alice)
+        _, writable = get_assessment_for_user(user, assessment.pk)
+        assert writable == can_write(user, target)
+    assert visible_units(user).filter(pk=branch.pk).exists()  # every level reaches the branch
+
+
+def test_a_unit_without_staffing_that_year_loads_with_none(assessment, alice):
+    from units.models import Staffing
+
+    Staffing.objects.filter(unit=assessment.unit).delete()
+    found, _ = get_assessment_for_user(alice, assessment.pk)
+    assert found.year_staffing is None

@@ -65,7 +65,8 @@ def test_a_refused_stale_save_costs_a_pinned_number_of_queries(client, alice, as
         assert client.post(url(assessment), first_tab).status_code == 200
 
 
-# The refused save, what changed since the page was loaded, and the tab page (with the region-year framework line and
-# last year's assessment for 上年 beside the inputs); the score panel's count of the checks reads the narrative and
-# the explanations.
-STALE_QUERIES = 27
+# The refused save (the assessment with the access check, its rows, the writer's roles, the version claimed and
+# refused), what changed since the page was loaded (the data read again), and the tab page, with last year's
+# assessment for 上年 beside the inputs and the score panel's count of the checks (the narrative, the explanations,
+# the projects).
+STALE_QUERIES = 24

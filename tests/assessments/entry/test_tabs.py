@@ -273,10 +273,12 @@ def test_tab_query_count_is_pinned_with_50_rows_and_5_projects(
         assert client.get(tab_url(assessment, tab)).status_code == 200
 
 
-# One reads the region-year's framework assignments for the “适用《…》（由 … 指定）” line; the score tab also reads
-# the stored explanations of its 提示, and so do the data-entry tabs whose inputs a 提示 is about (the 自评表 here).
-# The data-entry tabs read last year's assessment of the unit (its facts and newest snapshot) for 上年 beside their
-# inputs; the 自评表 reads the reviewers' comments shown under their rows; the narrative looks for last year's
-# assessment (its 整改事项, when there is one). The score panel counts the checks as 得分与检查 lists them: it reads
-# the narrative (its figures are checked) and the stored explanations (the 提示 still to explain) on every tab.
-TAB_QUERIES = {"basic": 14, "finance": 15, "basic-data": 15, "self-eval": 16, "narrative": 15, "score": 13}
+# Every tab: the session, the user, the assessment (with the access check, its facts and the unit's staffing),
+# institutions, special funds, indicator rows, projects (their checks are counted in the score panel), and the
+# region-year's framework assignments for the “适用《…》（由 …
+# 指定）” line; the formsets reuse the rows already read. The score panel counts the checks as 得分与检查 lists them:
+# every tab reads the narrative (its figures are checked) and the stored explanations (the 提示 still to explain).
+# The data-entry tabs read last year's assessment (its facts and newest snapshot) for 上年 beside their inputs; the
+# narrative looks for last year's assessment (its 整改事项, when there is one); the 自评表 reads the reviewers'
+# comments shown under its rows and the project tables' framework version.
+TAB_QUERIES = {"basic": 11, "finance": 11, "basic-data": 11, "self-eval": 13, "narrative": 12, "score": 10}

@@ -43,3 +43,10 @@ def finalised_futian(demo, django_user_model):
     assessment = load(assessment.pk)
     assert assessment.status == Assessment.Status.FINAL
     return assessment
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Downloaded reports are kept under MEDIA_ROOT (assessments.reports.cache): each test starts with none."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -48,7 +48,7 @@ def test_each_layout_renders_for_each_demo_unit_with_the_total_and_every_explana
         assert escape(explanation) in html
     # Every inline chart names the CJK font itself: SVG text does not inherit the page's CSS.
     assert html.count("<svg") >= 1
-    assert html.count("<svg") == html.count('font-family="Noto Sans CJK SC')
+    assert html.count("<svg") == html.count('font-family="Noto Serif CJK SC')
 
 
 @pytest.mark.skipif(not shutil.which("pdffonts") or not shutil.which("pdftoppm"), reason="poppler-utils missing")
@@ -68,6 +68,8 @@ def test_the_pdf_embeds_a_cjk_font_draws_every_glyph_and_its_first_page_is_saved
     cjk = [line for line in fonts.splitlines() if "CJK-SC" in line]
     assert cjk, fonts
     assert all(" yes " in line for line in cjk)  # embedded (and subset)
+    # Two faces, each subset once per render: Serif for the text, Sans Bold for what is bold.
+    assert {line.split()[0].split("+")[-1] for line in cjk} == {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC-Bold"}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     prefix = ARTIFACTS / f"{code}-{layout}"
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(path), str(prefix)], check=True)
@@ -124,7 +126,7 @@ def test_the_prior_year_is_compared_when_it_exists_and_no_empty_chart_is_printed
     context = report_context(demo[ZHUZHOU])
     assert context["has_prior"]
     assert "2021年度与2022年度得分对比" in context["chart_years"]
-    assert 'font-family="Noto Sans CJK SC' in context["chart_years"]
+    assert 'font-family="Noto Serif CJK SC' in context["chart_years"]
 
 
 def test_the_filename_names_year_and_unit():
