@@ -18,7 +18,7 @@ from assessments.entry.conflicts import STALE_ON_TAB, changes_since, merge
 from assessments.explanations import explanations_save, hints_of, stored_explanations
 from assessments.last_year import figures, last_year, matched_by_name
 from assessments.layouts import layout_for
-from assessments.models import Assessment, EvaluationMember, IndicatorRow, Institution, ReviewComment, SpecialFund
+from assessments.models import Assessment, EvaluationMember, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
 from assessments.rectification.services import prior_assessment, prior_items
 from assessments.rows import blank_row, form_rows, stored_rows, suggestions_shown
