@@ -11,6 +11,7 @@ from functools import cached_property
 from django.db.models import OuterRef, Subquery
 
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, Snapshot, SpecialFund
+from assessments.models.assessment import SnapshotQuerySet
 from assessments.selectors import unsaved_instance
 from units.models import Staffing
 
@@ -56,10 +57,15 @@ class LastYear:
         return list(IndicatorRow.objects.filter(assessment=self.assessment, project=None))
 
 
+def year_before(assessment: Assessment):
+    """The unit's assessment of the same kind for the year before, as a queryset (at most one)."""
+    return Assessment.objects.filter(unit_id=assessment.unit_id, year=assessment.year - 1, kind=assessment.kind)
+
+
 def last_year(assessment: Assessment) -> LastYear | None:
-    newest = Snapshot.objects.filter(assessment=OuterRef("pk")).order_by("-created_at", "-pk")
+    newest = Snapshot.objects.filter(assessment=OuterRef("pk")).order_by(*SnapshotQuerySet.NEWEST_FIRST)
     prior = (
-        Assessment.objects.filter(unit_id=assessment.unit_id, year=assessment.year - 1, kind=assessment.kind)
+        year_before(assessment)
         .select_related("facts")
         .annotate(frozen=Subquery(newest.values("data")[:1]), frozen_sha256=Subquery(newest.values("sha256")[:1]))
         .first()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from assessments.audit import audit_record, change, form_changes
+from assessments.last_year import year_before
 from assessments.models import Assessment, RectificationItem, Snapshot
 from assessments.rectification.split import problems_and_measures
 from units.access import can_write, visible_units
@@ -134,11 +135,7 @@ def rectification_item_add(*, assessment: Assessment, form, user) -> Rectificati
 
 
 def prior_assessment(assessment: Assessment) -> Assessment | None:
-    return (
-        Assessment.objects.filter(unit_id=assessment.unit_id, year=assessment.year - 1, kind=assessment.kind)
-        .only("pk", "year", "status", "unit_id")
-        .first()
-    )
+    return year_before(assessment).only("pk", "year", "status", "unit_id").first()
 
 
 def prior_items(assessment: Assessment) -> list[RectificationItem]:
