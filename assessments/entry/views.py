@@ -225,6 +225,17 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
     if beside and tab in BESIDE_TABS:
         prior = last_year(assessment)
         context.update(_beside_inputs(data, tab, scored, forms, formsets, prior))
+    if beside and tab == "narrative" and context.get("checks") is not None:
+        # A figure typed in the narrative that differs from the computed one is a 提示 like any other: its box
+        # stands under the section it was found in (the panel's checks hold it with its explanation already).
+        hints = [hint for hint in context["checks"].hints if finding_place(hint.finding)[0] == "narrative"]
+        beside_hints = list(enumerate(hints, 1))
+        boxes: dict[str, dict] = {}
+        for number, hint in beside_hints:
+            boxes.setdefault(finding_place(hint.finding)[1], {"prior": None, "hints": []})["hints"].append(
+                (number, hint)
+            )
+        context.update({"beside": boxes, "beside_hints": beside_hints, "beside_placed": set()})
     if tab == "self-eval":
         context.update(
             _self_eval_context(
@@ -463,12 +474,12 @@ def _beside_inputs(data: AssessmentData, tab: str, scored, forms, formsets, prio
                     shown.update(figures(row, rows[index].fields, rows[index].prefix))
     beside = {anchor: {"prior": value, "hints": []} for anchor, value in shown.items()}
     hints = []
-    if scored is not None:
-        rows = row_prefixes(data.assessment_rows)
-        here = [f for f in scored.findings if f.severity != "error" and finding_place(f, rows)[0] == tab]
-        if here:
-            hints = list(enumerate(hints_of(here, stored_explanations(data.assessment)), 1))
-            for number, hint in hints:
-                anchor = finding_place(hint.finding, rows)[1]
-                beside.setdefault(anchor, {"prior": None, "hints": []})["hints"].append((number, hint))
+    rows = row_prefixes(data.assessment_rows)
+    findings = scored.findings if scored is not None else []
+    here = [f for f in findings if f.severity != "error" and finding_place(f, rows)[0] == tab]
+    if here:
+        hints = list(enumerate(hints_of(here, stored_explanations(data.assessment)), 1))
+        for number, hint in hints:
+            anchor = finding_place(hint.finding, rows)[1]
+            beside.setdefault(anchor, {"prior": None, "hints": []})["hints"].append((number, hint))
     return {"beside": beside, "beside_hints": hints, "beside_placed": set()}

@@ -68,3 +68,29 @@ def test_an_explained_narrative_figure_leaves_the_count_of_hints_to_explain(clie
     hints = next(group for group in submit_checklist(data, scored).groups if group.key == "hints")
     assert hint.finding.message not in [item.message for item in hints.items]
     assert len(hints.items) == len(checks.hints) - 1
+
+
+def test_the_narrative_tab_has_the_box_under_the_section_with_the_figure_and_it_saves_where_the_score_tab_does(
+    client, alice, narrated
+):
+    data = assessment_data(narrated)
+    hint = next(
+        h for h in assessment_checks(data, data.scored()).hints if h.finding.code == "narrative_figure_mismatch"
+    )
+    client.force_login(alice)
+    html = client.get(reverse("assessments:tab", args=[narrated.pk, "narrative"])).content.decode()
+    section = html.split('id="id_basic_info"', 1)[1]
+    before_box = section.split('form="hint-explanations-form"', 1)[0]
+    assert "<textarea" not in before_box, "the box stands under its own section, before the next one"
+    number = re.search(r'name="key-(\d+)" value="([^"]+)"', section)
+    assert number and number.group(2) == hint.key
+    assert 'id="hint-explanations-form"' in html
+
+    posted = {f"key-{number.group(1)}": hint.key, f"explain-{number.group(1)}": "叙述写的是年初编制数"}
+    posted["next"] = reverse("assessments:tab", args=[narrated.pk, "narrative"])
+    assert client.post(reverse("assessments:explanations", args=[narrated.pk]), posted).status_code == 302
+    from assessments.explanations import stored_explanations
+
+    assert stored_explanations(narrated).get(hint.key) == "叙述写的是年初编制数"
+    score = client.get(reverse("assessments:tab", args=[narrated.pk, "score"])).content.decode()
+    assert "叙述写的是年初编制数" in score
