@@ -43,3 +43,11 @@ def test_stored_codes_are_shown_by_the_labels_the_forms_show():
         {"where": "自评表「培训人次」·数据来源", "old": "（空）", "new": "媒体舆论"},
         {"where": "自评表「培训人次」·完成值取值方式", "old": "情况统计法", "new": "问卷调查法"},
     ]
+
+
+def test_an_evidence_type_no_longer_offered_is_shown_as_stored():
+    old = {"indicator_rows": [{"name": "培训人次", "evidence_types": ["formal", "会议纪要"]}]}
+    new = {"indicator_rows": [{"name": "培训人次", "evidence_types": ["formal"]}]}
+    assert document_diff(old, new) == [
+        {"where": "自评表「培训人次」·佐证资料", "old": "正式资料、会议纪要", "new": "正式资料"}
+    ]
