@@ -37,7 +37,8 @@ def test_the_email_carries_the_whole_message_and_the_link_to_the_review_tab(asse
 
 
 def test_a_mail_server_that_is_down_does_not_stop_the_submission(assessment, people, settings):
-    settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.MailServerDown"}}
+    mail.outbox.clear()
     people["bob"].email = "bob@example.org"
     people["bob"].save()
     workflow.assessment_submit(assessment=assessment, user=people["alice"])
@@ -45,6 +46,14 @@ def test_a_mail_server_that_is_down_does_not_stop_the_submission(assessment, peo
     assert (assessment.status, assessment.current_step) == (Assessment.Status.IN_REVIEW, "group_leader")
     assert Notification.objects.filter(user=people["bob"], assessment=assessment).count() == 1
     assert list(AuditEvent.objects.filter(assessment=assessment).values_list("action", flat=True)) == ["submit"]
+    assert mail.outbox == []  # the failing server was the one used
+
+
+def test_the_failing_server_raises_unless_told_to_fail_silently(settings):
+    """The test above is only worth something if this backend does fail when a caller does not ask for silence."""
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.MailServerDown"}}
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        mail.send_mail("s", "m", None, ["x@example.org"])
 
 
 @pytest.mark.parametrize("steps", [[], ["unknown"], ["supervisor"]])
