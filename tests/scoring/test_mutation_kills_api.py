@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.engine import ScoringError, score_input
+from scoring.engine import ScoringError, facts_from_dict, score_input
 from scoring.engine.api import entry_from_dict
 from scoring.engine.checks import ERROR, check_sheet
 from scoring.engine.sheet import ScoreLine, ScoreSheet
@@ -63,3 +63,17 @@ def test_a_stated_score_above_the_weight_is_an_error_quoting_both():
     assert [(f.severity, f.fields, f.message) for f in findings] == [
         (ERROR, ("output.1",), "完成培训：报告所列得分 5.50 超过分值 5.00")
     ]
+
+
+def test_a_negative_number_for_a_signed_amount_keeps_its_sign():
+    """本年结余 may be negative; a JSON number (not a string) goes through the same amount reader and keeps the sign."""
+    assert facts_from_dict({"balance_year": Decimal("-5.5"), "carryover_end": -3}) == {
+        "balance_year": Decimal("-5.5"),
+        "carryover_end": Decimal("-3"),
+    }
+
+
+def test_institutions_that_are_not_a_list_of_objects_are_refused_at_the_field():
+    data = {"framework": "mof-2020-selfeval", "institutions": {"name": "局机关"}}
+    message, field = refusal(lambda: score_input(data, frameworks()))
+    assert (message, field) == ("各机构数据（institutions）应为对象的列表", "institutions")
