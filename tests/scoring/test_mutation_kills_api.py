@@ -77,3 +77,12 @@ def test_institutions_that_are_not_a_list_of_objects_are_refused_at_the_field():
     data = {"framework": "mof-2020-selfeval", "institutions": {"name": "局机关"}}
     message, field = refusal(lambda: score_input(data, frameworks()))
     assert (message, field) == ("各机构数据（institutions）应为对象的列表", "institutions")
+
+
+def test_a_stated_total_above_what_the_rules_can_still_give_is_an_error_on_the_total():
+    sheet = ScoreSheet("f", 1, "体系", 2, [], {}, None, Decimal(60), None)
+    sheet.stated_total, sheet.max_attainable = Decimal(95), Decimal(80)
+    findings = [f for f in check_sheet(sheet, []) if f.code == "stated_above_attainable"]
+    assert [(f.severity, f.fields, f.message) for f in findings] == [
+        (ERROR, ("total",), "报告所列总分 95.00 高于按规则最多可得的 80.00 分（已评分各项得分加未评分各项的分值）")
+    ]
