@@ -1,6 +1,6 @@
 """Mutation testing (mutmut) of the engine, the access helpers, the workflow services and the snapshot code.
 
-    python bench/mutation.py [--workers 2] [--sample engine=50,workflow=20,snapshots=10] [--offset 3] [--area workflow]
+    python bench/mutation.py [--workers 2] [--sample engine=100,workflow=20,snapshots=10] [--offset 3] [--area workflow]
                              [--keep] [--report] [--survivors]
 
 What is mutated is ``only_mutate`` in pyproject.toml ([tool.mutmut]); each module belongs to an area by its path
@@ -42,7 +42,7 @@ AREA_OF = (
     ("workflow", "assessments/workflow*"),
     ("snapshots", "assessments/snapshots*"),
 )
-DEFAULT_SAMPLE = {"engine": 50, "access": 2, "workflow": 20, "snapshots": 10}
+DEFAULT_SAMPLE = {"engine": 100, "access": 2, "workflow": 20, "snapshots": 10}
 KILLED, SURVIVED = {1, 3}, {0}
 
 
