@@ -86,3 +86,14 @@ def test_a_stated_total_above_what_the_rules_can_still_give_is_an_error_on_the_t
     assert [(f.severity, f.fields, f.message) for f in findings] == [
         (ERROR, ("total",), "报告所列总分 95.00 高于按规则最多可得的 80.00 分（已评分各项得分加未评分各项的分值）")
     ]
+
+
+def test_a_rate_after_one_that_cannot_be_checked_is_still_checked():
+    from scoring.engine.checks import check_stated_rates
+
+    facts = {"sangong_actual": Decimal(9), "sangong_budget": Decimal(10)}
+    findings = check_stated_rates(facts, {"made_up_rate": "50%", "sangong_control_rate": "80%"})
+    assert [(f.code, f.fields) for f in findings] == [
+        ("unknown_stated_rate", ("made_up_rate",)),
+        ("stated_rate_mismatch", ("sangong_control_rate", "sangong_actual", "sangong_budget")),
+    ]
