@@ -193,7 +193,8 @@ clean:
 
 # Mutation testing (mutmut) of the engine, the access helpers, the workflow services and the snapshot code: what is
 # mutated is only_mutate in pyproject.toml, the tests are its test selection. A sample keeps it to about 30 min on
-# 2 cores; MUTATION_ARGS e.g. --sample engine=1,workflow=1,snapshots=1 (everything), --area workflow, --survivors.
+# 2 cores; MUTATION_ARGS e.g. --sample engine=1,access=1,workflow=1,snapshots=1 (everything), --offset 1 (another
+# shard of the sample), --area workflow, --survivors.
 # Figures and the equivalent mutants: MUTATION.md.
 MUTATION_ARGS ?=
 .PHONY: mutation

@@ -20,6 +20,7 @@ from assessments.models import (
 from assessments.scores import project_framework_version, score_project
 from assessments.selectors import AssessmentData
 from scoring.adapters import framework_spec
+from scoring.engine import metadata
 from units.models import Staffing
 
 
@@ -149,6 +150,16 @@ _FIELD_LABELS = {
     "budget": "本年预算数",
     "actual": "本年决算数",
 }
+# Values stored as codes (a row's type, outcome, data source, evidence types) are shown as the forms show them.
+_CHOICES = {
+    **{
+        f.name: {str(code): str(label) for code, label in f.flatchoices}
+        for model in (Facts, Institution, IndicatorRow, Project, EvaluationMember, Staffing)
+        for f in model._meta.concrete_fields
+        if f.choices
+    },
+    "evidence_types": dict(metadata.EVIDENCE.choices()),
+}
 
 
 def _row_label(section: str, index: int, row, names: dict | None = None) -> str:
@@ -158,24 +169,14 @@ def _row_label(section: str, index: int, row, names: dict | None = None) -> str:
     if isinstance(row, dict):
         name = row.get("name") or (names or {}).get(row.get("code") or "")
     if name:
-        return f"{_SECTION_LABELS.get(section, section)}「{name}」"
-    return f"{_SECTION_LABELS.get(section, section)} 第{index + 1}行"
-
-
-def document_names(document: dict) -> dict[str, str]:
-    """Indicator code → name from a document's score sheets (the assessment's and its projects'), for the diff."""
-    names = {}
-    for sheet in [document.get("score"), *(p.get("score") for p in document.get("projects", []))]:
-        for line in (sheet or {}).get("lines", []):
-            names.setdefault(line["code"], line["name"])
-    return names
+        return f"{_SECTION_LABELS[section]}「{name}」"
+    return f"{_SECTION_LABELS[section]} 第{index + 1}行"
 
 
 def document_diff(old: dict, new: dict, *, names: dict[str, str] | None = None) -> list[dict]:
     """[{"where": "基础数据·公务接待费·本年预算数", "old": "0.50", "new": "1.00"}, …] for every changed value
-    (the score and findings are left out: they follow from the data). `names` (indicator code → name, as
-    document_names gives) names the indicator rows a framework defines, whose stored rows carry only the code."""
-    names = {**document_names(old), **document_names(new), **(names or {})}
+    (the score and findings are left out: they follow from the data). `names` (indicator code → name, from the
+    current score sheet) names the indicator rows a framework defines, whose stored rows carry only the code."""
     changes: list[dict] = []
     for section in _SECTION_LABELS:
         a, b = old.get(section), new.get(section)
@@ -200,7 +201,7 @@ def document_diff(old: dict, new: dict, *, names: dict[str, str] | None = None) 
 def _diff_mapping(where: str, left: dict, right: dict, changes: list[dict], names: dict | None = None) -> None:
     for key in dict.fromkeys([*left, *right]):
         a, b = left.get(key), right.get(key)
-        if isinstance(a, list) or isinstance(b, list):
+        if _rows(a) or _rows(b):
             for index in range(max(len(a or []), len(b or []))):
                 x = (a or [])[index] if index < len(a or []) else None
                 y = (b or [])[index] if index < len(b or []) else None
@@ -209,5 +210,18 @@ def _diff_mapping(where: str, left: dict, right: dict, changes: list[dict], name
                     changes.append(change(sub, *(ROW_ADDED if x is None else ROW_REMOVED)))
                 elif x != y:
                     _diff_mapping(sub, x, y, changes, names)
-        elif a != b and not (a in (None, "") and b in (None, "")):
-            changes.append(change(f"{where}·{_FIELD_LABELS.get(key, key)}", shown(a), shown(b)))
+        # A list of codes (a row's evidence types) is one value, changed as a whole like a multiple choice.
+        elif a != b and not (a in (None, "", []) and b in (None, "", [])):
+            changes.append(change(f"{where}·{_FIELD_LABELS.get(key, key)}", _shown(key, a), _shown(key, b)))
+
+
+def _rows(value) -> bool:
+    """A list of rows (a project's indicator rows), diffed row by row."""
+    return isinstance(value, list) and any(isinstance(item, dict) for item in value)
+
+
+def _shown(key: str, value) -> str:
+    labels = _CHOICES.get(key, {})
+    if isinstance(value, list):
+        return shown([labels.get(item, item) for item in value])
+    return shown(labels.get(value, value) if isinstance(value, str) else value)

@@ -1,19 +1,22 @@
 """Mutation testing (mutmut) of the engine, the access helpers, the workflow services and the snapshot code.
 
-    python bench/mutation.py [--workers 2] [--sample engine=10,workflow=2,snapshots=2] [--area workflow] [--report]
+    python bench/mutation.py [--workers 2] [--sample engine=100,workflow=20,snapshots=10] [--offset 3] [--area workflow]
+                             [--keep] [--report] [--survivors]
 
 What is mutated is ``only_mutate`` in pyproject.toml ([tool.mutmut]); each module belongs to an area by its path
 (``AREA_OF``). mutmut runs, for each mutant, only the tests that call the mutated function (from the test selection
 in pyproject.toml). The tests run on a copy of one SQLite database migrated once (``PERFEVAL_TEST_DB_TEMPLATE``, see
 tests/conftest.py), instead of migrating for every mutant.
 
-A sample keeps the run to about 30 minutes on 2 cores: ``area=k`` tests the mutants whose number ends in the digits
-that select one in k (k = 1, 2, 5, 10 or 20; 1 is all). The report counts, per module, the mutants of this run: killed,
-survived, equivalent (survivors listed with their reason in MUTATION.md), and the others (timeouts, no tests).
+A sample keeps the run to about 30 minutes on 2 cores: ``area=k`` tests the mutants whose number N (mutmut numbers
+each function's mutants from 1) has N % k == offset (k = 1, 2, 5, 10, 20, 50 or 100; 1 is all). The runs with offsets
+0 … k-1 are the k shards of the full run. The report counts, per module, the mutants of this run: killed, survived,
+equivalent (survivors listed with their reason in MUTATION.md), and the others (timeouts, no tests).
 """
 
 import argparse
 import fnmatch
+import hashlib
 import json
 import os
 import re
@@ -22,6 +25,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -29,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
 TEMPLATE = MUTANTS / "template.sqlite3"
 LOG = MUTANTS / "run.log"
+NAMES = MUTANTS / "names.json"  # the mutants' names per file, from mutmut's generator
 
 # The area of a mutated module, by its path.
 AREA_OF = (
@@ -37,8 +42,7 @@ AREA_OF = (
     ("workflow", "assessments/workflow*"),
     ("snapshots", "assessments/snapshots*"),
 )
-DEFAULT_SAMPLE = {"engine": 10, "access": 1, "workflow": 2, "snapshots": 2}
-LAST_DIGITS = {1: "[0-9]", 2: "[02468]", 5: "[05]", 10: "0", 20: "[02468]0"}
+DEFAULT_SAMPLE = {"engine": 100, "access": 2, "workflow": 20, "snapshots": 10}
 KILLED, SURVIVED = {1, 3}, {0}
 
 
@@ -59,13 +63,45 @@ def module_pattern(path: str) -> str:
     return path.removesuffix(".py").removesuffix("/*").replace("/", ".") + ".*"
 
 
-def patterns(sample: dict[str, int], areas: list[str]) -> list[str]:
-    chosen = []
-    for path in mutated_paths():
-        area = area_of(path)
-        if areas and area not in areas:
+def all_mutants(areas: list[str]) -> list[str]:
+    """The name of every mutant of the areas' files, from mutmut's own generator (nothing is run)."""
+    from mutmut.mutation.file_mutation import mutate_file_contents
+    from mutmut.utils.format_utils import get_mutant_name
+
+    # Generating takes minutes for the engine on a busy machine: the names are kept per file and its content's hash.
+    cache = json.loads(NAMES.read_text(encoding="utf-8")) if NAMES.exists() else {}
+    names = []
+    for pattern in mutated_paths():
+        if areas and area_of(pattern) not in areas:
             continue
-        chosen.append(f"{module_pattern(path)}__mutmut_*{LAST_DIGITS[sample[area]]}")
+        for path in sorted(ROOT.glob(pattern)):
+            if path.suffix == ".py":
+                relative = path.relative_to(ROOT)
+                source = path.read_text(encoding="utf-8")
+                digest = hashlib.sha256(source.encode()).hexdigest()
+                if cache.get(str(relative), {}).get("sha256") != digest:
+                    mutated = mutate_file_contents(str(relative), source)
+                    named = [get_mutant_name(relative, name) for name in mutated.mutant_names]
+                    cache[str(relative)] = {"sha256": digest, "names": named}
+                names += cache[str(relative)]["names"]
+    MUTANTS.mkdir(exist_ok=True)
+    NAMES.write_text(json.dumps(cache), encoding="utf-8")
+    return names
+
+
+def area_of_mutant(name: str) -> str:
+    module = name.partition("__mutmut_")[0].rpartition(".")[0]
+    return area_of(module.replace(".", "/") + ".py")
+
+
+def select(sample: dict[str, int], areas: list[str], offset: int = 0) -> list[str]:
+    """One mutant in k of each area, by a hash of its name: every function's mutants have the same chance, and the
+    runs with offsets 0 … k-1 are the k shards of the full run."""
+    chosen = []
+    for name in all_mutants(areas):
+        area = area_of_mutant(name)
+        if zlib.crc32(name.encode()) % sample[area] == offset % sample[area]:
+            chosen.append(name)
     return chosen
 
 
@@ -79,7 +115,7 @@ def equivalents() -> dict[str, str]:
     return listed
 
 
-def report(chosen: list[str]) -> dict[str, Counter]:
+def report(chosen: set[str]) -> dict[str, Counter]:
     equivalent = equivalents()
     by_module: dict[str, Counter] = {}
     for meta in sorted(MUTANTS.rglob("*.py.meta")):
@@ -87,7 +123,7 @@ def report(chosen: list[str]) -> dict[str, Counter]:
         results = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
         counts = Counter()
         for name, code in results.items():
-            if not any(fnmatch.fnmatch(name, pattern) for pattern in chosen):
+            if name not in chosen:
                 continue
             if code in KILLED:
                 counts["killed"] += 1
@@ -146,8 +182,15 @@ def main() -> None:
     parser.add_argument(
         "--sample",
         default="",
-        help="area=k,… (k = 1, 2, 5, 10, 20: one mutant in k); default "
+        help="area=k,… (one mutant in k; 1 or all: every one); default "
         + ",".join(f"{a}={k}" for a, k in DEFAULT_SAMPLE.items()),
+    )
+    parser.add_argument(
+        "--offset",
+        type=int,
+        default=0,
+        help="test the mutants whose name hashes to offset modulo k (default 0): the runs with offsets 0 … k-1 are "
+        "the k shards of the full run, e.g. one per night or one per CI job",
     )
     parser.add_argument("--area", action="append", default=[], help="only this area (repeatable)")
     parser.add_argument("--report", action="store_true", help="only print the figures of the last run")
@@ -158,18 +201,23 @@ def main() -> None:
     for item in filter(None, args.sample.split(",")):
         area, _, k = item.partition("=")
         sample[area] = 1 if k == "all" else int(k)
-        if sample[area] not in LAST_DIGITS or area not in DEFAULT_SAMPLE:
-            raise SystemExit(f"--sample {item}: areas {', '.join(DEFAULT_SAMPLE)}, k one of 1, 2, 5, 10, 20")
-    chosen = patterns(sample, args.area)
+        if sample[area] < 1 or area not in DEFAULT_SAMPLE:
+            raise SystemExit(f"--sample {item}: areas {', '.join(DEFAULT_SAMPLE)}, k a whole number from 1 (all)")
+    started = time.monotonic()
+    os.chdir(ROOT)  # mutmut reads its configuration from the working directory
+    if not args.keep and not args.report:
+        names = NAMES.read_bytes() if NAMES.exists() else None  # checked against each file's hash: never stale
+        shutil.rmtree(MUTANTS, ignore_errors=True)  # a copy of every source file: stale after any change
+        if names is not None:
+            MUTANTS.mkdir()
+            NAMES.write_bytes(names)
+    chosen = select(sample, args.area, args.offset)
     if not args.report:
-        if not args.keep:
-            shutil.rmtree(MUTANTS, ignore_errors=True)  # a copy of every source file: stale after any change
         MUTANTS.mkdir(exist_ok=True)
         TEMPLATE.unlink(missing_ok=True)
         env = os.environ | {"DATABASE_URL": f"sqlite:///{TEMPLATE}", "PERFEVAL_TEST_DB_TEMPLATE": str(TEMPLATE)}
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-        started = time.monotonic()
-        print(f"mutmut run --max-children {args.workers} {' '.join(chosen)}   (output in {LOG.relative_to(ROOT)})")
+        print(f"mutmut run --max-children {args.workers} <{len(chosen)} mutants>   (output in {LOG.relative_to(ROOT)})")
         with LOG.open("w", encoding="utf-8") as log:
             mutmut = Path(sys.executable).with_name("mutmut")
             done = subprocess.run(
@@ -180,9 +228,9 @@ def main() -> None:
                 stderr=subprocess.STDOUT,
             )
         minutes = (time.monotonic() - started) / 60
-        print(f"mutmut exited {done.returncode} after {minutes:.1f} min")
-    print("sample: " + ", ".join(f"{area} 1 in {k}" for area, k in sample.items()))
-    print_report(report(chosen), list_survivors=args.survivors)
+        print(f"mutmut exited {done.returncode}; {minutes:.1f} min in all (choosing the sample, migrating, mutmut)")
+    print("sample: " + ", ".join(f"{area} 1 in {k}" for area, k in sample.items()) + f", offset {args.offset}")
+    print_report(report(set(chosen)), list_survivors=args.survivors)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from units.access import can_write, is_administrator, roles_in_unit
 from units.models import REVIEW_ROLES, Delegation, Membership, Role, Unit
 
 NOT_DRAFT = "只有草稿可以提交，这份自评当前状态为“{status}”。"
+NO_STEPS = "本地区没有设置适用于本单位的审签步骤，暂不能提交，请联系管理员在“行政区划”中设置审签步骤。"
 HAS_ERRORS = "一致性检查还有 {count} 个错误，改正后才能提交：{first}"
 NOT_IN_REVIEW = "这份自评当前状态为“{status}”，没有等待审签的步骤。"
 NOT_YOUR_STEP = "当前步骤“{step}”应由{role}办理，您没有这个身份，也没有有效的委托。"
@@ -200,6 +201,10 @@ def assessment_submit(*, assessment: Assessment, user, confirmed: str | None = N
     if confirmed is not None and confirmed != checklist.fingerprint:
         raise ValidationError(CHECKLIST_CHANGED)
     first = _next_step(assessment, None)
+    if first is None:
+        # The region's steps are edited in the admin: none left (or only the supervisor's, for a unit without a
+        # department) leaves nobody to send the assessment to.
+        raise ValidationError(NO_STEPS)
     was_returned = assessment.returned
     _save_state(assessment, status=Assessment.Status.IN_REVIEW, current_step=first.code, returned=False)
     audit_record(assessment=assessment, user=user, action="submit", label="重新提交" if was_returned else "提交")

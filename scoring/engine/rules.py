@@ -1254,12 +1254,6 @@ class Part:
             fixed[answer] = (part, _part_text(part))
         return cls(code, label, rule, fixed)
 
-    def lookup(self, answer: object) -> tuple[PartOutcome, str] | None:
-        # bool and str answers only: Decimal(1) == True, and a partial score must not pass for a full one.
-        if answer is True or answer is False or isinstance(answer, str):
-            return self.fixed.get(answer)
-        return None
-
 
 @dataclass(frozen=True, slots=True)
 class CompositeRule(Rule):

@@ -203,3 +203,17 @@ def test_the_document_leaves_out_the_staffing_year_and_lists_no_rows_when_there_
     assert document["indicator_rows"] == [] and document["projects"] == []
     assert "year" not in document["staffing"] and "id" not in document["staffing"]
     assert document["staffing"]["staff_actual"] == 25
+
+
+def test_a_project_without_rows_is_in_the_final_document_with_no_rows_and_its_score(assessment):
+    from assessments.models import Project
+    from assessments.scores import project_framework_version, score_project
+    from scoring.adapters import framework_spec
+
+    created = Project.objects.create(assessment=assessment, position=1, name="项目甲")
+    document = assessment_document(assessment_data(assessment))
+    [project] = document["projects"]
+    assert (project["name"], project["indicator_rows"]) == ("项目甲", [])
+    spec = framework_spec(project_framework_version(assessment))
+    assert project["score"] == score_project(created, spec=spec, rows=[]).sheet.to_dict()
+    assert project["score"]["lines"]

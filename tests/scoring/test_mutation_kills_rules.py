@@ -1,0 +1,40 @@
+"""The refusals of a 直接赋分 row (101号): what a count must be, and where the refusal points when the row has no code
+of its own. Mutation testing (make mutation) showed that no test would notice these going wrong."""
+
+from decimal import Decimal
+
+import pytest
+
+from scoring.engine import ScoringError
+from scoring.engine.inputs import IndicatorEntry
+from scoring.engine.rules_2021 import DirectRule
+
+
+def refusal(rule, answer, code=None) -> tuple[str, str | None]:
+    with pytest.raises(ScoringError) as refused:
+        # the context is not read by a direct rule
+        rule.evaluate(None, IndicatorEntry(code=code, answer=answer))
+    return refused.value.message, refused.value.field
+
+
+def test_a_count_without_a_stated_deduction_is_refused_at_the_answer():
+    assert refusal(DirectRule(Decimal(10)), Decimal(1)) == ("直接赋分指标应填写是否达成（true 或 false）", "answer")
+    assert refusal(DirectRule(Decimal(10)), Decimal(1), code="quality.1")[1] == "quality.1"
+
+
+@pytest.mark.parametrize("count", [Decimal("1.5"), Decimal(-1)])
+def test_a_count_that_is_not_a_whole_number_of_times_is_refused_quoting_it(count):
+    rule = DirectRule(Decimal(10), per_item=Decimal(2), item_label="发生安全事故")
+    assert refusal(rule, count) == (f"发生安全事故次数应为非负整数，收到 {count}", "answer")
+
+
+def test_an_amount_in_yuan_against_a_target_in_wan_is_explained_in_wan_with_the_conversion():
+    from scoring.engine import score_input
+    from tests.scoring.test_golden_seeds import frameworks
+
+    row = {"name": "采购金额", "weight": 10, "kind": "quantitative", "target_value": "≥100万元"}
+    data = {"framework": "mof-2020-selfeval", "entries": {"数量": [{**row, "actual_value": "1200000元"}]}}
+    sheet, _ = score_input(data, frameworks())
+    assert sheet.line("quantity.1").explanation == (
+        "实际 120万元，目标 ≥100万元（1200000元 = 120万元），达到目标，得满分 → 10.00 分"
+    )
