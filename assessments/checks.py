@@ -132,6 +132,11 @@ class ProjectChecks(Checks):
     def url(self) -> str:
         return reverse("assessments:project", args=[self.project.assessment_id, self.project.pk])
 
+    def hint_notes(self) -> list[tuple[str, str]]:
+        """The table's 提示 for an appendix 提示及说明 (report, workbook): named after the project, with their
+        explanations."""
+        return [(f"项目“{self.project.name}”：{hint.finding.message}", hint.text) for hint in self.hints]
+
     def link(self, finding) -> str:
         """The field on the project page a finding asks for (the page highlights it), else its findings."""
         for name in finding.fields:

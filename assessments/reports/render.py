@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments import tables
+from assessments.checks import checks_of_project, funds_block_codes
 from assessments.explanations import hint_notes, stored_explanations
 from assessments.facts import FactSheet
 from assessments.layouts import LAYOUTS, Layout, layout_for
@@ -293,6 +294,7 @@ def finance_tables(source: Source, *, per_table: int = 4) -> list[dict]:
 
 def project_tables(source: Source, version) -> list[dict]:
     spec = framework_spec(version) if version is not None else None
+    funds_codes = funds_block_codes(spec) if spec is not None else frozenset()
     out = []
     for project, rows in source.projects:
         funds = project_facts(project)
@@ -306,16 +308,24 @@ def project_tables(source: Source, version) -> list[dict]:
             "rate": _ratio(funds.get("spending_actual"), funds.get("budget_full_year")),
             "score": None,
             "error": "",
+            "hint_notes": [],
         }
         if spec is None:
             entry["error"] = "没有项目支出绩效自评的指标体系。"
         else:
             try:
-                sheet = score_project(project, spec=spec, rows=rows).sheet.to_dict()
+                scored = score_project(project, spec=spec, rows=rows)
             except ValidationError as exc:
                 entry["error"] = " ".join(exc.messages)
             else:
+                sheet = scored.sheet.to_dict()
                 entry["score"] = sheet
+                # The table's 提示 with the unit's explanations (stored under the project's own keys), for the
+                # appendix 提示及说明 beside the assessment's own. A snapshot keeps no project ids, so neither keys
+                # nor links can be made for a final report's projects.
+                if project.pk is not None:
+                    checks = checks_of_project(project, scored, "", rows, source.explanations, funds_codes)
+                    entry["hint_notes"] = [{"message": m, "text": t} for m, t in checks.hint_notes()]
                 entry["table"] = indicator_table(sheet)
                 shown = {entry_key(row): metadata_text(row) for row in rows}
                 for item in entry["table"]:
@@ -469,7 +479,8 @@ def report_context(
                 ),
             ],
             source.explanations,
-        ),
+        )
+        + [note for project in projects for note in project["hint_notes"]],
         "staffing": {
             "quota": staffing.staff_quota if staffing else None,
             "actual": staffing.staff_actual if staffing else None,

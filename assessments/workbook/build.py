@@ -733,7 +733,7 @@ def _hint_notes_sheet(book: _Book, data: AssessmentData):
         (hint.finding.message, hint.text) for hint in assessment_checks(data, scored, explanations=explanations).hints
     ]
     for checks in project_checks(data, explanations=explanations):
-        notes += [(f"项目“{checks.project.name}”：{hint.finding.message}", hint.text) for hint in checks.hints]
+        notes += checks.hint_notes()
     if not notes:
         return
     sheet = book.sheet(SHEET_HINT_NOTES, {"A": 8, "B": 60, "C": 60})

@@ -187,3 +187,17 @@ def test_the_workbooks_hint_sheet_lists_the_narratives_and_the_project_tables_hi
     notes = {row[1]: row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[1]}
     assert notes[f"项目“{project.name}”：{hint.finding.message}"] == "问卷由街道代发"
     assert any(message.startswith("叙述“") and "编制" in message for message in notes)
+
+
+def test_the_reports_appendix_prints_each_project_tables_hints_with_their_explanations(assessment):
+    from assessments.reports.render import render_report_html
+
+    project = seed_001_project(assessment)
+    satisfaction_row(project, 10, deviation_reason="调查样本偏少")
+    hint = next(h for h in checks_of(assessment, project).hints if h.finding.code == "satisfaction_without_survey")
+    FindingExplanation.objects.create(assessment=assessment, key=hint.key, text="问卷由街道代发")
+    html = render_report_html(Assessment.objects.select_related("unit__region").get(pk=assessment.pk))
+    appendix = html[html.index('id="hint-notes"') :]
+    assert f"项目“{project.name}”：{hint.finding.message}" in appendix
+    assert "问卷由街道代发" in appendix
+

@@ -324,3 +324,16 @@ def test_inbox_lists_what_waits_for_each_user_with_deadlines(client, assessment,
     assert "待我处理（1）" in html
     client.force_login(people["hank"])
     assert "待我处理（0）" in client.get(reverse("inbox")).content.decode()
+
+
+def test_a_final_report_with_a_project_table_renders_from_its_snapshot(assessment, people):
+    """A snapshot keeps no project ids: the final report prints the project's table without making keys or links
+    from them."""
+    from assessments.reports.render import render_report_html
+    from tests.assessments.projects.test_projects import seed_001_project
+
+    project = seed_001_project(assessment)
+    final = submit_and_sign_to(assessment, people, "none")
+    assert final.status == "final"
+    html = render_report_html(Assessment.objects.select_related("unit__region").get(pk=final.pk))
+    assert project.name in html
