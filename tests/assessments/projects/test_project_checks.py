@@ -200,4 +200,3 @@ def test_the_reports_appendix_prints_each_project_tables_hints_with_their_explan
     appendix = html[html.index('id="hint-notes"') :]
     assert f"项目“{project.name}”：{hint.finding.message}" in appendix
     assert "问卷由街道代发" in appendix
-
