@@ -3,6 +3,7 @@ the return address after a save — written once for the data-entry tabs, the pr
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -93,6 +94,15 @@ def next_url(request, default: str) -> str:
     if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
+
+
+def explanations_saved(request, count: int, refusals: list[str]) -> None:
+    """What a save of 提示 explanations tells the user: each refused one (someone else changed it since), and how
+    many were saved."""
+    for refusal in refusals:
+        messages.error(request, refusal)
+    if count or not refusals:
+        messages.success(request, f"已保存 {count} 条提示说明。" if count else "提示说明没有变化。")
 
 
 def posted_instances(formset):

@@ -28,6 +28,7 @@ from assessments.tabs import (
     TAB_LABELS,
     TableItem,
     disable,
+    explanations_saved,
     next_url,
     posted_instances,
     tab_context,
@@ -283,10 +284,7 @@ def explanations_view(request, assessment_id: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(target)
-    for refusal in refusals:
-        messages.error(request, refusal)
-    if count or not refusals:
-        messages.success(request, f"已保存 {count} 条提示说明。" if count else "提示说明没有变化。")
+    explanations_saved(request, count, refusals)
     return redirect(target)
 
 

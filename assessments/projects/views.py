@@ -24,7 +24,16 @@ from assessments.rows import blank_row, form_rows
 from assessments.scores import ScoredProject, project_facts, project_framework_version, score_project
 from assessments.selectors import assessment_data, attach_suggestions
 from assessments.services import NO_FRAMEWORK
-from assessments.tabs import TAB_LABELS, TABS, TableItem, disable, next_url, posted_instances, tab_context
+from assessments.tabs import (
+    TAB_LABELS,
+    TABS,
+    TableItem,
+    disable,
+    explanations_saved,
+    next_url,
+    posted_instances,
+    tab_context,
+)
 from scoring.adapters import framework_spec
 
 TAB = "projects"
@@ -318,8 +327,5 @@ def project_explanations(request, assessment_id: int, project_id: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(here)
-    for refusal in refusals:
-        messages.error(request, refusal)
-    if count or not refusals:
-        messages.success(request, f"已保存 {count} 条提示说明。" if count else "提示说明没有变化。")
+    explanations_saved(request, count, refusals)
     return redirect(here)
