@@ -24,14 +24,15 @@ PARTS = [
     "assessments_evaluationmember",
     "assessments_signoff",
     "assessments_rescore",
+    "assessments_findingexplanation",  # the 提示及说明 the signed report prints
 ]
 FINAL = "(SELECT status FROM assessments_assessment WHERE id = {row}.assessment_id) = 'final'"
 
 
-def _postgresql(forward: bool) -> list[str]:
+def _postgresql(forward: bool, parts) -> list[str]:
     if not forward:
         return [
-            *(f"DROP TRIGGER IF EXISTS perfeval_final_part ON {table};" for table in PARTS),
+            *(f"DROP TRIGGER IF EXISTS perfeval_final_part ON {table};" for table in parts),
             "DROP TRIGGER IF EXISTS perfeval_final_assessment ON assessments_assessment;",
             "DROP TRIGGER IF EXISTS perfeval_snapshot_frozen ON assessments_snapshot;",
             "DROP FUNCTION IF EXISTS perfeval_final_part();",
@@ -55,7 +56,7 @@ def _postgresql(forward: bool) -> list[str]:
         *(
             f"CREATE OR REPLACE TRIGGER perfeval_final_part BEFORE INSERT OR UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION perfeval_final_part();"
-            for table in PARTS
+            for table in parts
         ),
         f"""
         CREATE OR REPLACE FUNCTION perfeval_final_assessment() RETURNS trigger AS $$
@@ -85,15 +86,15 @@ def _postgresql(forward: bool) -> list[str]:
     ]
 
 
-def _sqlite(forward: bool) -> list[str]:
-    names = [f"perfeval_final_{table}_{event}" for table in PARTS for event in ("insert", "update", "delete")]
+def _sqlite(forward: bool, parts) -> list[str]:
+    names = [f"perfeval_final_{table}_{event}" for table in parts for event in ("insert", "update", "delete")]
     names += ["perfeval_final_assessment_update", "perfeval_final_assessment_delete"]
     names += [f"perfeval_snapshot_{event}" for event in ("insert", "update", "delete")]
     if not forward:
         return [f"DROP TRIGGER IF EXISTS {name};" for name in names]
     abort = f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"
     statements = []
-    for table in PARTS:
+    for table in parts:
         statements += [
             f"CREATE TRIGGER perfeval_final_{table}_insert BEFORE INSERT ON {table} "
             f"WHEN {FINAL.format(row='NEW')} {abort}",
@@ -115,23 +116,32 @@ def _sqlite(forward: bool) -> list[str]:
     return statements
 
 
-def statements(vendor: str, *, forward: bool = True) -> list[str]:
-    return {"postgresql": _postgresql, "sqlite": _sqlite}.get(vendor, lambda forward: [])(forward)
+def statements(vendor: str, *, forward: bool = True, parts=tuple(PARTS)) -> list[str]:
+    return {"postgresql": _postgresql, "sqlite": _sqlite}.get(vendor, lambda forward, parts: [])(forward, parts)
+
+
+def _existing_parts(connection) -> list[str]:
+    """The parts whose tables exist: a migration before a part's table was created installs the others (the
+    triggers are installed again after every migrate, apps.py)."""
+    present = set(connection.introspection.table_names())
+    return [table for table in PARTS if table in present]
 
 
 def install(connection=default_connection) -> None:
     """Create or replace the triggers (idempotent)."""
+    parts = _existing_parts(connection)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for statement in statements("sqlite", forward=False):
+            for statement in statements("sqlite", forward=False, parts=parts):
                 cursor.execute(statement)
-        for statement in statements(connection.vendor):
+        for statement in statements(connection.vendor, parts=parts):
             cursor.execute(statement)
 
 
 def remove(connection=default_connection) -> None:
+    parts = _existing_parts(connection)
     with connection.cursor() as cursor:
-        for statement in statements(connection.vendor, forward=False):
+        for statement in statements(connection.vendor, forward=False, parts=parts):
             cursor.execute(statement)
 
 

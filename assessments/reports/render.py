@@ -321,8 +321,8 @@ def project_tables(source: Source, version) -> list[dict]:
                 sheet = scored.sheet.to_dict()
                 entry["score"] = sheet
                 # The table's 提示 with the unit's explanations (stored under the project's own keys), for the
-                # appendix 提示及说明 beside the assessment's own. A snapshot keeps no project ids, so neither keys
-                # nor links can be made for a final report's projects.
+                # appendix 提示及说明 of a draft; a final report's were frozen at signing (its snapshot keeps no ids
+                # of projects, so neither keys nor links can be made from it).
                 if project.pk is not None:
                     checks = checks_of_project(project, scored, "", rows, source.explanations, funds_codes)
                     entry["hint_notes"] = [{"message": m, "text": t} for m, t in checks.hint_notes()]
@@ -380,6 +380,16 @@ def _prior_score(assessment: Assessment) -> tuple[Assessment | None, dict | None
         return prior, assessment_data(prior).scored().sheet.to_dict()
     except ValidationError:
         return prior, None
+
+
+def project_hint_notes(source: Source, projects: list[dict]) -> list[dict]:
+    """The project tables' part of the appendix 提示及说明: as frozen at signing for a final report (none for one
+    signed before they were frozen), as computed now for a draft."""
+    if source.snapshot is not None:
+        return [
+            {"message": message, "text": text} for message, text in source.snapshot.data.get("project_hint_notes", [])
+        ]
+    return [note for project in projects for note in project["hint_notes"]]
 
 
 def prior_rectification(assessment: Assessment, source: Source) -> list[dict]:
@@ -480,7 +490,7 @@ def report_context(
             ],
             source.explanations,
         )
-        + [note for project in projects for note in project["hint_notes"]],
+        + project_hint_notes(source, projects),
         "staffing": {
             "quota": staffing.staff_quota if staffing else None,
             "actual": staffing.staff_actual if staffing else None,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from assessments.audit import audit_record, change, shown, user_name
+from assessments.checks import project_checks
 from assessments.models import (
     STEPS,
     Assessment,
@@ -317,6 +318,9 @@ def _finalise(assessment: Assessment, user) -> Snapshot:
         "rescores": assessment_rescore_entries(assessment),
         # 上年整改落实情况 as it stood when this report was signed: the printed report never changes afterwards.
         "prior_rectification": rectification_entries(prior_items(assessment)),
+        # The project tables' 提示 with their explanations, for the appendix 提示及说明: the document keeps no ids
+        # of projects and rows, under which their explanations are stored.
+        "project_hint_notes": [list(note) for checks in project_checks(data) for note in checks.hint_notes()],
     }
     snapshot = Snapshot.objects.create(
         assessment=assessment, data=document, sha256=document_sha256(document), created_by=user

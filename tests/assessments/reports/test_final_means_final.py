@@ -13,6 +13,7 @@ from assessments.models import (
     Assessment,
     Facts,
     FinalisedError,
+    FindingExplanation,
     IndicatorRow,
     SignOff,
     Snapshot,
@@ -85,6 +86,9 @@ def test_the_database_refuses_changes_to_a_final_assessments_rows(finalised_futi
     _refused(lambda: final.delete())
     _refused(lambda: Facts.objects.filter(assessment=finalised_futian).update(spending_actual=1))
     _refused(lambda: IndicatorRow.objects.filter(assessment=finalised_futian).delete())
+    # the 提示及说明 the signed report prints
+    late = FindingExplanation(assessment=finalised_futian, key="late:x", text="事后补写")
+    _refused(lambda: FindingExplanation.objects.bulk_create([late]))  # past the model's own refusal
     row = IndicatorRow.objects.filter(assessment=finalised_futian).first()
     row.pk = None
     _refused(lambda: IndicatorRow.objects.bulk_create([row]))

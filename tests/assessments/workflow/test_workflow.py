@@ -326,14 +326,25 @@ def test_inbox_lists_what_waits_for_each_user_with_deadlines(client, assessment,
     assert "待我处理（0）" in client.get(reverse("inbox")).content.decode()
 
 
-def test_a_final_report_with_a_project_table_renders_from_its_snapshot(assessment, people):
-    """A snapshot keeps no project ids: the final report prints the project's table without making keys or links
-    from them."""
+def test_a_final_report_prints_its_project_tables_and_their_hints_as_frozen(assessment, people):
+    """A snapshot keeps no ids of projects and rows, under which their explanations are stored: the project tables'
+    提示 and explanations are frozen at signing and the final report's appendix prints them from there."""
+    from assessments.checks import project_checks
+    from assessments.models import FindingExplanation
     from assessments.reports.render import render_report_html
+    from assessments.selectors import assessment_data
     from tests.assessments.projects.test_projects import seed_001_project
 
     project = seed_001_project(assessment)
+    checks = next(c for c in project_checks(assessment_data(assessment)) if c.project.pk == project.pk)
+    assert checks.hints, "the seed project has a 提示 to explain"
+    hint = checks.hints[0]
+    FindingExplanation.objects.create(assessment=assessment, key=hint.key, text="项目的说明")
     final = submit_and_sign_to(assessment, people, "none")
     assert final.status == "final"
+    frozen = Snapshot.objects.latest_for(final).data["project_hint_notes"]
+    assert [f"项目“{project.name}”：{hint.finding.message}", "项目的说明"] in frozen
     html = render_report_html(Assessment.objects.select_related("unit__region").get(pk=final.pk))
     assert project.name in html
+    appendix = html[html.index('id="hint-notes"') :]
+    assert f"项目“{project.name}”：{hint.finding.message}" in appendix and "项目的说明" in appendix
