@@ -40,11 +40,14 @@ def assessment_data(assessment: Assessment, *, reread: bool = False) -> Assessme
     them with it, unless `reread` (after a refused save: someone else has changed them since, and the bound forms
     have written the refused values onto the loaded instances). Every tab reads the projects: the score panel counts
     their checks."""
-    if Assessment.facts.is_cached(assessment) and not reread:
+    # Only an instance the access helper loaded for this request carries its facts and staffing (`year_staffing`
+    # marks it): any other may hold facts cached long before, which another save has changed since.
+    loaded_with_them = hasattr(assessment, "year_staffing") and not reread
+    if loaded_with_them and Assessment.facts.is_cached(assessment):
         facts = getattr(assessment, "facts", None) or Facts.objects.create(assessment=assessment)
     else:
         facts, _ = Facts.objects.get_or_create(assessment=assessment)
-    if hasattr(assessment, "year_staffing") and not reread:
+    if loaded_with_them:
         staffing = assessment.year_staffing
     else:
         staffing = Staffing.objects.filter(unit=assessment.unit_id, year=assessment.year).first()
