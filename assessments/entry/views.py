@@ -230,13 +230,7 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
         # A figure typed in the narrative that differs from the computed one is a 提示 like any other: its box
         # stands under the section it was found in (the panel's checks hold it with its explanation already).
         hints = [hint for hint in context["checks"].hints if finding_place(hint.finding)[0] == "narrative"]
-        beside_hints = list(enumerate(hints, 1))
-        boxes: dict[str, dict] = {}
-        for number, hint in beside_hints:
-            boxes.setdefault(finding_place(hint.finding)[1], {"prior": None, "hints": []})["hints"].append(
-                (number, hint)
-            )
-        context.update({"beside": boxes, "beside_hints": beside_hints, "beside_placed": set()})
+        context.update(_boxes_beside({}, hints, lambda finding: finding_place(finding)[1]))
     if tab == "self-eval":
         context.update(
             _self_eval_context(
@@ -470,14 +464,18 @@ def _beside_inputs(data: AssessmentData, tab: str, scored, forms, formsets, prio
                 rows = formsets[name].forms
                 for index, row in matched_by_name([form.instance for form in rows], getattr(prior, previous)):
                     shown.update(figures(row, rows[index].fields, rows[index].prefix))
-    beside = {anchor: {"prior": value, "hints": []} for anchor, value in shown.items()}
-    hints = []
     rows = row_prefixes(data.assessment_rows)
     findings = scored.findings if scored is not None else []
     here = [f for f in findings if f.severity != "error" and finding_place(f, rows)[0] == tab]
-    if here:
-        hints = list(enumerate(hints_of(here, stored_explanations(data.assessment)), 1))
-        for number, hint in hints:
-            anchor = finding_place(hint.finding, rows)[1]
-            beside.setdefault(anchor, {"prior": None, "hints": []})["hints"].append((number, hint))
-    return {"beside": beside, "beside_hints": hints, "beside_placed": set()}
+    hints = hints_of(here, stored_explanations(data.assessment)) if here else []
+    return _boxes_beside(shown, hints, lambda finding: finding_place(finding, rows)[1])
+
+
+def _boxes_beside(shown: dict, hints, anchor_of) -> dict:
+    """The page context of what stands beside the inputs: last year's figure (`shown`, by input id) and the numbered
+    explanation boxes of the 提示, each at the input `anchor_of` its finding gives; each box is drawn once."""
+    beside = {anchor: {"prior": value, "hints": []} for anchor, value in shown.items()}
+    numbered = list(enumerate(hints, 1))
+    for number, hint in numbered:
+        beside.setdefault(anchor_of(hint.finding), {"prior": None, "hints": []})["hints"].append((number, hint))
+    return {"beside": beside, "beside_hints": numbered, "beside_placed": set()}

@@ -323,7 +323,7 @@ def project_tables(source: Source, version) -> list[dict]:
                 # The table's 提示 with the unit's explanations (stored under the project's own keys), for the
                 # appendix 提示及说明 of a draft; a final report's were frozen at signing (its snapshot keeps no ids
                 # of projects, so neither keys nor links can be made from it).
-                if project.pk is not None:
+                if source.snapshot is None:
                     checks = checks_of_project(project, scored, "", rows, source.explanations, funds_codes)
                     entry["hint_notes"] = [{"message": m, "text": t} for m, t in checks.hint_notes()]
                 entry["table"] = indicator_table(sheet)
