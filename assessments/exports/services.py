@@ -39,7 +39,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments.models import Assessment, ExportItem, ExportJob, Snapshot
-from assessments.reports.cache import cache_path, fingerprint, write_atomically
+from assessments.reports.cache import cache_path, fingerprint, mark_used, write_atomically
 from assessments.reports.render import REPORT_CSS, render_report_pdf, report_filename
 from assessments.selectors import assessment_data
 from assessments.summaries import percent, summary_from_data, summary_from_snapshot
@@ -182,6 +182,7 @@ def _render_claimed(item: ExportItem) -> tuple[str, dict]:
     path = cache_path(key)
     fields["pdf_path"] = _relative(path)
     if path.exists():
+        mark_used(path)  # a clean-up of the cache goes by when a file was last used
         return ExportItem.Status.REUSED, fields
     with rendering_exclusively(key):
         if path.exists():  # rendered by another export's item while this one waited for the lock

@@ -1,8 +1,10 @@
 """Rendered report PDFs kept on disk, keyed by everything a report shows: the annual export and the public page
 render a report once and serve the file until something it prints changes."""
 
+import contextlib
 import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -10,7 +12,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from assessments.layouts import layout_for
-from assessments.models import Assessment, ReScore
+from assessments.models import Assessment, ExportItem, ReScore
 from assessments.rectification.services import prior_stamp
 from units.models import Staffing
 
@@ -77,3 +79,36 @@ def write_atomically(path: Path, content: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(content)
     os.replace(temporary, path)
+
+
+def mark_used(path: Path) -> None:
+    """A cached PDF served again is in use: its modification time is what `remove_unused` goes by."""
+    # Removed by a clean-up between the read and now: the caller already has the bytes.
+    with contextlib.suppress(FileNotFoundError):
+        os.utime(path)
+
+
+def remove_unused(older_than: timedelta) -> list[Path]:
+    """Delete the cached PDFs nobody has asked for in `older_than` (and half-written files a crash left).
+
+    Every saved state of a draft that someone downloads leaves a file, so the cache only grows. A file an annual
+    export lists (its combined PDF and ZIP are assembled from the items' files, and a later export reuses them) is
+    kept whatever its age; so is anything used since the cut-off, because every hit marks its file used."""
+    directory = cache_path("x").parent
+    if not directory.is_dir():
+        return []
+    media = Path(settings.MEDIA_ROOT)
+    listed = {media / name for name in ExportItem.objects.exclude(pdf_path="").values_list("pdf_path", flat=True)}
+    cutoff = (timezone.now() - older_than).timestamp()
+    removed = []
+    for path in sorted(directory.iterdir()):
+        if not path.is_file() or path in listed:
+            continue
+        try:
+            if path.stat().st_mtime >= cutoff:
+                continue
+            path.unlink()
+        except FileNotFoundError:  # another clean-up, or a write replacing it, got there first
+            continue
+        removed.append(path)
+    return removed

@@ -36,7 +36,7 @@ from assessments.models import (
 from assessments.narrative import agreeing, figures, narrative_findings
 from assessments.rectification.services import prior_items, rectification_entries
 from assessments.reports import charts
-from assessments.reports.cache import cache_path, fingerprint, write_atomically
+from assessments.reports.cache import cache_path, fingerprint, mark_used, write_atomically
 from assessments.reports.disclosure import mask_phone
 from assessments.rescores import assessment_rescore_entries, rescored
 from assessments.scores import entry_key, metadata_text, project_facts, project_framework_version, score_project
@@ -565,11 +565,13 @@ def cached_report_pdf(assessment: Assessment, *, layout: str | None = None, offi
     mode = f"layout={report_layout(assessment, layout).key};official={official}"
     path = cache_path(fingerprint(assessment, snapshot, mode=mode))
     try:
-        return path.read_bytes()
+        pdf = path.read_bytes()
     except FileNotFoundError:
         pdf = render_report_pdf(assessment, layout=layout, official=official)
         write_atomically(path, pdf)
-        return pdf
+    else:
+        mark_used(path)
+    return pdf
 
 
 def report_filename(assessment: Assessment, *, extension: str = "pdf") -> str:

@@ -1,6 +1,10 @@
 """The PDF download: rendered once per state of the report, and WeasyPrint reads nothing but the project's files."""
 
+import io
+import os
 import threading
+import time
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -121,3 +125,59 @@ def test_the_fetcher_reads_the_report_stylesheet():
         assert b"@page" in response.read()
     finally:
         response.close()
+
+
+def _age(path, days):
+    old = time.time() - days * 86400
+    os.utime(path, (old, old))
+
+
+def test_the_clean_up_deletes_only_cached_reports_unused_for_the_given_days(
+    demo, leader, renders, media, django_user_model
+):
+    from django.core.management import call_command
+
+    from assessments.models import ExportItem, ExportJob
+
+    assessment = demo[ZHUZHOU]
+    download(leader, assessment)
+    Assessment.objects.filter(pk=assessment.pk).update(lock_version=assessment.lock_version + 1)
+    download(leader, assessment)
+    cache = media / "exports" / "cache"
+    older, newer = sorted(cache.iterdir(), key=lambda path: path.stat().st_mtime_ns)
+    listed = cache / "listed-by-an-export.pdf"
+    listed.write_bytes(b"%PDF")
+    leftover = cache / ".half-written.pdf.123.tmp"
+    leftover.write_bytes(b"%P")
+    job = ExportJob.objects.create(requested_by=django_user_model.objects.get(username="zz-leader"), scope_label="全部")
+    ExportItem.objects.create(job=job, assessment=assessment, pdf_path="exports/cache/listed-by-an-export.pdf")
+    for path in (older, listed, leftover):
+        _age(path, 31)
+    _age(newer, 29)
+
+    out = io.StringIO()
+    call_command("clean_report_cache", "--days", "30", stdout=out)
+
+    assert sorted(path.name for path in cache.iterdir()) == sorted([newer.name, listed.name])
+    assert "已删除 2 个 30 天内未使用的报告缓存文件" in out.getvalue()
+
+
+def test_a_download_served_from_the_cache_marks_its_file_used(demo, leader, renders, media):
+    from assessments.reports.cache import remove_unused
+
+    assessment = demo[ZHUZHOU]
+    download(leader, assessment)
+    (cached,) = (media / "exports" / "cache").iterdir()
+    _age(cached, 40)
+    download(leader, assessment)  # served from the file, not rendered again
+    assert len(renders) == 1
+    assert remove_unused(timedelta(days=30)) == []
+    assert cached.exists()
+
+
+def test_the_clean_up_refuses_a_period_that_is_not_a_positive_number_of_days(db):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--days 须为正整数"):
+        call_command("clean_report_cache", "--days", "0")
