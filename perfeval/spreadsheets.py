@@ -15,6 +15,7 @@ forms ＝ ＋ － ＠, which the Chinese editions of these programs accept as th
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 # What a spreadsheet program may read as the start of a formula (or, for tab and CR, of a new cell that is one).
@@ -35,6 +36,13 @@ def neutralise(value: Any) -> Any:
 def csv_row(values: Iterable[Any]) -> list[Any]:
     """A row for csv.writer.writerow with every field neutralised."""
     return [neutralise(value) for value in values]
+
+
+def cell_number(value: Any) -> Decimal | None:
+    """A figure for a numeric cell, exact: a Decimal from its text (a float such as 0.1 is written as 0.1, not as its
+    binary neighbour), and an empty cell for no figure. Stored scores and rates come back from JSON as text, numbers
+    or None."""
+    return None if value in (None, "") else Decimal(str(value))
 
 
 def _as_text(cell, value: Any) -> None:

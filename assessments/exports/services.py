@@ -27,7 +27,6 @@ import zipfile
 from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -44,7 +43,7 @@ from assessments.reports.render import REPORT_CSS, render_report_pdf, report_fil
 from assessments.selectors import assessment_data
 from assessments.summaries import percent, summary_from_data, summary_from_snapshot
 from perfeval.runtime import collect_between_jobs
-from perfeval.spreadsheets import append_row
+from perfeval.spreadsheets import append_row, cell_number
 from units.access import visible_units
 
 logger = logging.getLogger(__name__)
@@ -533,10 +532,6 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _number(value) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
-
-
 def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
     """汇总: one row per unit (total, grade, execution rate, status). Then one sheet per framework version (their
     indicators differ): every indicator's score, total, grade, execution rate."""
@@ -582,11 +577,11 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
                 s.get("year"),
                 s.get("status_label", ""),
                 framework.get("name", ""),
-                _number(s.get("total")),
+                cell_number(s.get("total")),
                 s.get("grade") or "",
-                _number(s.get("rescored_total")),
+                cell_number(s.get("rescored_total")),
                 s.get("rescored_grade") or "",
-                _number(s.get("execution_rate")),
+                cell_number(s.get("execution_rate")),
                 f"失败：{item.error}" if item.status == ExportItem.Status.FAILED else "已生成",
             ],
         )
@@ -634,12 +629,12 @@ def summary_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
                     s.get("department", ""),
                     s.get("year"),
                     s.get("status_label", ""),
-                    *(_number(points.get(code_)) for code_ in columns),
-                    _number(s.get("total")),
+                    *(cell_number(points.get(code_)) for code_ in columns),
+                    cell_number(s.get("total")),
                     s.get("grade") or "",
-                    _number(s.get("rescored_total")),
+                    cell_number(s.get("rescored_total")),
                     s.get("rescored_grade") or "",
-                    _number(s.get("execution_rate")),
+                    cell_number(s.get("execution_rate")),
                 ],
             )
         first_score = 6

@@ -18,6 +18,7 @@ from assessments.frameworks import Form
 from assessments.models import Assessment, IndicatorRow, Project, WhatIfRun
 from assessments.scores import project_entries, project_facts, project_framework_version, row_entry
 from assessments.selectors import AssessmentData, assessment_data_many
+from perfeval.spreadsheets import cell_number, set_cell
 from scoring.adapters import engine_errors_as_validation, framework_spec
 from scoring.engine.whatif import Comparison, compare, summarise
 from scoring.models import FrameworkVersion
@@ -95,18 +96,13 @@ def comparison_rows(comparison: Comparison) -> list[dict]:
 # --- Excel ---------------------------------------------------------------------------------------------------------
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def _put(sheet, row: int, column: int, value, *, bold: bool = False):
     from openpyxl.styles import Font
 
     cell = sheet.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        # Names typed by people are text: never a formula in the reader's Excel.
-        cell.data_type = "s"
-        cell.quotePrefix = True
+    set_cell(cell, value)  # names typed by people are text: never a formula in the reader's Excel
     if bold:
         cell.font = Font(bold=True)
     return cell
@@ -116,10 +112,6 @@ def _append(sheet, values, *, bold: bool = False) -> None:
     row = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value is not None else 1
     for column, value in enumerate(values, start=1):
         _put(sheet, row, column, value, bold=bold)
-
-
-def _number(value):
-    return None if value is None else float(value)
 
 
 def whatif_workbook(whatif: WhatIf) -> bytes:
@@ -145,13 +137,13 @@ def whatif_workbook(whatif: WhatIf) -> bytes:
             [
                 group,
                 row["name"],
-                _number(b.weight) if b else None,
-                _number(b.points) if b else None,
+                cell_number(b.weight) if b else None,
+                cell_number(b.points) if b else None,
                 (b.kind_label or "") if b else "（无此指标）",
-                _number(o.weight) if o else None,
-                _number(o.points) if o else None,
+                cell_number(o.weight) if o else None,
+                cell_number(o.points) if o else None,
                 (o.kind_label or "") if o else "（无此指标）",
-                _number(row["difference"]),
+                cell_number(row["difference"]),
             ],
         )
     _append(sheet, [])
@@ -163,17 +155,22 @@ def whatif_workbook(whatif: WhatIf) -> bytes:
                 "",
                 line.name,
                 None,
-                _number(line.base.points) if line.base else None,
+                cell_number(line.base.points) if line.base else None,
                 "",
                 None,
-                _number(line.other.points) if line.other else None,
+                cell_number(line.other.points) if line.other else None,
                 "",
-                _number(line.difference),
+                cell_number(line.difference),
             ],
         )
     _append(sheet, [])
-    _append(sheet, ["总分", "", "", _number(base.total), base.grade or "", "", _number(other.total), other.grade or ""])
-    _append(sheet, ["总分差额", _number(comparison.total_difference), "等次改变" if comparison.grade_changed else ""])
+    _append(
+        sheet,
+        ["总分", "", "", cell_number(base.total), base.grade or "", "", cell_number(other.total), other.grade or ""],
+    )
+    _append(
+        sheet, ["总分差额", cell_number(comparison.total_difference), "等次改变" if comparison.grade_changed else ""]
+    )
     for title, items in (
         ("对比体系需要而数据中缺少的", comparison.lacking),
         ("按对比体系重新归类的三级指标", comparison.moved),
@@ -339,11 +336,11 @@ def region_workbook(run: WhatIfRun) -> bytes:
         sheet,
         [
             "总分平均变化",
-            _float(summary.get("mean_difference")),
+            cell_number(summary.get("mean_difference")),
             "最低",
-            _float(summary.get("lowest")),
+            cell_number(summary.get("lowest")),
             "最高",
-            _float(summary.get("highest")),
+            cell_number(summary.get("highest")),
         ],
     )
     _append(sheet, [])
@@ -353,7 +350,7 @@ def region_workbook(run: WhatIfRun) -> bytes:
     _append(sheet, [])
     _append(sheet, ["指标", "平均变化", "平均绝对变化", "项数"], bold=True)
     for shift in summary.get("shifts", []):
-        _append(sheet, [shift["name"], _float(shift["mean"]), _float(shift["mean_abs"]), shift["count"]])
+        _append(sheet, [shift["name"], cell_number(shift["mean"]), cell_number(shift["mean_abs"]), shift["count"]])
     if summary.get("lacking"):
         _append(sheet, [])
         _append(sheet, ["对比体系需要而数据中缺少的", "份数"], bold=True)
@@ -388,11 +385,11 @@ def region_workbook(run: WhatIfRun) -> bytes:
                 row.get("status"),
                 row.get("project", ""),
                 row.get("base_framework", ""),
-                _float(row.get("base_total")),
+                cell_number(row.get("base_total")),
                 row.get("base_grade") or "",
-                _float(row.get("other_total")),
+                cell_number(row.get("other_total")),
                 row.get("other_grade") or "",
-                _float(row.get("difference")),
+                cell_number(row.get("difference")),
                 "是" if row.get("grade_changed") else "",
                 row.get("lacking"),
                 row.get("error", ""),
@@ -402,7 +399,3 @@ def region_workbook(run: WhatIfRun) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _float(value):
-    return None if value in (None, "") else float(value)

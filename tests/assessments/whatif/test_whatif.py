@@ -93,22 +93,23 @@ def test_the_excel_download_holds_the_same_comparison(client, alice, assessment,
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [row for row in sheet.iter_rows(values_only=True)]
     line = next(row for row in rows if row[1] == "开展老干党支部学习活动")
-    assert line[3] == pytest.approx(9.17)
-    assert line[6] == pytest.approx(7.92)
-    assert line[8] == pytest.approx(-1.25)
+    # Written from the Decimal's text: the cell holds 9.17, not a float's binary neighbour.
+    assert (line[3], line[6], line[8]) == (9.17, 7.92, -1.25)
     assert any(row[0] == "对比体系需要而数据中缺少的" for row in rows)
 
 
-def test_a_name_starting_with_equals_is_text_in_the_workbook(client, alice, assessment, project):
-    IndicatorRow.objects.filter(project=project).update(name="=1+2")
+@pytest.mark.parametrize("name", ["=1+2", '＝HYPERLINK("http://x.example","点此")'])
+def test_a_name_starting_like_a_formula_is_text_in_the_workbook(client, alice, assessment, project, name):
+    IndicatorRow.objects.filter(project=project).update(name=name)
     client.force_login(alice)
     response = client.get(
         reverse("assessments:whatif_download", args=[assessment.pk])
         + f"?version={version('mof-2021-core').pk}&project={project.pk}"
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
-    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "=1+2")
-    assert cell.data_type == "s"
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == name)
+    # Text, and quoted so that it stays text when someone edits the cell (the full-width ＝ of Chinese input too).
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
 
 
 def test_the_assessment_pages_link_to_the_whatif(client, alice, assessment):
