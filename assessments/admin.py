@@ -7,7 +7,15 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from assessments import frameworks
-from assessments.models import Assessment, AuditEvent, Facts, FrameworkAssignment, SignOff, Snapshot
+from assessments.models import (
+    Assessment,
+    AuditEvent,
+    Facts,
+    FrameworkAssignment,
+    RectificationItem,
+    SignOff,
+    Snapshot,
+)
 from units.models import Region
 
 
@@ -61,35 +69,44 @@ class FactsAdmin(FinalReadOnly, admin.ModelAdmin):
         )
 
 
+class ReadOnly:
+    """Shown in the admin, changed only where perfeval records who changed what (its own pages and services)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["created_at", "assessment", "user_name", "action_label"]
     list_filter = ["action"]
     search_fields = ["assessment__unit__name", "user_name", "detail"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
+class SnapshotAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["assessment", "created_at", "created_by", "sha256"]
     readonly_fields = ["assessment", "created_at", "created_by", "sha256", "data"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(RectificationItem)
+class RectificationItemAdmin(ReadOnly, admin.ModelAdmin):
+    """整改事项 to look up across units; the unit updates them on its 整改跟踪 page, where every change is audited."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ["assessment", "problem_short", "responsible", "due_date", "status", "updated_at"]
+    list_filter = ["status", "source", "assessment__year"]
+    search_fields = ["assessment__unit__name", "problem", "measure", "responsible"]
+    list_select_related = ["assessment__unit"]
+
+    @admin.display(description="存在问题")
+    def problem_short(self, item):
+        return str(item)
 
 
 class FrameworkAssignmentForm(forms.ModelForm):
