@@ -67,7 +67,7 @@ def unmatched(expected: list[dict], findings: list[dict]) -> tuple[list[dict], l
 
 def test_the_corpus_has_reports_from_several_provinces():
     provinces = Counter(read(path)["source"]["province"] for path in FILES)
-    assert len(FILES) >= 14
+    assert len(FILES) >= 16
     assert len(provinces) >= 7
 
 
