@@ -396,10 +396,12 @@ class ScoreSheet:
             if line.stated_score is not None and line.difference:
                 head += f"  （报告所列 {fmt(line.stated_score, places)}，相差 {fmt(line.difference, places)}）"
             out.append(head)
-            if line.is_leaf and line.explanation:
+            said = line.is_leaf and line.explanation
+            if said:
                 out.append(f"{indent}    {line.explanation}")
-            for name in line.missing:
-                out.append(f"{indent}    缺少：{name}")
+            # A row that could not be scored already says what it lacks ("缺少：…"): not a second time.
+            if not (said and line.explanation.startswith("缺少：")):
+                out.extend(f"{indent}    缺少：{name}" for name in line.missing)
             for warning in line.warnings:
                 out.append(f"{indent}    ⚠ {warning}")
         out.append("")

@@ -24,3 +24,12 @@ def test_errors_and_warnings_are_marked_apart():
     assert len(marks) == 13
     assert marks[:3] == ["[错误] project_sum", "[错误] project_sum", "[提示] income_nature_sum"]
     assert all(mark.startswith("[提示]") for mark in marks[2:])
+
+
+def test_a_row_that_lacks_an_input_says_so_once():
+    # The 保山 table's 时效 row gives its target in words only ("按时限完成"): no 年度指标值 to score against.
+    published = ROOT / "fixtures" / "published" / "yn-baoshan-tyjrj-2022-spring-festival-visits.json"
+    _, text = main([str(published)], frameworks())
+    lines = text.splitlines()
+    row = lines.index("    春节前完成走访慰问  未评分 / 20.00")
+    assert lines[row + 1 : row + 3] == ["        缺少：年度指标值", "  成本指标  0.00 / 0.00"]
