@@ -178,14 +178,14 @@ def with_last_year(view: RowView, previous: IndicatorRow | None) -> None:
     if previous is None:
         return
     answers = answer_initials(previous, inputs_for(view.indicator)) if view.indicator is not None else {}
-    for name, shown in view.controls.items():
+    for name, ctrl in view.controls.items():
         if name in answers:
             value = answers[name]
         elif name in PRIOR_SHOWN:
             value = getattr(previous, name)
         else:
             continue
-        shown.prior = shown_value(value, shown.choices, caption=PRIOR_CAPTIONS.get(name, "上年 "))
+        ctrl.prior = shown_value(value, ctrl.choices, caption=PRIOR_CAPTIONS.get(name, "上年 "))
 
 
 def suggestions_shown(suggestions) -> tuple:
@@ -269,17 +269,9 @@ def control(form_field, prefix: str, name: str, value, errors: tuple, disabled: 
         chosen = {str(v) for v in (value or ())}
         options = tuple((str(v), str(text), str(v) in chosen) for v, text in form_field.choices)
         attrs = attributes({"disabled": True} if disabled or form_field.disabled else {})
+        chosen_codes = ",".join(sorted(chosen))
         return Control(
-            "checkboxes",
-            html_name,
-            auto_id,
-            label,
-            ",".join(sorted(chosen)),
-            attrs,
-            options,
-            errors,
-            "",
-            form_field.choices,
+            "checkboxes", html_name, auto_id, label, chosen_codes, attrs, options, errors, choices=form_field.choices
         )
     css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
     classes = " ".join(part for part in (css, widget.attrs.get("class", ""), "is-invalid" if errors else "") if part)
@@ -298,9 +290,8 @@ def control(form_field, prefix: str, name: str, value, errors: tuple, disabled: 
         current = [str(v) for v in widget.format_value(value)]
         chosen = current[0] if current else ""
         options = options_html(widget, current, written)
-        return Control(
-            "select", html_name, auto_id, label, chosen, attributes(attrs), (), errors, options, widget.choices
-        )
+        attrs = attributes(attrs)
+        return Control("select", html_name, auto_id, label, chosen, attrs, (), errors, options, choices=widget.choices)
     shown = widget.format_value(value)
     if isinstance(widget, forms.Textarea):
         return Control("textarea", html_name, auto_id, label, shown or "", attributes(attrs), (), errors)

@@ -17,6 +17,7 @@ from assessments.selectors import assessment_data
 from assessments.services import assessment_create
 from assessments.snapshots import assessment_document
 from tests.assessments.entry.test_tabs import TAB_QUERIES
+from tests.html_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,22 @@ def test_a_choice_shows_last_years_label_and_a_text_its_value_beside_the_rows_in
     # Never a stored code.
     for code in ("qualitative", "partial", "history_last_year", "business_records", "formal"):
         assert not re.search(rf'prior">[^<]*{code}', html), code
+
+
+def test_after_a_refused_save_last_years_labels_still_stand_beside_the_typed_values(
+    client, alice, assessment, last_years
+):
+    client.force_login(alice)
+    url = reverse("assessments:tab", args=[assessment.pk, "self-eval"])
+    html = client.get(url).content.decode()
+    row = _row_prefix(html, ROW)
+    data = form_data(html) | {f"{row}-weight": "六分", f"{row}-outcome": "achieved"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "请填写数字" in html
+    assert _prior_of(html, f"id_{row}-outcome") == "上年 部分达成年度指标并具有一定效果"
+    assert _prior_of(html, f"id_{row}-evidence_types_3") == "上年 正式资料、原始凭证"
 
 
 def test_a_long_text_is_shown_as_an_excerpt_that_opens_to_the_whole(client, alice, assessment, last_years):
