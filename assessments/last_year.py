@@ -1,10 +1,12 @@
-"""上年: the unit's figures of the year before, shown beside the inputs of the data-entry tabs. A final assessment of
-last year is read from its frozen snapshot (what was signed), an open one from its stored rows.
+"""上年: what the unit entered the year before — figures, the labels of its choices, excerpts of its texts — shown
+beside the inputs of the data-entry tabs. A final assessment of last year is read from its frozen snapshot (what was
+signed), an open one from its stored rows.
 
 One query reads last year's assessment with its facts and its newest snapshot; the parts a final assessment's
 snapshot holds need nothing more, and an open one's staffing, institutions, special funds or indicator rows are
 read (one query each) only by the tab that shows them."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
@@ -29,6 +31,14 @@ class LastYear:
         if self.document is not None:
             return unsaved_instance(Facts, self.document.get("facts") or {})
         return getattr(self.assessment, "facts", None)
+
+    @cached_property
+    def goal(self) -> Assessment:
+        """The 年度总体目标 (goal_planned, goal_achieved), on the assessment itself or in its snapshot."""
+        if self.document is not None:
+            goal = self.document.get("goal") or {}
+            return Assessment(goal_planned=goal.get("planned") or "", goal_achieved=goal.get("achieved") or "")
+        return self.assessment
 
     @cached_property
     def staffing(self) -> Staffing | None:
@@ -80,25 +90,73 @@ def last_year(assessment: Assessment) -> LastYear | None:
     return LastYear(prior, document)
 
 
-def shown_figure(value) -> str | None:
-    """A figure as the tabs show it beside an input (amounts with 2 places and separators), or None for what is not
-    a figure or was not filled."""
-    if isinstance(value, bool) or value is None:
+# Last year's text beside an input is cut to this many characters (the 自评表's columns are narrow); the whole text
+# opens under it.
+EXCERPT_CHARS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """Last year's value of one input as the page shows it beside the input: `text` is a figure (amounts with 2 places
+    and separators), the label a choice's drop-down shows (never its stored code) or a text, cut to an excerpt when
+    long; `full` is then the whole text. `caption` is written before it."""
+
+    text: str
+    full: str = ""
+    caption: str = "上年 "
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _labels(choices) -> dict[str, str]:
+    labels = {}
+    for code, label in choices:
+        if isinstance(label, list | tuple):  # a group of choices
+            labels.update(_labels(label))
+        elif code not in (None, ""):
+            labels[str(code)] = str(label)
+    return labels
+
+
+def shown_value(value, choices=None, *, caption: str = "上年 ") -> Shown | None:
+    """Last year's value as shown beside an input offering `choices` (an input's (code, label) pairs, when it is a
+    drop-down or check boxes), or None when last year has none: nothing typed, nothing chosen, a box not ticked, a
+    choice no longer offered."""
+    if value is None or value is False or value in ("", [], {}):
         return None
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    if isinstance(value, int):
-        return str(value)
-    return None
+    if choices:
+        labels = _labels(choices)
+        chosen = value if isinstance(value, list | tuple) else [value]
+        text = "、".join(labels[str(code)] for code in chosen if str(code) in labels)
+    elif value is True:
+        text = "是"
+    elif isinstance(value, Decimal):
+        text = f"{value:,.2f}"
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        return None
+    if not text:
+        return None
+    flat = " ".join(text.split())
+    if len(flat) <= EXCERPT_CHARS:
+        return Shown(flat, "", caption)
+    return Shown(flat[:EXCERPT_CHARS].rstrip() + "…", text, caption)
 
 
-def figures(instance, names, prefix: str) -> dict[str, str]:
-    """{input id: last year's figure} for the named fields of `instance` shown under the form prefix `prefix`."""
+def values_shown(instance, fields: dict, prefix: str, *, skip=("name",)) -> dict[str, Shown]:
+    """{input id: last year's value} for the form `fields` of `instance` shown under the form prefix `prefix`. A row's
+    name is left out: last year's row was found by it."""
     if instance is None:
         return {}
     shown = {}
-    for name in names:
-        value = shown_figure(getattr(instance, name, None))
+    for name, form_field in fields.items():
+        if name in skip:
+            continue
+        value = shown_value(getattr(instance, name, None), getattr(form_field, "choices", None))
         if value is not None:
             shown[f"id_{prefix}-{name}"] = value
     return shown

@@ -14,8 +14,15 @@ from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from assessments.forms import IndicatorRowForm, answer_initials, stored_target_deadline, stored_target_reading
+from assessments.forms import (
+    METADATA_FIELDS,
+    IndicatorRowForm,
+    answer_initials,
+    stored_target_deadline,
+    stored_target_reading,
+)
 from assessments.indicator_inputs import inputs_for
+from assessments.last_year import shown_value
 from assessments.models import IndicatorRow
 
 CENT = Decimal("0.01")
@@ -26,7 +33,8 @@ OPTIONS_TEMPLATE = "assessments/partials/indicator_row.html#options"
 class Control:
     """One input as the row template writes it: `kind` is text, textarea, select, checkboxes or hidden; `attrs` the
     escaped attributes after the name; `options` (value, label, chosen) for the checkboxes, `options_html` a select's
-    options as written by the row template's `options` partial."""
+    options as written by the row template's `options` partial; `choices` the (code, label) pairs a select or the
+    checkboxes offer; `prior` last year's value shown under the input (last_year.Shown), when there is one."""
 
     kind: str
     name: str
@@ -37,6 +45,8 @@ class Control:
     options: tuple = ()
     errors: tuple = ()
     options_html: str = ""
+    choices: object = ()
+    prior: object = None
 
 
 @dataclass(slots=True)
@@ -153,6 +163,31 @@ def form_rows(formset, *, inputs: bool = True) -> list[RowView]:
     return views
 
 
+# The inputs of a row under which last year's value stands (上年): its texts and choices. Not its name (last year's
+# row is found by it), nor the numbers read from its texts, nor the 评分方式, whose hand score has a line of its own.
+PRIOR_SHOWN = frozenset(
+    {"target_value", "actual_value", "kind", "outcome", "score_reason", "deviation_reason", *METADATA_FIELDS}
+)
+PRIOR_CAPTIONS = {"target_value": "上年目标：", "actual_value": "上年完成："}
+
+
+def with_last_year(view: RowView, previous: IndicatorRow | None) -> None:
+    """Put last year's row (`previous`) beside this one: each of the row's texts and choices (a check item's too)
+    shows last year's value under its input, a choice by the label its drop-down shows."""
+    view.prior = previous
+    if previous is None:
+        return
+    answers = answer_initials(previous, inputs_for(view.indicator)) if view.indicator is not None else {}
+    for name, ctrl in view.controls.items():
+        if name in answers:
+            value = answers[name]
+        elif name in PRIOR_SHOWN:
+            value = getattr(previous, name)
+        else:
+            continue
+        ctrl.prior = shown_value(value, ctrl.choices, caption=PRIOR_CAPTIONS.get(name, "上年 "))
+
+
 def suggestions_shown(suggestions) -> tuple:
     """Targets a 历史标准 row may take, each with its number as the row shows it (whole, or with 2 places)."""
     return tuple(
@@ -234,7 +269,10 @@ def control(form_field, prefix: str, name: str, value, errors: tuple, disabled: 
         chosen = {str(v) for v in (value or ())}
         options = tuple((str(v), str(text), str(v) in chosen) for v, text in form_field.choices)
         attrs = attributes({"disabled": True} if disabled or form_field.disabled else {})
-        return Control("checkboxes", html_name, auto_id, label, ",".join(sorted(chosen)), attrs, options, errors)
+        chosen_codes = ",".join(sorted(chosen))
+        return Control(
+            "checkboxes", html_name, auto_id, label, chosen_codes, attrs, options, errors, choices=form_field.choices
+        )
     css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
     classes = " ".join(part for part in (css, widget.attrs.get("class", ""), "is-invalid" if errors else "") if part)
     attrs = {**widget.attrs, "class": classes}
@@ -252,7 +290,8 @@ def control(form_field, prefix: str, name: str, value, errors: tuple, disabled: 
         current = [str(v) for v in widget.format_value(value)]
         chosen = current[0] if current else ""
         options = options_html(widget, current, written)
-        return Control("select", html_name, auto_id, label, chosen, attributes(attrs), (), errors, options)
+        attrs = attributes(attrs)
+        return Control("select", html_name, auto_id, label, chosen, attrs, (), errors, options, choices=widget.choices)
     shown = widget.format_value(value)
     if isinstance(widget, forms.Textarea):
         return Control("textarea", html_name, auto_id, label, shown or "", attributes(attrs), (), errors)

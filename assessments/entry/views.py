@@ -16,12 +16,12 @@ from assessments.access import get_assessment_for_user
 from assessments.checks import finding_link, finding_place, row_prefixes
 from assessments.entry.conflicts import STALE_ON_TAB, changes_since, merge
 from assessments.explanations import explanations_save, hints_of, stored_explanations
-from assessments.last_year import figures, last_year, matched_by_name
+from assessments.last_year import Shown, last_year, matched_by_name, values_shown
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
 from assessments.rectification.services import prior_assessment, prior_items
-from assessments.rows import blank_row, form_rows, stored_rows, suggestions_shown
+from assessments.rows import blank_row, form_rows, stored_rows, suggestions_shown, with_last_year
 from assessments.selectors import AssessmentData, assessment_data, target_suggestions
 from assessments.services import RowsOf, StaleSave, assessment_save_forms
 from assessments.tabs import (
@@ -425,7 +425,7 @@ def _attach_last_year(prior, views) -> None:
     can show 上年 beside the inputs."""
     by_key = {(row.code, row.group_code, "" if row.code else row.name): row for row in prior.indicator_rows}
     for view in views:
-        view.prior = by_key.get((view.code, view.group, "" if view.code else view.name))
+        with_last_year(view, by_key.get((view.code, view.group, "" if view.code else view.name)))
 
 
 def _hints_beside_rows(context) -> None:
@@ -449,21 +449,24 @@ BESIDE_TABS = ("basic", "finance", "basic-data", "self-eval")
 
 
 def _beside_inputs(data: AssessmentData, tab: str, scored, forms, formsets, prior) -> dict:
-    """What stands beside the inputs of a data-entry tab: last year's figure where last year's assessment of the unit
-    has one, and the explanation box of each 提示 whose input is on this tab (saved where the 得分与检查 tab saves
-    them). `beside` maps an input's id to {"prior": text or None, "hints": [(number, Hint)]}."""
-    shown: dict[str, str] = {}
+    """What stands beside the inputs of a data-entry tab: last year's value where last year's assessment of the unit
+    has one (a figure, a choice's label, a text's excerpt), and the explanation box of each 提示 whose input is on this
+    tab (saved where the 得分与检查 tab saves them). `beside` maps an input's id to {"prior": Shown or None, "hints":
+    [(number, Hint)]}."""
+    shown: dict[str, Shown] = {}
     if prior is not None:
         if "staffing_form" in forms:
-            shown.update(figures(prior.staffing, forms["staffing_form"].fields, "staffing"))
+            shown.update(values_shown(prior.staffing, forms["staffing_form"].fields, "staffing"))
+        if "goal_form" in forms:
+            shown.update(values_shown(prior.goal, forms["goal_form"].fields, "goal"))
         for name in ("basic_form", "execution_form"):
             if name in forms:
-                shown.update(figures(prior.facts, forms[name].fields, "facts"))
+                shown.update(values_shown(prior.facts, forms[name].fields, "facts"))
         for name, previous in (("institutions", "institutions"), ("special_funds", "special_funds")):
             if name in formsets:
                 rows = formsets[name].forms
                 for index, row in matched_by_name([form.instance for form in rows], getattr(prior, previous)):
-                    shown.update(figures(row, rows[index].fields, rows[index].prefix))
+                    shown.update(values_shown(row, rows[index].fields, rows[index].prefix))
     rows = row_prefixes(data.assessment_rows)
     findings = scored.findings if scored is not None else []
     here = [f for f in findings if f.severity != "error" and finding_place(f, rows)[0] == tab]
