@@ -30,6 +30,7 @@ help:
 	@echo "make lint / make format / make lock / make clean"
 	@echo "make backup [BACKUP=dir] — PostgreSQL dump + MEDIA_ROOT into backups/<time>/ (or dir); make restore BACKUP=dir"
 	@echo "make loadtest — locust against gunicorn + PostgreSQL on 127.0.0.1 (about 4 min; bench/RESULTS.md)"
+	@echo "make bench-live — the live score in Chromium: last keystroke in the 自评表 to the new total shown (bench/RESULTS.md)"
 	@echo "make bench-scale — list pages on 5,000 units × 3 years, PostgreSQL perfeval_scale (bench/RESULTS.md)"
 	@echo "make attack — crawl, unauthorised writes and fuzz against gunicorn + PostgreSQL as every persona; prints leaks, 5xx, partial writes"
 
@@ -133,6 +134,15 @@ SCALE_ARGS ?=
 .PHONY: bench-scale
 bench-scale: setup
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(PY) bench/scale.py $(SCALE_ARGS)
+
+# The live score in Debian's headless Chromium (issue #18): from the last keystroke in the 自评表 (50 unit-written rows)
+# to the score panel showing the new total, debounce included, beside fetches from the same page as the baseline;
+# gunicorn with deploy/gunicorn.conf.py and PostgreSQL perfeval_live (demo data, rebuilt every run). About 3 min.
+# LIVE_ARGS e.g. --rounds 120, --skip-seed, --profile 5 (a CPU profile of the page), --debounce-ms 150 (what-if).
+LIVE_ARGS ?=
+.PHONY: bench-live
+bench-live: setup
+	$(PY) bench/live_score.py $(LIVE_ARGS)
 
 # Crawl-and-fuzz of a production-configured instance (bench/attack.py): PostgreSQL perfeval_attack, rebuilt every run,
 # gunicorn with deploy/gunicorn.conf.py on a free port of 127.0.0.1. Exits 1 on any leak, 5xx or partial write.

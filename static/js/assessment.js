@@ -18,6 +18,38 @@
     form.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
+  // The live preview answers with the computed cells and the score panel, each marked hx-swap-oob to replace the
+  // element with its id. After each out-of-band swap htmx fires htmx:oobAfterSwap on every element swapped so far
+  // (n(n+1)/2 events: 20,100 for the ~200 cells of a 60-row 自评表), and each htmx event looks for extensions up the
+  // element's ancestors: a second or more of the page's time before the new total shows (bench/live_score.py). A
+  // cell with no htmx attribute in it is put in place directly; any other (a box kept by hx-preserve) goes through
+  // htmx.swap, one at a time. A response of anything else is left to htmx.
+  const HTMX_ATTRIBUTE = /^(data-)?hx-/;
+  const usesHtmx = (cell) =>
+    [cell, ...cell.querySelectorAll("*")].some((el) =>
+      Array.from(el.attributes).some((attribute) => HTMX_ATTRIBUTE.test(attribute.name)),
+    );
+  form.addEventListener("htmx:beforeSwap", (event) => {
+    const detail = event.detail;
+    if (detail.elt !== form || !detail.shouldSwap || typeof htmx === "undefined") return;
+    const holder = document.createElement("template");
+    holder.innerHTML = detail.serverResponse;
+    const cells = Array.from(holder.content.children);
+    const outOfBand = (cell) =>
+      cell.id && cell.getAttribute("hx-swap-oob") === "true" && document.getElementById(cell.id);
+    if (!cells.every(outOfBand)) return;
+    detail.shouldSwap = false;
+    for (const cell of cells) {
+      cell.removeAttribute("hx-swap-oob");
+      const target = document.getElementById(cell.id);
+      if (usesHtmx(cell)) {
+        htmx.swap(target, cell.outerHTML, { swapStyle: "outerHTML", settleDelay: 0 });
+      } else {
+        target.replaceWith(cell);
+      }
+    }
+  });
+
   function totalForms(prefix) {
     return form.querySelector(`input[name="${prefix}-TOTAL_FORMS"]`);
   }
