@@ -4,6 +4,7 @@ dave — supervising-department reviewer, member of 甲单位's 主管部门; ch
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -43,6 +44,19 @@ if os.environ.get("PERFEVAL_TEST_DB_TEMPLATE"):
         with django_db_blocker.unblock():
             connection.close()
         os.unlink(path)
+
+
+@pytest.fixture(autouse=True)
+def _engine_caches_cleared():
+    """Each test starts with the engine's caches empty (the ``lru_cache`` of ``numbers`` and ``rules``), as a process
+    would. Mutation testing needs it: mutmut runs a mutant's tests in a process forked from the one that ran the whole
+    selection clean, so a cached answer (a deadline read from '三个工作日内') would skip the mutated code, and its
+    mutants survived every test written for them."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("scoring.engine.") and module is not None:
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
+                    value.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,15 @@
 """The access helpers load the one object asked for, and in one query everything the page header shows about it
-(the region chain, the supervising unit, the frameworks, who last changed it): every page goes through them."""
+(the region chain, the supervising unit, the frameworks, who last changed it): every page goes through them. 管理员 is
+one's own role, and its refusal says what is refused."""
 
 import pytest
 from django.http import Http404
+from django.urls import reverse
 
-from assessments.access import get_assessment_for_user
+from assessments.access import ADMIN_ONLY, get_assessment_for_user
 from assessments.services import assessment_create
-from units.access import get_unit_for_user
+from units.access import get_unit_for_user, is_administrator
+from units.models import Membership, Role
 
 
 @pytest.fixture
@@ -63,3 +66,14 @@ def test_a_unit_and_what_its_header_shows_load_in_one_query(root, unit, django_a
         header = (loaded.region.full_name, loaded.parent.name)
     assert (loaded, writable) == (unit, True)
     assert header == ("湖南省株洲市", "甲主管部门")
+
+
+def test_another_users_administrator_role_does_not_make_one_an_administrator(client, alice, unit, django_user_model):
+    """管理员 anywhere (the annual export, the dashboard) is one's own role: a colleague's does not count."""
+    ada = django_user_model.objects.create_user(username="ada", password="secret-pass-123")
+    Membership.objects.create(user=ada, unit=unit, role=Role.ADMIN)
+    assert (is_administrator(ada), is_administrator(alice)) == (True, False)
+    client.force_login(alice)
+    response = client.get(reverse("exports:index"))
+    assert response.status_code == 403
+    assert ADMIN_ONLY in response.content.decode()  # what the refusal says, not the generic 403

@@ -1,5 +1,6 @@
-"""What the workflow's notifications send, that a mail server being down does not stop a transition, and a region
-left without review steps: behaviour that mutation testing (make mutation) showed no test would notice."""
+"""What the workflow's notifications send, that a mail server being down does not stop a transition, a region left
+without review steps, 撤回 after a return and its refusal, and a delegate's voided signature: behaviour that mutation
+testing (make mutation) showed no test would notice."""
 
 import smtplib
 
@@ -9,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
-from assessments.models import Assessment, AuditEvent, Notification
+from assessments.models import Assessment, AuditEvent, Notification, SignOff
 from assessments.workflow import services as workflow
+from tests.assessments.workflow.test_delegation_duties import WEEK
+from units.models import Delegation, Membership, Role
 
 
 class MailServerDown(BaseEmailBackend):
@@ -69,3 +72,48 @@ def test_a_region_without_review_steps_for_the_unit_refuses_the_submission(asses
     assessment.refresh_from_db()
     assert (assessment.status, assessment.current_step) == (Assessment.Status.DRAFT, "")
     assert not AuditEvent.objects.filter(assessment=assessment, action="submit").exists()
+
+
+# --- 撤回 after a return, and its refusals ---------------------------------------------------------------------------
+
+
+def test_a_resubmission_returned_to_the_preparer_may_be_withdrawn_until_a_reviewer_acts_again(assessment, people):
+    """A return and the signatures before it belong to the earlier submission: after resubmitting, the preparer
+    may take the assessment back until the first reviewer acts on the new one."""
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    workflow.assessment_sign(assessment=assessment, user=people["bob"], opinion="同意")
+    workflow.assessment_return(assessment=assessment, user=people["hank"], reason="请补充佐证资料")
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    assessment.refresh_from_db()
+    assert workflow.allowed_actions(people["alice"], assessment).withdraw
+    workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
+    assert Assessment.objects.get(pk=assessment.pk).status == Assessment.Status.DRAFT
+
+
+@pytest.mark.parametrize(("returned", "label"), [(False, "草稿"), (True, "已退回")])
+def test_withdrawing_what_is_not_in_review_names_its_status(assessment, people, returned, label):
+    Assessment.objects.filter(pk=assessment.pk).update(returned=returned)
+    assessment.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
+    assert refused.value.messages == [f"只有审签中的自评可以撤回，这份自评当前状态为“{label}”。"]
+
+
+# --- separation of duties counts the signatures in force -------------------------------------------------------------
+
+
+def test_a_delegate_whose_signature_on_another_step_was_voided_may_sign(assessment, people, unit, django_user_model):
+    """bob signed as 评价组组长; the step was returned to, voiding it, and another 组长 signed instead. bob signed
+    no step of the assessment as it stands, so he may sign 单位负责人 on hank's behalf."""
+    gina = django_user_model.objects.create_user(username="gina", first_name="葛组长", password="x")
+    Membership.objects.create(user=gina, unit=unit, role=Role.GROUP_LEADER)
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    workflow.assessment_sign(assessment=assessment, user=people["bob"], opinion="同意")
+    workflow.assessment_return(assessment=assessment, user=people["hank"], reason="请复核", to_step="group_leader")
+    workflow.assessment_sign(assessment=assessment, user=gina, opinion="同意")
+    Delegation.objects.create(delegator=people["hank"], delegate=people["bob"], unit=unit, role=Role.UNIT_HEAD, **WEEK)
+    assessment.refresh_from_db()
+    assert workflow.allowed_actions(people["bob"], assessment).act
+    workflow.assessment_sign(assessment=assessment, user=people["bob"], opinion="代为同意")
+    signed = SignOff.objects.get(assessment=assessment, step="unit_head", voided_at=None)
+    assert (signed.signer, signed.on_behalf_of) == (people["bob"], people["hank"])
