@@ -363,14 +363,15 @@ class QuickFieldCopies:
 MANUAL_NO, MANUAL_YES = "False", "True"
 MANUAL_CHOICES = [(MANUAL_NO, "按规则计算"), (MANUAL_YES, "数据无法取得，人工评分")]
 MANUAL_NEEDS_REASON = "选择人工评分时须说明数据无法取得的原因及评分依据。"
+SCORE_NEGATIVE = "得分不能为负数。"
 MANUAL_NOT_CHOSEN = "该指标按规则计算：如数据无法取得，请先选择“数据无法取得，人工评分”，再填写得分。"
 # What a framework indicator's row shows, by the kind of input its rule asks for (IndicatorInputs.mode); rules that
 # compute the score from data may instead be scored by hand when the data cannot be had (HAND_SCORABLE).
-_HAND_SCORE_FIELDS = ("manual", "score", "score_reason")
+HAND_SCORE_FIELDS = ("manual", "score", "score_reason")
 SHOWN_BY_MODE = {
-    "computed": _HAND_SCORE_FIELDS,
-    "answers": _HAND_SCORE_FIELDS,
-    "quantitative": ("target_value", "actual_value", *_HAND_SCORE_FIELDS),
+    "computed": HAND_SCORE_FIELDS,
+    "answers": HAND_SCORE_FIELDS,
+    "quantitative": ("target_value", "actual_value", *HAND_SCORE_FIELDS),
     "qualitative": ("outcome", "score"),
     "manual": ("score", "score_reason"),
 }
@@ -571,6 +572,8 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
         weight = data.get("weight") if self.is_unit_row else self.indicator.weight
         if data.get("score") is not None and weight is not None and data["score"] > weight:
             self.add_error("score", f"得分不能超过分值 {weight}。")
+        elif data.get("score") is not None and data["score"] < 0:
+            self.add_error("score", SCORE_NEGATIVE)  # the engine would refuse to score the whole table
         self._read_numbers(data)
         self._collect_answers(data)
         return data

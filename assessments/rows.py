@@ -142,25 +142,29 @@ def _stored(row, prefix: str, order, indicator, fields: dict, disabled: bool, wr
 def form_rows(formset, *, inputs: bool = True) -> list[RowView]:
     """The rows of a formset: as the user typed them, with their errors, when it is bound. `inputs=False`: without
     their inputs, for a live preview, which swaps only the rows' computed cells."""
-    views, written = [], {}
-    for form in formset.forms:
-        controls, hidden = {}, []
-        for name in form.fields if inputs else ():
-            if name == DELETION_FIELD_NAME:
-                continue
-            bound = form[name]
-            widget = bound.field.widget
-            if isinstance(widget, forms.HiddenInput) or name == ORDERING_FIELD_NAME:
-                hidden.append(_hidden(form.prefix, name, bound.value(), bound.field.disabled))
-                continue
-            controls[name] = control(bound.field, form.prefix, name, bound.value(), tuple(bound.errors), False, written)
-        row = form.instance
-        deleted = bool(form["DELETE"].value()) if DELETION_FIELD_NAME in form.fields else False
-        group = form["group_code"].value() if "group_code" in form.fields else row.group_code
-        view = _view(form.prefix, row, form.indicator, form.inputs, controls, tuple(hidden), deleted, group or "")
-        view.suggestions = suggestions_shown(form.suggestions)
-        views.append(view)
-    return views
+    written = {}
+    return [form_row(form, inputs=inputs, written=written) for form in formset.forms]
+
+
+def form_row(form, *, inputs: bool = True, written: dict | None = None) -> RowView:
+    """One row's form as the row template shows it (a row outside a formset: a project's 预算执行率 hand score)."""
+    written = {} if written is None else written
+    controls, hidden = {}, []
+    for name in form.fields if inputs else ():
+        if name == DELETION_FIELD_NAME:
+            continue
+        bound = form[name]
+        widget = bound.field.widget
+        if isinstance(widget, forms.HiddenInput) or name == ORDERING_FIELD_NAME:
+            hidden.append(_hidden(form.prefix, name, bound.value(), bound.field.disabled))
+            continue
+        controls[name] = control(bound.field, form.prefix, name, bound.value(), tuple(bound.errors), False, written)
+    row = form.instance
+    deleted = bool(form["DELETE"].value()) if DELETION_FIELD_NAME in form.fields else False
+    group = form["group_code"].value() if "group_code" in form.fields else row.group_code
+    view = _view(form.prefix, row, form.indicator, form.inputs, controls, tuple(hidden), deleted, group or "")
+    view.suggestions = suggestions_shown(form.suggestions)
+    return view
 
 
 # The inputs of a row under which last year's value stands (上年): its texts and choices. Not its name (last year's
