@@ -141,7 +141,9 @@ class ProjectChecks(Checks):
         """The field on the project page a finding asks for (the page highlights it), else its findings."""
         for name in finding.fields:
             if name in self.rows:
-                return f"{self.url}#id_{self.rows[name]}-{ROW_FINDING_FIELDS.get(finding.code, 'deviation_reason')}"
+                # The 预算执行率 is on the page as its hand score only: the reason typed for it is what it asks for.
+                wanted = "score_reason" if name in self.funds_codes else ROW_FINDING_FIELDS.get(finding.code)
+                return f"{self.url}#id_{self.rows[name]}-{wanted or 'deviation_reason'}"
             if name in ("budget_full_year", "budget_initial", "spending_actual"):
                 return f"{self.url}#id_project-fiscal_{name}"
         return f"{self.url}#project-findings"
@@ -159,7 +161,7 @@ class ProjectChecks(Checks):
         for line in self.scored.sheet.lines:
             for label in line.missing:
                 target = self.link(_Fields("missing", (self.stable.get(line.code, line.code),)))
-                if line.code in self.funds_codes:
+                if line.code in self.funds_codes and line.code not in self.rows:
                     target = f"{self.url}#id_project-fiscal_budget_full_year"
                 found.append((f"{line.name}：缺少{label}", target))
         return found
@@ -219,7 +221,7 @@ def checks_of_project(project, scored, error: str, rows, explanations: dict[str,
         project=project,
         scored=scored,
         error=error,
-        rows=_links(rows),
+        rows=_project_links(rows, funds_codes),
         funds_codes=frozenset(funds_codes),
         stable={entry_key(row): stable_row_key(row) for row in rows},
     )
@@ -227,6 +229,16 @@ def checks_of_project(project, scored, error: str, rows, explanations: dict[str,
         checks.findings = _stable(scored.findings, rows)
         checks.hints = hints_of(checks.findings, explanations, checks.link, prefix=project_key_prefix(project))
     return checks
+
+
+def _project_links(rows, funds_codes) -> dict[str, str]:
+    """Where a project page's rows stand: the formset lists the unit-written rows; the 预算执行率's row, kept apart,
+    stands at its hand score when that was chosen (otherwise the indicator is the funds block)."""
+    links = _links([row for row in rows if row.group_code])
+    for row in rows:
+        if not row.group_code and row.code in funds_codes and row.manual:
+            links[row.code] = tables.EXECUTION_PREFIX
+    return links
 
 
 def funds_block_codes(spec) -> frozenset:

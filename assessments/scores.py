@@ -110,8 +110,29 @@ def project_facts(project: Project) -> dict[str, Decimal]:
 EXECUTION_CODE = "budget_execution"
 
 
+# The row is kept after the unit-written rows (the largest position a row may have), so that a comparison of the
+# project's rows in their order (the diff shown on resubmission) shows it added rather than every row changed.
+EXECUTION_POSITION = 32767
+
+
+def is_execution_row(row: IndicatorRow) -> bool:
+    """A project's row for its 预算执行率 (not one the unit wrote under a level-2 group)."""
+    return not row.group_code and row.code == EXECUTION_CODE
+
+
+def execution_row(project: Project, rows: list[IndicatorRow]) -> IndicatorRow:
+    """The row holding the project's 预算执行率 choice 数据无法取得，人工评分 with its score and reason. The indicator is
+    computed from the funds block and needs no row until the unit makes that choice: a new, unsaved row until then."""
+    found = next((row for row in rows if is_execution_row(row)), None)
+    if found is not None:
+        return found
+    return IndicatorRow(
+        assessment_id=project.assessment_id, project=project, code=EXECUTION_CODE, position=EXECUTION_POSITION
+    )
+
+
 def project_entries(project: Project, *, spec, rows: list[IndicatorRow]) -> list[IndicatorEntry]:
-    """A project table's rows as entries, with 项目是否完成 on its 预算执行率 (a row of its own or added)."""
+    """A project table's rows as entries, with 项目是否完成 on its 预算执行率 (its row when scored by hand, or added)."""
     entries = [row_entry(row) for row in rows]
     if project.completed is None or EXECUTION_CODE not in spec.by_code:
         return entries

@@ -90,6 +90,8 @@ def is_funds_block(node) -> bool:
 # A project's funds block (附件1-3): a row per source of funds, three columns each (project fields <source>_<column>).
 FUND_SOURCES = [("其中：当年财政拨款", "fiscal"), ("上年结转资金", "carryover"), ("其他资金", "other")]
 FUND_COLUMNS = ("budget_initial", "budget_full_year", "spending_actual")
+# The prefix of the project page's 预算执行率 hand score (数据无法取得，人工评分): its score and reason are id_execution-….
+EXECUTION_PREFIX = "execution"
 
 
 # The 基础数据表's inputs (附件1-1), besides staffing and the special funds.

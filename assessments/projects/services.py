@@ -40,12 +40,16 @@ def project_create(
 
 
 @transaction.atomic
-def project_save(*, project: Project, user, expected_version: int, form, rows) -> None:
-    """Save the project's validated form and its indicator-row formset. New rows belong to the project and its
-    assessment; the order on the page becomes their position."""
+def project_save(*, project: Project, user, expected_version: int, form, rows, execution=None) -> None:
+    """Save the project's validated form, its indicator-row formset and its 预算执行率's hand score (`execution`,
+    stored once chosen or typed). New rows belong to the project and its assessment; the order on the page becomes
+    their position."""
     assessment_touch(assessment=project.assessment, user=user, expected_version=expected_version)
     where = f"项目“{project.name}”"
     changes = form_changes(form, where) + formset_changes(rows, f"{where}·绩效指标")
+    if execution is not None and execution.worth_saving():
+        changes += form_changes(execution, f"{where}·{execution.indicator.name}")
+        execution.save()
     form.save()
     RowsOf(rows, assessment=project.assessment, project=project).save()
     if changes:

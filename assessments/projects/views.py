@@ -18,10 +18,16 @@ from assessments.explanations import explanations_save, stored_explanations
 from assessments.forms import IndicatorRowFormSet
 from assessments.layouts import layout_for
 from assessments.models import Assessment, IndicatorRow, Project
-from assessments.projects.forms import ProjectAddForm, ProjectTableForm
+from assessments.projects.forms import ProjectAddForm, ProjectTableForm, execution_form
 from assessments.projects.services import project_create, project_delete, project_save
-from assessments.rows import blank_row, form_rows
-from assessments.scores import ScoredProject, project_facts, project_framework_version, score_project
+from assessments.rows import blank_row, form_row, form_rows
+from assessments.scores import (
+    ScoredProject,
+    is_execution_row,
+    project_facts,
+    project_framework_version,
+    score_project,
+)
 from assessments.selectors import assessment_data, attach_suggestions
 from assessments.services import NO_FRAMEWORK
 from assessments.tabs import (
@@ -168,16 +174,19 @@ def project_delete_view(request, assessment_id: int, project_id: int):
 
 
 def _project_forms(project: Project, spec, post):
+    """The table's form, its unit-written rows' formset and the 预算执行率's hand score (None when the framework's
+    预算执行率 cannot be scored by hand), from one read of the project's rows."""
     form = ProjectTableForm(post, instance=project, prefix="project")
+    stored = list(IndicatorRow.objects.filter(project=project))
     rows = IndicatorRowFormSet(
         post,
-        queryset=IndicatorRow.objects.filter(project=project),
+        rows=[row for row in stored if not is_execution_row(row)],
         prefix="row",
         indicators={},
         groups=tables.unit_row_groups(spec),
     )
     attach_suggestions(project.assessment, rows)
-    return form, rows
+    return form, rows, execution_form(project, spec, stored, post)
 
 
 def _indicator_table(spec, rows, lines) -> list[TableItem]:
@@ -203,10 +212,12 @@ def _indicator_table(spec, rows, lines) -> list[TableItem]:
     return table
 
 
-def _project_context(request, assessment, writable, project, version, form, rows) -> dict:
+def _project_context(request, assessment, writable, project, version, form, rows, execution) -> dict:
     spec = framework_spec(version)
     # A row not yet put under a level-2 group cannot be scored; its form says so next to the row.
     typed = [row for row in posted_instances(rows) if row.group_code]
+    if execution is not None:
+        typed.append(execution.instance)
     scored, error = _score(form.instance, spec, typed)
     lines = {line.code: line for line in scored.sheet.lines} if scored else {}
     funds = project_facts(form.instance)
@@ -237,6 +248,7 @@ def _project_context(request, assessment, writable, project, version, form, rows
         "checks": checks,
         "explanations_url": reverse("assessments:project_explanations", args=[assessment.pk, project.pk]),
         "execution_line": execution_line,
+        "execution_row": form_row(execution) if execution is not None else None,
         "indicator_table": table,
         "blank_row": blank_row(groups=tables.unit_row_groups(spec)),
         "groups_with_rows": {item.node.code for item in table if item.form is not None and item.node is not None},
@@ -256,13 +268,21 @@ def project_detail(request, assessment_id: int, project_id: int):
     spec = framework_spec(version)
     stale = None
     if request.method == "POST":
-        form, rows = _project_forms(project, spec, request.POST)
-        if all([form.is_valid(), rows.is_valid()]):  # both validated, so every error is shown
+        form, rows, execution = _project_forms(project, spec, request.POST)
+        # all validated, so every error is shown
+        if all([form.is_valid(), rows.is_valid(), execution is None or execution.is_valid()]):
             expected = _expected_version(request)
             if expected is None:
                 return HttpResponseBadRequest("缺少版本号。")
             try:
-                project_save(project=project, user=request.user, expected_version=expected, form=form, rows=rows)
+                project_save(
+                    project=project,
+                    user=request.user,
+                    expected_version=expected,
+                    form=form,
+                    rows=rows,
+                    execution=execution,
+                )
             except ValidationError as error:
                 stale = " ".join(error.messages)
             else:
@@ -270,10 +290,10 @@ def project_detail(request, assessment_id: int, project_id: int):
                 here = reverse("assessments:project", args=[assessment.pk, project.pk])
                 return redirect(next_url(request, here))
     else:
-        form, rows = _project_forms(project, spec, None)
+        form, rows, execution = _project_forms(project, spec, None)
         if not writable or assessment.status != Assessment.Status.DRAFT:
-            disable({"form": form}, {"rows": rows})
-    context = _project_context(request, assessment, writable, project, version, form, rows)
+            disable({"form": form, **({"execution": execution} if execution else {})}, {"rows": rows})
+    context = _project_context(request, assessment, writable, project, version, form, rows, execution)
     context["stale_message"] = stale
     return render(request, "assessments/projects/project_detail.html", context)
 
@@ -286,10 +306,12 @@ def project_preview(request, assessment_id: int, project_id: int):
     version = project_framework_version(assessment)
     if version is None:
         return HttpResponseBadRequest(_no_framework(assessment))
-    form, rows = _project_forms(project, framework_spec(version), request.POST)
+    form, rows, execution = _project_forms(project, framework_spec(version), request.POST)
     form.is_valid()
     rows.is_valid()
-    context = _project_context(request, assessment, writable, project, version, form, rows)
+    if execution is not None:
+        execution.is_valid()
+    context = _project_context(request, assessment, writable, project, version, form, rows, execution)
     return render(request, "assessments/projects/partials/project_preview.html", context)
 
 

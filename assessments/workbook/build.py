@@ -25,7 +25,7 @@ from assessments.checks import assessment_checks, project_checks
 from assessments.explanations import stored_explanations
 from assessments.facts import FactSheet
 from assessments.models import Assessment, IndicatorRow, Project, SpecialFund
-from assessments.projects.forms import ProjectTableForm
+from assessments.projects.forms import ProjectTableForm, execution_form
 from assessments.scores import entry_key, project_framework_version, score_project
 from assessments.selectors import AssessmentData, assessment_data
 from perfeval.spreadsheets import set_cell
@@ -496,18 +496,23 @@ def _self_eval_sheet(book: _Book, data: AssessmentData):
         )
         row += 1
         if form.hand_scorable:
-            target, name = f"row:{execution_row.pk}", spec.by_code[execution_node.code].name
-            sheet.label(f"A{row}", "评分方式（数据无法取得时人工评分：得分、原因）", merge_to=f"C{row}")
-            sheet.input(f"D{row}", form, "manual", target, f"{name}·评分方式", merge_to=f"E{row}")
-            sheet.input(f"F{row}", form, "score", target, f"{name}·人工评分")
-            sheet.input(f"G{row}", form, "score_reason", target, f"{name}·人工评分原因", merge_to=f"I{row}")
-            row += 1
+            row = _hand_score_row(sheet, form, f"row:{execution_row.pk}", row)
     row = _goal_block(sheet, f.GoalForm(instance=assessment, prefix="goal"), "assessment", row + 1)
     row = _indicator_table(sheet, spec, rows, lines, groups, row + 1, project_pk=None, skip=execution_node)
     row = _total_row(sheet, spec, total, row)
     row = _other_facts(sheet, execution_form, row + 1)
     _footer(sheet, data, row)
     sheet.ws.freeze_panes = "D4"
+
+
+def _hand_score_row(sheet: _Sheet, form, target: str, row: int) -> int:
+    """The funds block's 预算执行率 scored by hand when its data cannot be had: the choice, the score, the reason."""
+    name = form.indicator.name
+    sheet.label(f"A{row}", "评分方式（数据无法取得时人工评分：得分、原因）", merge_to=f"C{row}")
+    sheet.input(f"D{row}", form, "manual", target, f"{name}·评分方式", merge_to=f"E{row}")
+    sheet.input(f"F{row}", form, "score", target, f"{name}·人工评分")
+    sheet.input(f"G{row}", form, "score_reason", target, f"{name}·人工评分原因", merge_to=f"I{row}")
+    return row + 1
 
 
 def _field_label(form, name: str) -> str:
@@ -674,6 +679,12 @@ def _project_sheet(book: _Book, data: AssessmentData, project: Project, rows, sp
         for column in "GHI":
             sheet.computed(f"{column}{row}", None)
         row += 1
+    hand = execution_form(project, spec, rows) if spec else None
+    if hand is not None:
+        # Until the unit chooses hand scoring the project has no row for it: the import then adds one.
+        stored = hand.instance.pk
+        hand_target = f"row:{stored}" if stored else f"row:new:{project.pk}:{hand.instance.code}"
+        row = _hand_score_row(sheet, hand, hand_target, row)
     row = _goal_block(sheet, form, target, row + 1)
     if spec is not None:
         groups = tables.unit_row_groups(spec)

@@ -31,8 +31,8 @@ from assessments import tables
 from assessments.audit import audit_record, shown
 from assessments.indicator_inputs import from_stored
 from assessments.models import Assessment, Facts, IndicatorRow, SpecialFund
-from assessments.projects.forms import ProjectTableForm
-from assessments.scores import TOP_ANSWER, project_framework_version
+from assessments.projects.forms import ProjectTableForm, execution_form
+from assessments.scores import EXECUTION_CODE, TOP_ANSWER, project_framework_version
 from assessments.selectors import assessment_data
 from assessments.services import assessment_touch
 from assessments.workbook.build import (
@@ -637,6 +637,8 @@ def _bind_indicator_row(context: _Context, row: ParsedRow, rest: str) -> _Bound 
         if project_id is not None and project_id not in context.projects:
             raise _Gone("该项目")
         spec = context.spec_for(project_id)
+        if project_id is not None and group == EXECUTION_CODE and spec is not None:
+            return _bind_execution(context, row, context.projects[project_id], spec)
         groups = tables.unit_row_groups(spec) if spec else []
         if group not in dict(groups):
             raise _Gone(f"二级指标“{group}”")
@@ -673,6 +675,22 @@ def _bind_indicator_row(context: _Context, row: ParsedRow, rest: str) -> _Bound 
     before = _indicator_snapshot(instance)
     form = _form(f.IndicatorRowForm, instance, row, indicator=indicator, groups=groups)
     return _Bound(row, subject, instance, [form], before)
+
+
+def _bind_execution(context: _Context, row: ParsedRow, project, spec) -> _Bound | None:
+    """A project's 预算执行率 hand score exported while the project had no row for it: a row is added only when the
+    choice, the score or the reason was filled in (as the project page does); one added since is changed instead."""
+    rows = [item for item in context.rows.values() if item.project_id == project.pk]
+    form = execution_form(project, spec, rows)
+    if form is None:
+        raise _Gone("预算执行率的人工评分")
+    instance = form.instance
+    bound = _form(type(form), instance, row, indicator=form.indicator)
+    if instance.pk is None and not bound.has_changed():
+        return None
+    subject = context.row_subject(project.pk, form.indicator.code, "")
+    action = "change" if instance.pk else "add"
+    return _Bound(row, subject, instance, [bound], _indicator_snapshot(instance), action)
 
 
 def _indicator_snapshot(instance: IndicatorRow) -> dict:
@@ -770,7 +788,8 @@ def _report(form, item: _Bound, result: ImportResult) -> None:
             result.errors.append(f"{what}（{where}）：{message}")
 
 
-SKIPPED = frozenset({"id", "lock_version", "updated_at", "updated_by_id", "created_at", "position"})
+# Bookkeeping, and a framework indicator's code (never typed: a project's added 预算执行率 row is named by its subject).
+SKIPPED = frozenset({"id", "lock_version", "updated_at", "updated_by_id", "created_at", "position", "code"})
 
 
 def _diff(item: _Bound, result: ImportResult) -> None:
@@ -786,7 +805,7 @@ def _diff(item: _Bound, result: ImportResult) -> None:
             continue
         if _same(old, new) and item.action != "add":
             continue
-        if item.action == "add" and new in (None, "", {}):
+        if item.action == "add" and new in (None, "", {}, []):
             continue
         model_field = instance._meta.get_field(attname) if attname != "answers" else None
         if model_field is not None and model_field.is_relation:
