@@ -87,8 +87,9 @@ def check_evidence_file(upload) -> None:
 
 
 def _row_key(row: IndicatorRow) -> str:
-    """A framework indicator by its code; a unit-written row by its id (its name may change)."""
-    return row.code or f"row-{row.pk}"
+    """A framework indicator of the 自评表 by its code; a unit-written row, and a project's own row of a framework
+    indicator (its hand-scored 预算执行率, whose code the 自评表 shares), by its id (its name may change)."""
+    return row.code if row.code and row.project_id is None else f"row-{row.pk}"
 
 
 def attachment_choices(

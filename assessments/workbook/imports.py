@@ -32,7 +32,7 @@ from assessments.audit import audit_record, shown
 from assessments.indicator_inputs import from_stored
 from assessments.models import Assessment, Facts, IndicatorRow, SpecialFund
 from assessments.projects.forms import ProjectTableForm, execution_form
-from assessments.scores import EXECUTION_CODE, TOP_ANSWER, project_framework_version
+from assessments.scores import EXECUTION_CODE, TOP_ANSWER, is_execution_row, project_framework_version
 from assessments.selectors import assessment_data
 from assessments.services import assessment_touch
 from assessments.workbook.build import (
@@ -508,6 +508,8 @@ class _Context:
         self.next_fund = max((fund.position for fund in data.special_funds), default=0)
         self.next_row: dict[int | None, int] = {}
         for row in data.rows:
+            if row.project_id is not None and is_execution_row(row):
+                continue  # kept after the unit-written rows at the largest position: new rows go before it
             self.next_row[row.project_id] = max(self.next_row.get(row.project_id, 0), row.position)
 
     def spec_for(self, project_id):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from assessments.checks import project_checks
 from assessments.forms import MANUAL_NEEDS_REASON, MANUAL_NOT_CHOSEN, SCORE_NEGATIVE
 from assessments.models import AuditEvent, IndicatorRow
-from assessments.scores import EXECUTION_CODE
+from assessments.scores import EXECUTION_CODE, EXECUTION_POSITION
 from assessments.selectors import assessment_data
 from assessments.services import assessment_create
 from assessments.workbook.imports import parse_workbook, workbook_import
@@ -300,3 +300,41 @@ def test_a_workbook_hand_score_without_a_reason_is_refused_as_on_the_page(alice,
     result = _import(assessment, typed, alice)
     assert any(MANUAL_NEEDS_REASON in error for error in result.errors)
     assert stored(project) is None
+
+
+def test_a_row_added_in_the_workbook_goes_before_the_hand_scored_execution(alice, assessment):
+    project = seed_001_project(assessment)
+    IndicatorRow.objects.create(
+        assessment=assessment,
+        project=project,
+        position=EXECUTION_POSITION,
+        code=EXECUTION_CODE,
+        manual=True,
+        score=Decimal(8),
+        score_reason=REASON,
+    )
+    new = f"row:new:{project.pk}:quality:1"
+    typed = edited(
+        exported(assessment),
+        {(new, "name"): "活动参与率", (new, "weight"): 10, (new, "target_value"): "≥90%", (new, "actual_value"): "95%"},
+    )
+    assert _import(assessment, typed, alice).errors == []
+    assert list(IndicatorRow.objects.filter(project=project).values_list("name", "position")) == [
+        ("开展老干党支部学习活动", 1),
+        ("活动参与率", 2),
+        ("", EXECUTION_POSITION),
+    ]
+
+
+def test_evidence_may_be_attached_to_the_projects_hand_scored_execution_apart_from_the_self_evaluations(
+    client, alice, assessment
+):
+    project = seed_001_project(assessment)
+    row = IndicatorRow.objects.create(
+        assessment=assessment, project=project, code=EXECUTION_CODE, manual=True, score=Decimal(8), score_reason=REASON
+    )
+    client.force_login(alice)
+    html = client.get(reverse("assessments:tab", args=[assessment.pk, "evidence"])).content.decode()
+    assert html.count('<option value="indicator:budget_execution">预算执行率</option>') == 1  # the 自评表's
+    group = html[html.index('<optgroup label="项目：离退休老干部业务专项资金">') :]
+    assert f'<option value="indicator:row-{row.pk}">预算执行率</option>' in group[: group.index("</optgroup>")]
