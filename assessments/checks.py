@@ -127,6 +127,8 @@ class ProjectChecks(Checks):
     rows: dict[str, str] = field(default_factory=dict)  # a row's score-line code → its form prefix on the page
     funds_codes: frozenset = frozenset()  # the 预算执行率 line, computed from the funds block
     stable: dict[str, str] = field(default_factory=dict)  # a score line's code → the row's stable key
+    # a score line's code → the key 佐证材料 are attached to its stored row under (evidence: a project's rows by id)
+    evidence_keys: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -180,6 +182,16 @@ class ProjectChecks(Checks):
             if line.is_leaf and NO_REASON in line.warnings
         ]
 
+    def hand_scored_without_evidence(self, attached: set[str]) -> list:
+        """Lines scored by hand (数据无法取得，人工评分) with no 佐证材料 attached to their row."""
+        if self.scored is None:
+            return []
+        return [
+            line
+            for line in self.scored.sheet.lines
+            if line.is_leaf and line.by_hand and self.evidence_keys.get(line.code) not in attached
+        ]
+
 
 @dataclass(frozen=True)
 class _Fields:
@@ -224,6 +236,7 @@ def checks_of_project(project, scored, error: str, rows, explanations: dict[str,
         rows=_project_links(rows, funds_codes),
         funds_codes=frozenset(funds_codes),
         stable={entry_key(row): stable_row_key(row) for row in rows},
+        evidence_keys={entry_key(row): f"row-{row.pk}" for row in rows if row.pk},
     )
     if scored is not None:
         checks.findings = _stable(scored.findings, rows)

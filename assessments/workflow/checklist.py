@@ -120,17 +120,18 @@ def submit_checklist(data, scored, *, checks: Checks | None = None) -> Checklist
             evidence.items.append(Item(f"{line.name}：按人工评分计分，尚未上传佐证材料", _tab(assessment, "evidence")))
     groups = [errors, missing, members, reasons, hints, evidence]
     for project in project_checks(data, explanations=explanations):
-        groups += _project_groups(project)
+        groups += _project_groups(project, attached)
     return Checklist(groups)
 
 
-def _project_groups(checks: ProjectChecks) -> list[Group]:
+def _project_groups(checks: ProjectChecks, attached: set[str]) -> list[Group]:
     """A project table's errors (they block, as the 自评表's do) and what it still lacks, each linked to the field on
-    the project's page: missing inputs, required 偏差原因, 提示 without an explanation."""
+    the project's page: missing inputs, required 偏差原因, 提示 without an explanation; and the evidence a hand score
+    rests on (`attached`: the keys 佐证材料 are attached under)."""
     name = f"项目“{checks.project.name}”"
     errors = Group(f"project-{checks.project.pk}-errors", f"{name}：一致性检查错误（改正后才能提交）", True)
     errors.items = [Item(f.message, checks.link(f)) for f in checks.errors]
-    open_items = Group(f"project-{checks.project.pk}", f"{name}：尚缺数据、偏差原因和未说明的提示", False)
+    open_items = Group(f"project-{checks.project.pk}", f"{name}：尚缺数据、偏差原因、未说明的提示和佐证材料", False)
     if checks.error:
         open_items.items.append(Item(f"无法评分：{checks.error}", checks.url))
     open_items.items += [Item(f"尚缺数据·{message}", target) for message, target in checks.missing]
@@ -138,6 +139,9 @@ def _project_groups(checks: ProjectChecks) -> list[Group]:
     for index, hint in enumerate(checks.hints, start=1):
         if not hint.explained:
             open_items.items.append(Item(f"未说明的提示·{hint.finding.message}", f"{checks.url}#project-hint-{index}"))
+    for line in checks.hand_scored_without_evidence(attached):
+        evidence = _tab(checks.project.assessment, "evidence")
+        open_items.items.append(Item(f"佐证材料·{line.name}：按人工评分计分，尚未上传佐证材料", evidence))
     return [errors, open_items]
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from assessments.checks import project_checks
 from assessments.forms import MANUAL_NEEDS_REASON, MANUAL_NOT_CHOSEN, SCORE_NEGATIVE
-from assessments.models import AuditEvent, IndicatorRow
+from assessments.models import AuditEvent, Evidence, IndicatorRow
 from assessments.scores import EXECUTION_CODE, EXECUTION_POSITION
 from assessments.selectors import assessment_data
 from assessments.services import assessment_create
@@ -338,3 +338,25 @@ def test_evidence_may_be_attached_to_the_projects_hand_scored_execution_apart_fr
     assert html.count('<option value="indicator:budget_execution">预算执行率</option>') == 1  # the 自评表's
     group = html[html.index('<optgroup label="项目：离退休老干部业务专项资金">') :]
     assert f'<option value="indicator:row-{row.pk}">预算执行率</option>' in group[: group.index("</optgroup>")]
+
+
+def test_the_checklist_asks_for_the_evidence_of_the_projects_hand_score_as_the_self_evaluations(
+    client, alice, assessment
+):
+    project = seed_001_project(assessment)
+    client.force_login(alice)
+    assert client.post(project_url(project), hand_scored(client, project)).status_code == 302
+    wanted = "佐证材料·预算执行率：按人工评分计分，尚未上传佐证材料"
+
+    def project_items():
+        data = assessment_data(assessment)
+        groups = submit_checklist(data, data.scored()).groups
+        return [item for group in groups if group.key == f"project-{project.pk}" for item in group.items]
+
+    (item,) = [item for item in project_items() if item.message == wanted]
+    assert item.link == reverse("assessments:tab", args=[assessment.pk, "evidence"])
+    row = IndicatorRow.objects.get(project=project, code=EXECUTION_CODE)
+    Evidence.objects.create(
+        assessment=assessment, indicator_code=f"row-{row.pk}", file="台账.pdf", original_name="台账.pdf", size=10
+    )
+    assert wanted not in [item.message for item in project_items()]
