@@ -12,11 +12,12 @@ from django.urls import reverse
 from assessments.checks import project_checks
 from assessments.forms import MANUAL_NEEDS_REASON, MANUAL_NOT_CHOSEN, SCORE_NEGATIVE
 from assessments.models import AuditEvent, Evidence, IndicatorRow
-from assessments.scores import EXECUTION_CODE, EXECUTION_POSITION
+from assessments.scores import EXECUTION_CODE, EXECUTION_POSITION, execution_row, score_project
 from assessments.selectors import assessment_data
 from assessments.services import assessment_create
 from assessments.workbook.imports import parse_workbook, workbook_import
 from assessments.workflow.checklist import submit_checklist
+from scoring.adapters import shipped_definitions, validate_definition
 from tests.assessments.projects.test_projects import add_row, load, project_url, seed_001_project
 from tests.assessments.workbook.workbook_helpers import edited, exported, locate
 from tests.html_forms import form_data
@@ -360,3 +361,16 @@ def test_the_checklist_asks_for_the_evidence_of_the_projects_hand_score_as_the_s
         assessment=assessment, indicator_code=f"row-{row.pk}", file="台账.pdf", original_name="台账.pdf", size=10
     )
     assert wanted not in [item.message for item in project_items()]
+
+
+def test_under_101号_the_hand_score_stands_whether_or_not_the_project_is_finished(assessment):
+    """财预〔2021〕101号 grades 预算执行率 by 项目是否完成 as well: the hand score replaces that rule too."""
+    spec = validate_definition(shipped_definitions()["mof-2021-core"])
+    project = seed_001_project(assessment)
+    row = execution_row(project, [])
+    row.manual, row.score, row.score_reason = True, Decimal(6), REASON
+    for completed in (True, False, None):
+        project.completed = completed
+        sheet = score_project(project, spec=spec, rows=[row]).sheet
+        line = next(line for line in sheet.lines if line.code == EXECUTION_CODE)
+        assert line.by_hand and line.points == Decimal("6.00")
