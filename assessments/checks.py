@@ -13,6 +13,7 @@ from assessments.models import Assessment
 from assessments.narrative import with_narrative_findings
 from assessments.scores import ScoredProject, entry_key, project_framework_version, score_project
 from scoring.adapters import framework_spec
+from scoring.engine.rules import describe_entry_field
 
 NO_REASON = "未得满分，需填写偏差原因分析及改进措施"
 
@@ -24,6 +25,7 @@ ROW_FINDING_FIELDS = {
     "score_exceeds_weight": "score",
 }
 YEAR_COLUMNS = ("_prior", "_budget", "_actual")
+HAND_SCORE_REASON = describe_entry_field("reason")  # what a hand score lacks until its reason is typed
 
 
 def row_prefixes(rows) -> dict[str, str]:
@@ -143,9 +145,13 @@ class ProjectChecks(Checks):
         """The field on the project page a finding asks for (the page highlights it), else its findings."""
         for name in finding.fields:
             if name in self.rows:
-                # The 预算执行率 is on the page as its hand score only: the reason typed for it is what it asks for.
-                wanted = "score_reason" if name in self.funds_codes else ROW_FINDING_FIELDS.get(finding.code)
-                return f"{self.url}#id_{self.rows[name]}-{wanted or 'deviation_reason'}"
+                if name in self.funds_codes:
+                    # The 预算执行率 is on the page as its 偏差原因 and its hand score: a missing input of a hand
+                    # score is its reason; anything else about the line asks for the 偏差原因.
+                    wanted = "score_reason" if finding.code == "missing" else "deviation_reason"
+                else:
+                    wanted = ROW_FINDING_FIELDS.get(finding.code) or "deviation_reason"
+                return f"{self.url}#id_{self.rows[name]}-{wanted}"
             if name in ("budget_full_year", "budget_initial", "spending_actual"):
                 return f"{self.url}#id_project-fiscal_{name}"
         return f"{self.url}#project-findings"
@@ -163,7 +169,8 @@ class ProjectChecks(Checks):
         for line in self.scored.sheet.lines:
             for label in line.missing:
                 target = self.link(_Fields("missing", (self.stable.get(line.code, line.code),)))
-                if line.code in self.funds_codes and line.code not in self.rows:
+                # The 预算执行率 lacks a figure of the funds block, or (scored by hand) the reason for its score.
+                if line.code in self.funds_codes and label != HAND_SCORE_REASON:
                     target = f"{self.url}#id_project-fiscal_budget_full_year"
                 found.append((f"{line.name}：缺少{label}", target))
         return found
@@ -245,12 +252,10 @@ def checks_of_project(project, scored, error: str, rows, explanations: dict[str,
 
 
 def _project_links(rows, funds_codes) -> dict[str, str]:
-    """Where a project page's rows stand: the formset lists the unit-written rows; the 预算执行率's row, kept apart,
-    stands at its hand score when that was chosen (otherwise the indicator is the funds block)."""
+    """Where a project page's rows stand: the formset lists the unit-written rows; the 预算执行率, kept apart, stands
+    below the funds block with its 偏差原因 and hand score (stored as a row once something is typed there)."""
     links = _links([row for row in rows if row.group_code])
-    for row in rows:
-        if not row.group_code and row.code in funds_codes and row.manual:
-            links[row.code] = tables.EXECUTION_PREFIX
+    links.update(dict.fromkeys(funds_codes, tables.EXECUTION_PREFIX))
     return links
 
 

@@ -29,17 +29,20 @@ class ProjectTableForm(ProjectForm):
 
 
 class ProjectExecutionForm(IndicatorRowForm):
-    """The project's 预算执行率, computed from the funds block: the 自评表's choice 数据无法取得，人工评分 with its score and
-    reason (IndicatorRowForm validates them). Only those three: the page shows nothing else of the row, and a field it
-    does not send would be saved as blank."""
+    """The project's 预算执行率, computed from the funds block: its 偏差原因分析及改进措施 (asked for when it falls short of
+    full marks) and the 自评表's choice 数据无法取得，人工评分 with its score and reason (IndicatorRowForm validates them).
+    Only those: the page shows nothing else of the row, and a field it does not send would be saved as blank."""
+
+    SHOWN = (*HAND_SCORE_FIELDS, "deviation_reason")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
-            if name not in HAND_SCORE_FIELDS:
+            if name not in self.SHOWN:
                 del self.fields[name]
-        if "score_reason" in self.fields:
-            self.fields["score_reason"].widget.attrs["rows"] = 2  # beside the funds block there is room for two lines
+        for name in ("score_reason", "deviation_reason"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["rows"] = 2  # beside the funds block there is room for two lines
 
     def worth_saving(self) -> bool:
         """A row is stored once the user chose or typed something; until then the rule needs none."""

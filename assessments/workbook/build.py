@@ -485,24 +485,24 @@ def _self_eval_sheet(book: _Book, data: AssessmentData):
     if execution_node is not None and execution_node.code in code_rows:
         execution_row = code_rows[execution_node.code]
         form = f.IndicatorRowForm(instance=execution_row, indicator=spec.by_code[execution_node.code], groups=groups)
-        sheet.label(f"A{row}", "执行率偏差原因分析及改进措施", merge_to=f"C{row}")
-        sheet.input(
-            f"D{row}",
-            form,
-            "deviation_reason",
-            f"row:{execution_row.pk}",
-            "执行率偏差原因分析及改进措施",
-            merge_to=f"I{row}",
-        )
-        row += 1
-        if form.hand_scorable:
-            row = _hand_score_row(sheet, form, f"row:{execution_row.pk}", row)
+        row = _execution_rows(sheet, form, f"row:{execution_row.pk}", row)
     row = _goal_block(sheet, f.GoalForm(instance=assessment, prefix="goal"), "assessment", row + 1)
     row = _indicator_table(sheet, spec, rows, lines, groups, row + 1, project_pk=None, skip=execution_node)
     row = _total_row(sheet, spec, total, row)
     row = _other_facts(sheet, execution_form, row + 1)
     _footer(sheet, data, row)
     sheet.ws.freeze_panes = "D4"
+
+
+def _execution_rows(sheet: _Sheet, form, target: str, row: int) -> int:
+    """Below the funds block, its 预算执行率: the 偏差原因 asked for when it falls short of full marks, and the hand
+    score when its data cannot be had."""
+    sheet.label(f"A{row}", "执行率偏差原因分析及改进措施", merge_to=f"C{row}")
+    sheet.input(f"D{row}", form, "deviation_reason", target, "执行率偏差原因分析及改进措施", merge_to=f"I{row}")
+    row += 1
+    if form.hand_scorable:
+        row = _hand_score_row(sheet, form, target, row)
+    return row
 
 
 def _hand_score_row(sheet: _Sheet, form, target: str, row: int) -> int:
@@ -684,7 +684,7 @@ def _project_sheet(book: _Book, data: AssessmentData, project: Project, rows, sp
         # Until the unit chooses hand scoring the project has no row for it: the import then adds one.
         stored = hand.instance.pk
         hand_target = f"row:{stored}" if stored else f"row:new:{project.pk}:{hand.instance.code}"
-        row = _hand_score_row(sheet, hand, hand_target, row)
+        row = _execution_rows(sheet, hand, hand_target, row)
     row = _goal_block(sheet, form, target, row + 1)
     if spec is not None:
         groups = tables.unit_row_groups(spec)

@@ -807,7 +807,8 @@ def _diff(item: _Bound, result: ImportResult) -> None:
             continue
         if _same(old, new) and item.action != "add":
             continue
-        if item.action == "add" and new in (None, "", {}, []):
+        # A new row lists what was filled in: not its blanks, nor a choice left at "no" (评分方式 按规则计算).
+        if item.action == "add" and (new in (None, "", {}, []) or new is False):
             continue
         model_field = instance._meta.get_field(attname) if attname != "answers" else None
         if model_field is not None and model_field.is_relation:

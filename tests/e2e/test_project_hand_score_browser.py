@@ -17,6 +17,7 @@ from units.models import Unit
 
 PASSWORD = "perfeval-demo-2026"
 REASON = "项目资金由主管部门统一支付，执行数据无法取得，按支付台账评分"
+SHORTFALL = "主管部门统一支付的部分尚未对账，下年度起按月对账"
 
 
 def test_a_hand_score_of_the_projects_execution_is_chosen_saved_and_kept(page, live_server, screenshot, db):
@@ -57,6 +58,7 @@ def test_a_hand_score_of_the_projects_execution_is_chosen_saved_and_kept(page, l
     assert not IndicatorRow.objects.filter(project=project, code=EXECUTION_CODE).exists()
 
     page.locator("#id_execution-score_reason").fill(REASON)
+    page.locator("#id_execution-deviation_reason").fill(SHORTFALL)
     # With its reason, the live preview scores it by hand.
     expect(page.locator("#c-execution_points")).to_have_text("8.00 人工")
     page.get_by_role("button", name="保存", exact=True).click()
@@ -67,15 +69,21 @@ def test_a_hand_score_of_the_projects_execution_is_chosen_saved_and_kept(page, l
     expect(page.locator("#id_execution-manual")).to_have_value("True")
     expect(score).to_have_value("8.00")
     expect(page.locator("#id_execution-score_reason")).to_have_value(REASON)
+    expect(page.locator("#id_execution-deviation_reason")).to_have_value(SHORTFALL)
     expect(page.locator("#c-execution_points")).to_have_text("8.00 人工")
     expect(page.locator("#score-panel .hand-scored")).to_contain_text("人工 预算执行率 8.00 / 10")
     expect(page.locator("#score-panel .hand-scored")).to_contain_text(REASON)
     # The funds block fits the page: nothing sticks out of the table's card.
     card = page.locator("#tab-form section.card").first.bounding_box()
-    for selector in ("#id_execution-manual", "#id_execution-score", "#id_execution-score_reason"):
+    for selector in (
+        "#id_execution-manual",
+        "#id_execution-score",
+        "#id_execution-score_reason",
+        "#id_execution-deviation_reason",
+    ):
         box = page.locator(selector).bounding_box()
         assert box["x"] >= card["x"] and box["x"] + box["width"] <= card["x"] + card["width"]
     screenshot("project-hand-score-1366")
     row = IndicatorRow.objects.get(project=project, code=EXECUTION_CODE)
-    assert (row.manual, row.score, row.score_reason) == (True, Decimal("8.00"), REASON)
+    assert (row.manual, row.score, row.score_reason, row.deviation_reason) == (True, Decimal("8.00"), REASON, SHORTFALL)
     assert page.requested_hosts == {live_server.url.removeprefix("http://")}

@@ -287,7 +287,8 @@ def test_the_workbook_takes_the_hand_score_and_gives_it_back_marked_人工(alice
     row = IndicatorRow.objects.get(project=project, code=EXECUTION_CODE)
     sheet, coordinate = locate(book, f"row:{row.pk}", "manual")
     assert book[sheet][coordinate].value == "数据无法取得，人工评分"
-    points = book[sheet][f"I{book[sheet][coordinate].row - 4}"]  # the 年度资金总额 row's 得分
+    (total,) = [cell.row for cell in book[sheet]["A"] if str(cell.value or "").startswith("年度资金总额")]
+    points = book[sheet][f"I{total}"]  # the 年度资金总额 row's 得分
     assert points.value == 7.5
     assert points.comment is not None and points.comment.text.startswith("人工评分")
     assert REASON in points.comment.text
@@ -374,3 +375,50 @@ def test_under_101号_the_hand_score_stands_whether_or_not_the_project_is_finish
         sheet = score_project(project, spec=spec, rows=[row]).sheet
         line = next(line for line in sheet.lines if line.code == EXECUTION_CODE)
         assert line.by_hand and line.points == Decimal("6.00")
+
+
+SHORTFALL = "部分活动因场地改造推迟至次年，资金相应结转"
+
+
+def test_an_execution_short_of_full_marks_asks_for_its_reason_beside_the_funds_block_and_keeps_it(
+    client, alice, assessment
+):
+    project = seed_001_project(assessment)
+    project.fiscal_spending_actual = Decimal(30)  # 30 of 38 spent: short of full marks
+    project.save()
+    data = assessment_data(assessment)
+    (checks,) = [c for c in project_checks(data) if c.project.pk == project.pk]
+    (reason_item,) = [item for item in checks.reasons if item[0].startswith("预算执行率")]
+    assert reason_item[1] == project_url(project) + "#id_execution-deviation_reason"
+    client.force_login(alice)
+    html = client.get(project_url(project)).content.decode()
+    assert '<label for="id_execution-deviation_reason">执行率偏差原因分析及改进措施</label>' in html
+
+    posted = load(client, project_url(project)) | {"execution-deviation_reason": SHORTFALL}
+    assert client.post(project_url(project), posted).status_code == 302
+
+    row = IndicatorRow.objects.get(project=project, code=EXECUTION_CODE)
+    assert (row.manual, row.score, row.deviation_reason) == (False, None, SHORTFALL)  # still scored by the rule
+    line, checks = execution_line(project)
+    assert not line.by_hand and line.points < line.weight
+    assert not [item for item in checks.reasons if item[0].startswith("预算执行率")]
+    assert form_data(client.get(project_url(project)).content.decode())["execution-deviation_reason"] == SHORTFALL
+    # A save that does not touch it keeps it.
+    again = load(client, project_url(project)) | {"project-goal_planned": "改写的目标"}
+    assert client.post(project_url(project), again).status_code == 302
+    row.refresh_from_db()
+    assert row.deviation_reason == SHORTFALL
+
+
+def test_the_workbook_carries_the_execution_shortfall_reason_both_ways(alice, assessment):
+    project = seed_001_project(assessment)
+    content = exported(assessment)
+    new = f"row:new:{project.pk}:{EXECUTION_CODE}"
+    result = _import(assessment, edited(content, {(new, "deviation_reason"): SHORTFALL}), alice)
+    assert result.errors == []
+    assert [(c.label, c.new) for c in result.changes] == [("偏差原因分析及改进措施", SHORTFALL)]
+    row = IndicatorRow.objects.get(project=project, code=EXECUTION_CODE)
+    assert (row.manual, row.deviation_reason) == (False, SHORTFALL)
+    book = openpyxl.load_workbook(io.BytesIO(exported(assessment)))
+    sheet, coordinate = locate(book, f"row:{row.pk}", "deviation_reason")
+    assert book[sheet][coordinate].value == SHORTFALL
