@@ -59,6 +59,13 @@ class ProjectScore:
         return execution_rate(self.facts)
 
     @property
+    def hand_scored(self) -> list[str]:
+        """The names of the lines scored by hand (数据无法取得，人工评分), for the 人工 mark beside the score."""
+        if self.scored is None:
+            return []
+        return [line.name for line in self.scored.sheet.lines if line.is_leaf and line.by_hand]
+
+    @property
     def points(self) -> Decimal | None:
         if self.scored is None:
             return None

@@ -422,3 +422,13 @@ def test_the_workbook_carries_the_execution_shortfall_reason_both_ways(alice, as
     book = openpyxl.load_workbook(io.BytesIO(exported(assessment)))
     sheet, coordinate = locate(book, f"row:{row.pk}", "deviation_reason")
     assert book[sheet][coordinate].value == SHORTFALL
+
+
+def test_the_project_list_marks_a_hand_scored_project_人工(client, alice, assessment):
+    project = seed_001_project(assessment)
+    client.force_login(alice)
+    listing = reverse("assessments:tab", args=[assessment.pk, "projects"])
+    assert 'title="数据无法取得，人工评分：' not in client.get(listing).content.decode()
+    assert client.post(project_url(project), hand_scored(client, project)).status_code == 302
+    html = client.get(listing).content.decode()
+    assert '<span class="badge text-bg-warning" title="数据无法取得，人工评分：预算执行率">人工</span>' in html
