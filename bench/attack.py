@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.loadtest import _children, free_port, stop  # noqa: E402 - after the path is set
+from bench.loadtest import free_port, stop, wait_until_serving  # noqa: E402 - after the path is set
 
 OUT = ROOT / "bench" / "out"
 DATABASE = "perfeval_attack"
@@ -988,19 +988,7 @@ def start_server(port: int) -> subprocess.Popen:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2) as answer:
-                if answer.status == 200 and len(_children(server.pid)) >= 2:
-                    return server
-        except OSError:
-            pass
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({server.returncode}); see {OUT / 'attack-gunicorn.log'}")
-        time.sleep(0.3)
-    stop(server)
-    raise SystemExit("gunicorn did not answer within 60 s")
+    return wait_until_serving(server, port, workers=2, log=OUT / "attack-gunicorn.log", seconds=60)
 
 
 def parse_args(argv=None):

@@ -30,25 +30,13 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.loadtest import OUT, ROOT, SERVER_ENV, free_port, stop
+from bench.loadtest import OUT, ROOT, SERVER_ENV, free_port, stop, wait_until_serving
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # Debian's Chromium, launched as the browser tests do
 
-CHROMIUM = os.getenv("CHROMIUM_PATH", "/usr/bin/chromium")
-# As tests/e2e/conftest.py launches it: Debian's Chromium, nothing downloaded.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 UNIT, PREPARER, YEAR = "430200-101", "zz-preparer", 2023
 BUDGET = 2707.46  # 全年预算数 of bench/common.py's assessment
 INPUT = "#id_facts-spending_actual"  # 全年执行数
@@ -178,20 +166,7 @@ def start_gunicorn(port: int, args) -> subprocess.Popen:
         str(OUT / "gunicorn-live.log"),
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2) as response:
-                if response.status == 200:
-                    time.sleep(1)  # let every worker come up
-                    return server
-        except OSError:
-            pass
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({server.returncode}); see {OUT / 'gunicorn-live.log'}")
-        time.sleep(0.3)
-    stop(server)
-    raise SystemExit("gunicorn did not answer within 60 s")
+    return wait_until_serving(server, port, workers=args.workers, log=OUT / "gunicorn-live.log", seconds=60)
 
 
 def amounts(rounds: int):

@@ -198,6 +198,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(server: subprocess.Popen, port: int, *, workers: int, log, seconds: int = 60):
+    """The started gunicorn once it answers the login page with all its workers forked; stopped, and the run ended
+    with where its log is, when it exits or does not answer in time."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2) as response:
+                if response.status == 200 and len(_children(server.pid)) >= workers:
+                    return server
+        except OSError:
+            pass
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited ({server.returncode}); see {log}")
+        time.sleep(0.3)
+    stop(server)
+    raise SystemExit(f"gunicorn did not answer within {seconds} s")
+
+
 def start_gunicorn(port: int, args) -> subprocess.Popen:
     env = {**os.environ, **SERVER_ENV, "DB_CONN_MAX_AGE": str(args.conn_max_age)}
     command = [
@@ -215,19 +233,7 @@ def start_gunicorn(port: int, args) -> subprocess.Popen:
     if not args.no_preload:
         command.append("--preload")
     server = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2) as response:
-                if response.status == 200 and len(_children(server.pid)) >= args.workers:
-                    return server
-        except OSError:
-            pass
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({server.returncode}); see {OUT / 'gunicorn.log'}")
-        time.sleep(0.3)
-    stop(server)
-    raise SystemExit("gunicorn did not answer within 30 s")
+    return wait_until_serving(server, port, workers=args.workers, log=OUT / "gunicorn.log", seconds=30)
 
 
 def stop(process: subprocess.Popen | None, grace: float = 10) -> None:

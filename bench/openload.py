@@ -44,6 +44,7 @@ from bench.loadtest import (
     seed,
     setup_django,
     stop,
+    wait_until_serving,
 )
 from tests.html_forms import form_data
 
@@ -294,7 +295,6 @@ def summarise(name: str, recorder: Recorder, extra: dict, cpu: float, offered: f
 def start_server(port: int, workers: int) -> subprocess.Popen:
     """gunicorn with the deployment's configuration file; only the address, the worker count and the access log
     (off: it would cost the server a write per request) are given here."""
-    import urllib.request
 
     env = {
         **os.environ,
@@ -314,20 +314,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         str(OUT / "gunicorn-openload.log"),
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2) as response:
-                if response.status == 200:
-                    time.sleep(1)  # let every worker come up
-                    return server
-        except OSError:
-            pass
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({server.returncode})")
-        time.sleep(0.3)
-    stop(server)
-    raise SystemExit("gunicorn did not answer within 60 s")
+    return wait_until_serving(server, port, workers=workers, log=OUT / "gunicorn-openload.log", seconds=60)
 
 
 async def run(args, port: int, server) -> list[dict]:
