@@ -82,10 +82,6 @@ def show_points(points: Decimal) -> str:
     return f"{points.normalize():f}"
 
 
-def fmt_points(value: Decimal, places: int = 2) -> str:
-    return fmt(value, places)
-
-
 def fmt_percent(rate: Decimal | None, places: int = 2) -> str:
     """A fraction shown as a percentage: Decimal('0.49518') → '49.52%'."""
     if rate is None:
