@@ -480,11 +480,16 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
 
     prior = None  # last year's row, where the screen shows it (上年)
 
-    def __init__(self, *args, indicator=None, groups=(), **kwargs):
+    def __init__(self, *args, indicator=None, groups=(), shaped=None, **kwargs):
+        """`shaped`: the fields of this indicator's rows as `shaped_fields` made them for the formset, copied instead
+        of shaping the class's fields anew for each row (a table has fifty rows of a handful of kinds)."""
+        if shaped is not None:
+            self.base_fields = shaped  # what BaseForm copies into self.fields
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.inputs = inputs_for(indicator) if indicator is not None else None
-        self._shape_fields(self.fields, self.inputs, groups)
+        if shaped is None:
+            self._shape_fields(self.fields, self.inputs, groups)
         for name, value in answer_initials(self.instance, self.inputs).items():
             self.initial.setdefault(name, value)
 
@@ -495,6 +500,11 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
         fields = copy.deepcopy(cls.base_fields)
         cls._shape_fields(fields, inputs_for(indicator) if indicator is not None else None, groups)
         return fields
+
+    @classmethod
+    def shaped_fields(cls, indicator=None, groups=()) -> dict:
+        """`shown_fields` as the base fields of many rows' forms: each form copies them shallowly (QuickFieldCopies)."""
+        return _QuickCopyFields(cls.shown_fields(indicator, groups))
 
     @staticmethod
     def _shape_fields(fields: dict, inputs, groups) -> None:
@@ -685,6 +695,7 @@ class BaseIndicatorRowFormSet(RowFormSet):
     def __init__(self, *args, indicators=None, groups=(), **kwargs):
         self.indicators = indicators or {}
         self.groups = groups
+        self._shaped = {}  # the fields of each kind of row, shaped once per table (IndicatorRowForm.shaped_fields)
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
@@ -700,8 +711,13 @@ class BaseIndicatorRowFormSet(RowFormSet):
             else:
                 row = self.get_queryset()[index]
         code = row.code if row is not None else ""
-        kwargs["indicator"] = self.indicators.get(code) if code else None
+        indicator = self.indicators.get(code) if code else None
+        kwargs["indicator"] = indicator
         kwargs["groups"] = self.groups
+        key = indicator.code if indicator is not None else ""
+        if key not in self._shaped:
+            self._shaped[key] = self.form.shaped_fields(indicator, self.groups)
+        kwargs["shaped"] = self._shaped[key]
         return kwargs
 
 
