@@ -61,6 +61,7 @@ def tab_context(data: AssessmentData, tab: str, writable: bool, forms=None, form
         # The score panel counts what 得分与检查 and the submit checklist list: the narrative's findings too.
         "checks": assessment_checks(data, scored, explanations=explained) if scored is not None else None,
         "project_checks": project_checks(data, explanations=explained),
+        "explained": explained,  # the stored explanations of the 提示, by key
         "columns": COLUMNS,
         "finance_rows": tables.FINANCE_ROWS,
         "basic_data_rows": tables.BASIC_DATA_ROWS,

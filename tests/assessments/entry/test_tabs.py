@@ -280,5 +280,5 @@ def test_tab_query_count_is_pinned_with_50_rows_and_5_projects(
 # every tab reads the narrative (its figures are checked) and the stored explanations (the 提示 still to explain).
 # The data-entry tabs read last year's assessment (its facts and newest snapshot) for 上年 beside their inputs; the
 # narrative looks for last year's assessment (its 整改事项, when there is one); the 自评表 reads the reviewers'
-# comments shown under its rows and the project tables' framework version.
-TAB_QUERIES = {"basic": 11, "finance": 11, "basic-data": 11, "self-eval": 13, "narrative": 12, "score": 10}
+# comments shown under its rows. The 提示 boxes beside the inputs take the explanations the score panel has read.
+TAB_QUERIES = {"basic": 11, "finance": 11, "basic-data": 11, "self-eval": 12, "narrative": 12, "score": 10}
