@@ -121,9 +121,10 @@ class RowFields:
         return self._made[key]
 
 
-def stored_rows(rows, *, indicators, groups, disabled: bool) -> list[RowView]:
-    """The rows as stored, in their order, each under the prefix its form would have (row-0, row-1, …)."""
-    made = RowFields(groups)
+def stored_rows(rows, *, indicators, groups, disabled: bool, made: RowFields | None = None) -> list[RowView]:
+    """The rows as stored, in their order, each under the prefix its form would have (row-0, row-1, …). `made`: the
+    page's RowFields, when its blank row takes them too."""
+    made = made or RowFields(groups)
     views = []
     for index, row in enumerate(rows):
         indicator = indicators.get(row.code) if row.code else None
@@ -131,9 +132,10 @@ def stored_rows(rows, *, indicators, groups, disabled: bool) -> list[RowView]:
     return views
 
 
-def blank_row(*, groups) -> RowView:
-    """A new unit-written row under the prefix the page replaces when it adds one (添加…三级指标)."""
-    made = RowFields(groups)
+def blank_row(*, groups, made: RowFields | None = None) -> RowView:
+    """A new unit-written row under the prefix the page replaces when it adds one (添加…三级指标). `made`: the page's
+    RowFields, when its stored rows have made the unit-written rows' fields already."""
+    made = made or RowFields(groups)
     return _stored(IndicatorRow(), "row-__prefix__", None, None, made.of(None), False, made.written)
 
 

@@ -21,7 +21,7 @@ from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
 from assessments.rectification.services import prior_assessment, prior_items
-from assessments.rows import blank_row, form_rows, stored_rows, suggestions_shown, with_last_year
+from assessments.rows import RowFields, blank_row, form_rows, stored_rows, suggestions_shown, with_last_year
 from assessments.selectors import AssessmentData, assessment_data, target_suggestions
 from assessments.services import RowsOf, StaleSave, assessment_save_forms
 from assessments.tabs import (
@@ -290,12 +290,13 @@ def _self_eval_context(
     the stored ones on a GET, the typed ones (with their errors) after a refused save or in a preview."""
     spec = framework_spec(data.assessment.framework_version)
     groups = tables.unit_row_groups(spec)
+    made = RowFields(groups)  # the fields of each kind of row, for the stored rows and the blank one
     if "rows" in formsets:
         views = form_rows(formsets["rows"], inputs=inputs)
         instances = [form.instance for form in formsets["rows"].forms]
     else:
         instances = data.assessment_rows
-        views = stored_rows(instances, indicators=spec.by_code, groups=groups, disabled=disabled)
+        views = stored_rows(instances, indicators=spec.by_code, groups=groups, disabled=disabled, made=made)
     found = target_suggestions(data.assessment, instances)
     lines = {line.code: line for line in scored.sheet.lines} if scored else {}
     fixed, by_group, orphans = {}, {}, []
@@ -356,7 +357,7 @@ def _self_eval_context(
         "execution_row": execution_row,
         "row_count": len(views),
         "initial_row_count": formsets["rows"].initial_form_count() if "rows" in formsets else len(views),
-        "blank_row": blank_row(groups=groups) if inputs else None,
+        "blank_row": blank_row(groups=groups, made=made) if inputs else None,
         "fact_fields": shown,
         "hidden_fact_fields": hidden,
     }
