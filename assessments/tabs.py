@@ -10,7 +10,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from assessments import tables
 from assessments.checks import ROW_FINDING_FIELDS, assessment_checks, finding_link, project_checks, row_prefixes
-from assessments.explanations import stored_explanations
 from assessments.facts import COLUMNS
 from assessments.frameworks import explanations
 from assessments.layouts import layout_for
@@ -44,7 +43,7 @@ def tab_context(data: AssessmentData, tab: str, writable: bool, forms=None, form
         scored = data.scored()
     except ValidationError as error:
         scoring_error = " ".join(error.messages)
-    explained = stored_explanations(assessment)
+    explained = data.explanations()
     context = {
         "assessment": assessment,
         "data": data,
