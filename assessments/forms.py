@@ -9,7 +9,7 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, ProhibitNullCharactersValidator
-from django.db.models import F
+from django.db.models import AutoField, F
 from django.forms import modelformset_factory
 from django.forms.formsets import ORDERING_FIELD_NAME
 
@@ -481,11 +481,16 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
 
     prior = None  # last year's row, where the screen shows it (上年)
 
-    def __init__(self, *args, indicator=None, groups=(), **kwargs):
+    def __init__(self, *args, indicator=None, groups=(), shaped=None, **kwargs):
+        """`shaped`: the fields of this indicator's rows as `shaped_fields` made them for the formset, copied instead
+        of shaping the class's fields anew for each row (a table has fifty rows of a handful of kinds)."""
+        if shaped is not None:
+            self.base_fields = shaped  # what BaseForm copies into self.fields
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.inputs = inputs_for(indicator) if indicator is not None else None
-        self._shape_fields(self.fields, self.inputs, groups)
+        if shaped is None:
+            self._shape_fields(self.fields, self.inputs, groups)
         for name, value in answer_initials(self.instance, self.inputs).items():
             self.initial.setdefault(name, value)
 
@@ -496,6 +501,11 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
         fields = copy.deepcopy(cls.base_fields)
         cls._shape_fields(fields, inputs_for(indicator) if indicator is not None else None, groups)
         return fields
+
+    @classmethod
+    def shaped_fields(cls, indicator=None, groups=()) -> dict:
+        """`shown_fields` as the base fields of many rows' forms: each form copies them shallowly (QuickFieldCopies)."""
+        return _QuickCopyFields(cls.shown_fields(indicator, groups))
 
     @staticmethod
     def _shape_fields(fields: dict, inputs, groups) -> None:
@@ -629,6 +639,14 @@ class RowIdField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
         self.formset = formset
 
+    def _set_queryset(self, queryset):
+        # Never evaluated (rows are looked up among the formset's): every row's field shares the formset's queryset
+        # instead of cloning it, as ModelChoiceField does.
+        self._queryset = queryset
+        self.widget.choices = self.choices
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
@@ -654,6 +672,7 @@ class RowFormSet(forms.BaseModelFormSet):
 
     def __init__(self, *args, rows=None, **kwargs):
         self.loaded_rows = rows
+        self._row_ids = None  # the queryset every row's RowIdField shares
         super().__init__(*args, **kwargs)
 
     def get_queryset(self):
@@ -662,13 +681,31 @@ class RowFormSet(forms.BaseModelFormSet):
         return super().get_queryset()
 
     def add_fields(self, form, index):
-        super().add_fields(form, index)
-        name = self.model._meta.pk.name
-        field = form.fields.get(name)
-        if isinstance(field, forms.ModelChoiceField):
-            form.fields[name] = RowIdField(
-                field.queryset, formset=self, initial=field.initial, required=False, widget=field.widget
+        pk = self.model._meta.pk
+        if isinstance(pk, AutoField) and pk.name not in form.fields and not (form._meta.widgets or {}).get(pk.name):
+            # What BaseModelFormSet.add_fields does for an automatic primary key, with the id field made once as a
+            # RowIdField (Django's builds a ModelChoiceField and a queryset per row, which RowIdField replaced).
+            self._pk_field = pk
+            if form.is_bound:
+                pk_value = None if form.instance._state.adding else form.instance.pk
+            else:
+                try:
+                    pk_value = self.get_queryset()[index].pk if index is not None else None
+                except IndexError:
+                    pk_value = None
+            if self._row_ids is None:
+                self._row_ids = self.model._default_manager.using(form.instance._state.db)
+            form.fields[pk.name] = RowIdField(
+                self._row_ids, formset=self, initial=pk_value, required=False, widget=forms.HiddenInput
             )
+            forms.BaseFormSet.add_fields(self, form, index)
+        else:
+            super().add_fields(form, index)
+            field = form.fields.get(pk.name)
+            if isinstance(field, forms.ModelChoiceField):
+                form.fields[pk.name] = RowIdField(
+                    field.queryset, formset=self, initial=field.initial, required=False, widget=field.widget
+                )
         order = form.fields.get(ORDERING_FIELD_NAME)
         if order is not None:
             order.validators += [
@@ -688,6 +725,7 @@ class BaseIndicatorRowFormSet(RowFormSet):
     def __init__(self, *args, indicators=None, groups=(), **kwargs):
         self.indicators = indicators or {}
         self.groups = groups
+        self._shaped = {}  # the fields of each kind of row, shaped once per table (IndicatorRowForm.shaped_fields)
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
@@ -703,8 +741,13 @@ class BaseIndicatorRowFormSet(RowFormSet):
             else:
                 row = self.get_queryset()[index]
         code = row.code if row is not None else ""
-        kwargs["indicator"] = self.indicators.get(code) if code else None
+        indicator = self.indicators.get(code) if code else None
+        kwargs["indicator"] = indicator
         kwargs["groups"] = self.groups
+        key = indicator.code if indicator is not None else ""
+        if key not in self._shaped:
+            self._shaped[key] = self.form.shaped_fields(indicator, self.groups)
+        kwargs["shaped"] = self._shaped[key]
         return kwargs
 
 

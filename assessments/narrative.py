@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from assessments.layouts import layout_for
-from assessments.models import NarrativeSection
 from scoring.engine import Finding
 
 HUNDRED = Decimal(100)
@@ -160,7 +159,8 @@ def sheet_figures(data, scored) -> dict[str, Figure]:
 
 
 def with_narrative_findings(data, scored) -> list:
-    """The assessment's findings and those of its narrative (one query: the sections)."""
-    narrative = dict(NarrativeSection.objects.filter(assessment=data.assessment).values_list("key", "body"))
+    """The assessment's findings and those of its narrative (`data`: an AssessmentData, which reads the sections once
+    with the stored explanations)."""
+    narrative = data.narrative()
     titles = {section.key: section.title for section in layout_for(data.assessment.unit).sections}
     return [*scored.findings, *narrative_findings(narrative, titles, sheet_figures(data, scored))]

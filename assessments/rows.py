@@ -34,7 +34,8 @@ class Control:
     """One input as the row template writes it: `kind` is text, textarea, select, checkboxes or hidden; `attrs` the
     escaped attributes after the name; `options` (value, label, chosen) for the checkboxes, `options_html` a select's
     options as written by the row template's `options` partial; `choices` the (code, label) pairs a select or the
-    checkboxes offer; `prior` last year's value shown under the input (last_year.Shown), when there is one."""
+    checkboxes offer; `prior` last year's value shown under the input (last_year.Shown), when there is one; `html` the
+    input's tag."""
 
     kind: str
     name: str
@@ -47,6 +48,18 @@ class Control:
     options_html: str = ""
     choices: object = ()
     prior: object = None
+
+    @property
+    def html(self) -> str:
+        """The input's tag. Written here rather than by a template partial: a 自评表 has about a thousand inputs, and
+        a partial per input was a third of the page's rendering. `attrs` and `options_html` are escaped already."""
+        name = escape(self.name)
+        if self.kind == "select":
+            return mark_safe(f'<select name="{name}"{self.attrs}>{self.options_html}</select>')
+        if self.kind == "textarea":
+            # The line break after the tag is dropped by the browser: a value starting with one keeps it.
+            return mark_safe(f'<textarea name="{name}"{self.attrs}>\n{escape(self.value)}</textarea>')
+        return mark_safe(f'<input type="{escape(self.kind)}" name="{name}"{self.attrs}>')
 
 
 @dataclass(slots=True)
@@ -108,9 +121,10 @@ class RowFields:
         return self._made[key]
 
 
-def stored_rows(rows, *, indicators, groups, disabled: bool) -> list[RowView]:
-    """The rows as stored, in their order, each under the prefix its form would have (row-0, row-1, …)."""
-    made = RowFields(groups)
+def stored_rows(rows, *, indicators, groups, disabled: bool, made: RowFields | None = None) -> list[RowView]:
+    """The rows as stored, in their order, each under the prefix its form would have (row-0, row-1, …). `made`: the
+    page's RowFields, when its blank row takes them too."""
+    made = made or RowFields(groups)
     views = []
     for index, row in enumerate(rows):
         indicator = indicators.get(row.code) if row.code else None
@@ -118,9 +132,10 @@ def stored_rows(rows, *, indicators, groups, disabled: bool) -> list[RowView]:
     return views
 
 
-def blank_row(*, groups) -> RowView:
-    """A new unit-written row under the prefix the page replaces when it adds one (添加…三级指标)."""
-    made = RowFields(groups)
+def blank_row(*, groups, made: RowFields | None = None) -> RowView:
+    """A new unit-written row under the prefix the page replaces when it adds one (添加…三级指标). `made`: the page's
+    RowFields, when its stored rows have made the unit-written rows' fields already."""
+    made = made or RowFields(groups)
     return _stored(IndicatorRow(), "row-__prefix__", None, None, made.of(None), False, made.written)
 
 

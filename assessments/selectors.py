@@ -2,8 +2,20 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import CharField, Value
+
 from assessments.facts import FactSheet
-from assessments.models import Assessment, Facts, IndicatorRow, Institution, Project, Snapshot, SpecialFund
+from assessments.models import (
+    Assessment,
+    Facts,
+    FindingExplanation,
+    IndicatorRow,
+    Institution,
+    NarrativeSection,
+    Project,
+    Snapshot,
+    SpecialFund,
+)
 from assessments.scores import ScoredAssessment, score_assessment
 from scoring.engine import metadata
 from units.models import Staffing
@@ -19,6 +31,7 @@ class AssessmentData:
     rows: list[IndicatorRow]
     projects: list[Project]
     _fact_sheet: FactSheet | None = field(default=None, repr=False)
+    _texts: tuple[dict[str, str], dict[str, str]] | None = field(default=None, repr=False)
 
     @property
     def assessment_rows(self) -> list[IndicatorRow]:
@@ -30,6 +43,19 @@ class AssessmentData:
                 self.facts, institutions=self.institutions, special_funds=self.special_funds, staffing=self.staffing
             )
         return self._fact_sheet
+
+    def narrative(self) -> dict[str, str]:
+        """The stored narrative: section key → text."""
+        return self._read_texts()[0]
+
+    def explanations(self) -> dict[str, str]:
+        """The stored explanations of the 提示: finding key → text."""
+        return self._read_texts()[1]
+
+    def _read_texts(self) -> tuple[dict[str, str], dict[str, str]]:
+        if self._texts is None:
+            self._texts = narrative_and_explanations(self.assessment)
+        return self._texts
 
     def scored(self) -> ScoredAssessment:
         return score_assessment(self.assessment, fact_sheet=self.fact_sheet(), rows=self.assessment_rows)
@@ -63,6 +89,26 @@ def assessment_data(assessment: Assessment, *, reread: bool = False) -> Assessme
     if assessment.status == Assessment.Status.FINAL:
         _as_frozen(data, Snapshot.objects.latest_for(assessment))
     return data
+
+
+def narrative_and_explanations(assessment: Assessment) -> tuple[dict[str, str], dict[str, str]]:
+    """The narrative's sections (key → text) and the stored explanations of the 提示 (key → text) in one query: the
+    score panel of every tab checks the one and counts the other."""
+    table = CharField()
+    sections = (
+        NarrativeSection.objects.filter(assessment=assessment)
+        .order_by()
+        .values_list(Value("narrative", output_field=table), "key", "body")
+    )
+    explained = (
+        FindingExplanation.objects.filter(assessment=assessment)
+        .order_by()
+        .values_list(Value("explanation", output_field=table), "key", "text")
+    )
+    narrative, explanations = {}, {}
+    for source, key, text in sections.union(explained, all=True):
+        (narrative if source == "narrative" else explanations)[key] = text
+    return narrative, explanations
 
 
 def unsaved_instance(model, values: dict, **extra):

@@ -10,7 +10,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from assessments import tables
 from assessments.checks import ROW_FINDING_FIELDS, assessment_checks, finding_link, project_checks, row_prefixes
-from assessments.explanations import stored_explanations
 from assessments.facts import COLUMNS
 from assessments.frameworks import explanations
 from assessments.layouts import layout_for
@@ -44,7 +43,7 @@ def tab_context(data: AssessmentData, tab: str, writable: bool, forms=None, form
         scored = data.scored()
     except ValidationError as error:
         scoring_error = " ".join(error.messages)
-    explained = stored_explanations(assessment)
+    explained = data.explanations()
     context = {
         "assessment": assessment,
         "data": data,
@@ -61,6 +60,7 @@ def tab_context(data: AssessmentData, tab: str, writable: bool, forms=None, form
         # The score panel counts what 得分与检查 and the submit checklist list: the narrative's findings too.
         "checks": assessment_checks(data, scored, explanations=explained) if scored is not None else None,
         "project_checks": project_checks(data, explanations=explained),
+        "explained": explained,  # the stored explanations of the 提示, by key
         "columns": COLUMNS,
         "finance_rows": tables.FINANCE_ROWS,
         "basic_data_rows": tables.BASIC_DATA_ROWS,

@@ -15,13 +15,13 @@ from assessments import tables
 from assessments.access import get_assessment_for_user
 from assessments.checks import finding_link, finding_place, row_prefixes
 from assessments.entry.conflicts import STALE_ON_TAB, changes_since, merge
-from assessments.explanations import explanations_save, hints_of, stored_explanations
+from assessments.explanations import explanations_save, hints_of
 from assessments.last_year import Shown, last_year, matched_by_name, values_shown
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
 from assessments.rectification.services import prior_assessment, prior_items
-from assessments.rows import blank_row, form_rows, stored_rows, suggestions_shown, with_last_year
+from assessments.rows import RowFields, blank_row, form_rows, stored_rows, suggestions_shown, with_last_year
 from assessments.selectors import AssessmentData, assessment_data, target_suggestions
 from assessments.services import RowsOf, StaleSave, assessment_save_forms
 from assessments.tabs import (
@@ -225,7 +225,7 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
     prior = None
     if beside and tab in BESIDE_TABS:
         prior = last_year(assessment)
-        context.update(_beside_inputs(data, tab, scored, forms, formsets, prior))
+        context.update(_beside_inputs(data, tab, scored, forms, formsets, prior, context["explained"]))
     if beside and tab == "narrative" and context.get("checks") is not None:
         # A figure typed in the narrative that differs from the computed one is a 提示 like any other: its box
         # stands under the section it was found in (the panel's checks hold it with its explanation already).
@@ -290,12 +290,13 @@ def _self_eval_context(
     the stored ones on a GET, the typed ones (with their errors) after a refused save or in a preview."""
     spec = framework_spec(data.assessment.framework_version)
     groups = tables.unit_row_groups(spec)
+    made = RowFields(groups)  # the fields of each kind of row, for the stored rows and the blank one
     if "rows" in formsets:
         views = form_rows(formsets["rows"], inputs=inputs)
         instances = [form.instance for form in formsets["rows"].forms]
     else:
         instances = data.assessment_rows
-        views = stored_rows(instances, indicators=spec.by_code, groups=groups, disabled=disabled)
+        views = stored_rows(instances, indicators=spec.by_code, groups=groups, disabled=disabled, made=made)
     found = target_suggestions(data.assessment, instances)
     lines = {line.code: line for line in scored.sheet.lines} if scored else {}
     fixed, by_group, orphans = {}, {}, []
@@ -356,7 +357,7 @@ def _self_eval_context(
         "execution_row": execution_row,
         "row_count": len(views),
         "initial_row_count": formsets["rows"].initial_form_count() if "rows" in formsets else len(views),
-        "blank_row": blank_row(groups=groups) if inputs else None,
+        "blank_row": blank_row(groups=groups, made=made) if inputs else None,
         "fact_fields": shown,
         "hidden_fact_fields": hidden,
     }
@@ -448,11 +449,11 @@ def _hints_beside_rows(context) -> None:
 BESIDE_TABS = ("basic", "finance", "basic-data", "self-eval")
 
 
-def _beside_inputs(data: AssessmentData, tab: str, scored, forms, formsets, prior) -> dict:
+def _beside_inputs(data: AssessmentData, tab: str, scored, forms, formsets, prior, explained: dict) -> dict:
     """What stands beside the inputs of a data-entry tab: last year's value where last year's assessment of the unit
     has one (a figure, a choice's label, a text's excerpt), and the explanation box of each 提示 whose input is on this
-    tab (saved where the 得分与检查 tab saves them). `beside` maps an input's id to {"prior": Shown or None, "hints":
-    [(number, Hint)]}."""
+    tab (saved where the 得分与检查 tab saves them; `explained`: the stored ones, as the tab's context read them).
+    `beside` maps an input's id to {"prior": Shown or None, "hints": [(number, Hint)]}."""
     shown: dict[str, Shown] = {}
     if prior is not None:
         if "staffing_form" in forms:
@@ -470,7 +471,7 @@ def _beside_inputs(data: AssessmentData, tab: str, scored, forms, formsets, prio
     rows = row_prefixes(data.assessment_rows)
     findings = scored.findings if scored is not None else []
     here = [f for f in findings if f.severity != "error" and finding_place(f, rows)[0] == tab]
-    hints = hints_of(here, stored_explanations(data.assessment)) if here else []
+    hints = hints_of(here, explained) if here else []
     return _boxes_beside(shown, hints, lambda finding: finding_place(finding, rows)[1])
 
 

@@ -3,7 +3,6 @@ since the last return, re-scores and the final snapshot."""
 
 from assessments.audit import EMPTY
 from assessments.checks import assessment_checks, project_checks
-from assessments.explanations import stored_explanations
 from assessments.models import Assessment, AuditEvent, ReScore, ReviewComment, SignOff, Snapshot
 from assessments.snapshots import assessment_document, document_diff
 from assessments.workflow import services as workflow
@@ -22,7 +21,7 @@ def review_context(request, data, scored) -> dict:
     later = steps[codes.index(current.code) + 1 :] if current is not None and current.code in codes else []
     last_return = AuditEvent.objects.filter(assessment=assessment, action="return").order_by("-created_at").first()
     comments = list(ReviewComment.objects.filter(assessment=assessment))
-    explained = stored_explanations(assessment)
+    explained = data.explanations()
     checks = assessment_checks(data, scored, explanations=explained) if scored else None
     projects = project_checks(data, explanations=explained)
     diff = None

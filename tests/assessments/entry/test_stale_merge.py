@@ -67,6 +67,6 @@ def test_a_refused_stale_save_costs_a_pinned_number_of_queries(client, alice, as
 
 # The refused save (the assessment with the access check, its rows, the writer's roles, the version claimed and
 # refused), what changed since the page was loaded (the data read again), and the tab page, with last year's
-# assessment for 上年 beside the inputs and the score panel's count of the checks (the narrative, the explanations,
-# the projects).
-STALE_QUERIES = 24
+# assessment for 上年 beside the inputs and the score panel's count of the checks (the narrative and the explanations
+# in one query, the projects).
+STALE_QUERIES = 23

@@ -277,8 +277,10 @@ def test_tab_query_count_is_pinned_with_50_rows_and_5_projects(
 # institutions, special funds, indicator rows, projects (their checks are counted in the score panel), and the
 # region-year's framework assignments for the “适用《…》（由 …
 # 指定）” line; the formsets reuse the rows already read. The score panel counts the checks as 得分与检查 lists them:
-# every tab reads the narrative (its figures are checked) and the stored explanations (the 提示 still to explain).
+# every tab reads the narrative (its figures are checked) and the stored explanations (the 提示 still to explain), in
+# one query (selectors.narrative_and_explanations).
 # The data-entry tabs read last year's assessment (its facts and newest snapshot) for 上年 beside their inputs; the
-# narrative looks for last year's assessment (its 整改事项, when there is one); the 自评表 reads the reviewers'
-# comments shown under its rows and the project tables' framework version.
-TAB_QUERIES = {"basic": 11, "finance": 11, "basic-data": 11, "self-eval": 13, "narrative": 12, "score": 10}
+# narrative's form reads the sections it edits and looks for last year's assessment (its 整改事项, when there is
+# one); the 自评表 reads the reviewers' comments shown under its rows. The 提示 boxes beside the inputs take the
+# explanations the score panel has read.
+TAB_QUERIES = {"basic": 10, "finance": 10, "basic-data": 10, "self-eval": 11, "narrative": 11, "score": 9}
