@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.loadtest import OUT, ROOT, SERVER_ENV, free_port, stop, wait_until_serving
+from bench.loadtest import OUT, ROOT, SERVER_ENV, free_port, start_deployed, stop
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # Debian's Chromium, launched as the browser tests do
 
 UNIT, PREPARER, YEAR = "430200-101", "zz-preparer", 2023
@@ -146,27 +146,7 @@ def existing_assessment(database: str) -> int:
 
 
 def start_gunicorn(port: int, args) -> subprocess.Popen:
-    """gunicorn with the deployment's configuration file; only the address, the workers and the access log (off)
-    are given here, as bench/openload.py does."""
-    env = {
-        **os.environ,
-        **server_env(args.database),
-        "DB_CONN_MAX_AGE": "60",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(args.workers),
-    }
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "perfeval.wsgi:application",
-        "-c",
-        str(ROOT / "deploy" / "gunicorn.conf.py"),
-        "--access-logfile",
-        "/dev/null",
-        "--error-logfile",
-        str(OUT / "gunicorn-live.log"),
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    return wait_until_serving(server, port, workers=args.workers, log=OUT / "gunicorn-live.log", seconds=60)
+    return start_deployed(port, workers=args.workers, env=server_env(args.database), log=OUT / "gunicorn-live.log")
 
 
 def amounts(rounds: int):

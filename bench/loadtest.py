@@ -216,6 +216,31 @@ def wait_until_serving(server: subprocess.Popen, port: int, *, workers: int, log
     raise SystemExit(f"gunicorn did not answer within {seconds} s")
 
 
+def start_deployed(port: int, *, workers: int, env: dict, log) -> subprocess.Popen:
+    """gunicorn with the deployment's configuration file (deploy/gunicorn.conf.py), persistent database connections
+    as deployed; only the address, the workers and the access log (off: it would cost the server a write per
+    request) are given here. `env`: the server's settings; `log`: its error log."""
+    env = {
+        **os.environ,
+        **env,
+        "DB_CONN_MAX_AGE": "60",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+    }
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "perfeval.wsgi:application",
+        "-c",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "--access-logfile",
+        "/dev/null",
+        "--error-logfile",
+        str(log),
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    return wait_until_serving(server, port, workers=workers, log=log)
+
+
 def start_gunicorn(port: int, args) -> subprocess.Popen:
     env = {**os.environ, **SERVER_ENV, "DB_CONN_MAX_AGE": str(args.conn_max_age)}
     command = [

@@ -43,8 +43,8 @@ from bench.loadtest import (
     free_port,
     seed,
     setup_django,
+    start_deployed,
     stop,
-    wait_until_serving,
 )
 from tests.html_forms import form_data
 
@@ -293,28 +293,7 @@ def summarise(name: str, recorder: Recorder, extra: dict, cpu: float, offered: f
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
-    """gunicorn with the deployment's configuration file; only the address, the worker count and the access log
-    (off: it would cost the server a write per request) are given here."""
-
-    env = {
-        **os.environ,
-        **SERVER_ENV,
-        "DB_CONN_MAX_AGE": "60",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(workers),
-    }
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "perfeval.wsgi:application",
-        "-c",
-        str(ROOT / "deploy" / "gunicorn.conf.py"),
-        "--access-logfile",
-        "/dev/null",
-        "--error-logfile",
-        str(OUT / "gunicorn-openload.log"),
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    return wait_until_serving(server, port, workers=workers, log=OUT / "gunicorn-openload.log", seconds=60)
+    return start_deployed(port, workers=workers, env=SERVER_ENV, log=OUT / "gunicorn-openload.log")
 
 
 async def run(args, port: int, server) -> list[dict]:
