@@ -97,3 +97,16 @@ def test_a_rate_after_one_that_cannot_be_checked_is_still_checked():
         ("unknown_stated_rate", ("made_up_rate",)),
         ("stated_rate_mismatch", ("sangong_control_rate", "sangong_actual", "sangong_budget")),
     ]
+
+
+def test_a_total_row_read_from_the_sources_says_each_source_and_the_sum():
+    facts = {
+        "funds_appropriation_budget_full_year": "90",
+        "funds_carryover_budget_full_year": "10",
+        "funds_other_budget_full_year": "0.5",
+        "budget_full_year": "0",
+    }
+    sheet, _ = score_input({"framework": "mof-2020-selfeval", "facts": facts, "entries": {}}, frameworks())
+    assert [warning for warning in sheet.warnings if warning.startswith("合计行")] == [
+        "合计行全年预算数为 0，按资金来源相加：当年财政拨款全年预算数 90 + 上年结转全年预算数 10 + 其他资金全年预算数 0.5 = 100.5"
+    ]
