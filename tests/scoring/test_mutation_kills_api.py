@@ -110,3 +110,23 @@ def test_a_total_row_read_from_the_sources_says_each_source_and_the_sum():
     assert [warning for warning in sheet.warnings if warning.startswith("合计行")] == [
         "合计行全年预算数为 0，按资金来源相加：当年财政拨款全年预算数 90 + 上年结转全年预算数 10 + 其他资金全年预算数 0.5 = 100.5"
     ]
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [{}, {"spending_actual": Decimal(5), "budget_full_year": Decimal(0)}],
+    ids=["its inputs missing", "its base zero"],
+)
+def test_a_rate_after_a_known_one_that_cannot_be_computed_is_still_checked(facts):
+    """预算执行率 stated without its inputs (or over a budget of 0) is passed over: the rates after it are not."""
+    from scoring.engine.checks import check_stated_rates
+
+    facts = {**facts, "sangong_actual": Decimal(9), "sangong_budget": Decimal(10)}
+    findings = check_stated_rates(facts, {"execution_rate": "95%", "sangong_control_rate": "80%"})
+    assert [(f.code, f.fields, f.message) for f in findings] == [
+        (
+            "stated_rate_mismatch",
+            ("sangong_control_rate", "sangong_actual", "sangong_budget"),
+            "三公经费控制率填报为 80%，按 9.00 ÷ 10.00 计算为 90.00%",
+        )
+    ]
