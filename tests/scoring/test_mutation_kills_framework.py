@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 
 from scoring.engine import ScoringError, framework_from_dict, score
-from scoring.engine.rules import RateSpec
+from scoring.engine.inputs import IndicatorEntry
+from scoring.engine.rules import RateSpec, parse_bands
 from scoring.engine.rules_2021 import parse_rate_bands
 from scoring.engine.sheet import Outcome
 from tests.scoring.test_frameworks import raw
@@ -64,6 +65,17 @@ def test_rate_bands_with_the_same_lower_bound_are_refused_at_the_rule():
     assert refusal(data) == ("分档的下限重复", "budget_execution")
 
 
+def test_bands_without_labels_are_named_by_their_bounds_on_both_sides():
+    below = [{"max": "60%", "points": 0}, {"min": "60%", "max": "80%", "points": 1}, {"min": "80%", "points": 2}]
+    assert [band.label for band in parse_bands(below, D(2), "x")] == ["低于60%", "60%（含）至80%以下", "80%及以上"]
+    above = [
+        {"max": "60%", "max_inclusive": True, "points": 0},
+        {"min": "60%", "min_inclusive": False, "max": "80%", "max_inclusive": True, "points": 1},
+        {"min": "80%", "min_inclusive": False, "points": 2},
+    ]
+    assert [band.label for band in parse_bands(above, D(2), "x")] == ["不高于60%", "高于60%至80%（含）", "高于80%"]
+
+
 def test_a_change_rate_above_its_threshold_is_deducted_and_named_above_the_threshold():
     """湖南 三公经费变动率 = (本年预算 − 上年预算) ÷ 上年预算, 4 points, 10 % of them per point above 0 %."""
     hunan = framework_from_dict(raw("hunan-overall"))
@@ -84,6 +96,31 @@ def test_a_rate_whose_one_numerator_is_subtracted_keeps_its_sign():
     assert plain.evaluate({"balance_year": D(5), "budget_full_year": D(100)}, Outcome(None)) == D("0.05")
 
 
+# --- a composite's answer that zeroes it ----------------------------------------------------------------------------
+
+
+def indicator(indicators: list, code: str) -> dict:
+    for item in indicators:
+        found = item if item["code"] == code else indicator(item.get("children") or [], code)
+        if found:
+            return found
+    return {}
+
+
+@pytest.mark.parametrize(("label", "shown"), [(True, "截留、挤占、挪用或虚列支出"), (False, "misuse_of_funds")])
+def test_an_answer_that_zeroes_a_composite_is_named_by_its_label_or_its_code(label, shown):
+    """广东 资金使用合规性: 挪用资金 sets the indicator to 0 whatever its items say."""
+    data = raw("guangdong-overall")
+    rule = indicator(data["indicators"], "funds_compliance")["rule"]
+    if not label:
+        del rule["zero_if"][0]["label"]
+    answers = {"misuse_of_funds": True, "rules_followed": True, "approvals": True}
+    line = score(framework_from_dict(data), {}, [IndicatorEntry(code="funds_compliance", answers=answers)]).line(
+        "funds_compliance"
+    )
+    assert (line.points, line.band, line.explanation) == (D(0), shown, f"存在“{shown}”，本项得 0 分 → 0 分")
+
+
 # --- the layout (101号) ----------------------------------------------------------------------------------------------
 
 
@@ -98,6 +135,12 @@ def mof2021_with_only(key: str) -> dict:
 def test_a_row_group_map_alone_is_a_layout():
     framework = framework_from_dict(mof2021_with_only("row_group_map"))
     assert dict(framework.layout.row_group_map) == {"cost": "economic_cost", "sustainability": "social"}
+
+
+def test_weight_schemes_alone_are_a_layout():
+    framework = framework_from_dict(mof2021_with_only("weight_schemes"))
+    assert [scheme.label for scheme in framework.layout.weight_schemes] == ["设成本指标", "未设成本指标"]
+    assert framework.layout.variable_weights
 
 
 def test_a_broken_weight_scheme_is_refused_by_its_label_or_its_place():
