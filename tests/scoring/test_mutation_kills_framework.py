@@ -52,6 +52,14 @@ def test_grades_with_a_gap_are_refused_naming_both_grades():
     assert refusal(data) == ("等次“良”与“优”之间有空缺或重叠", "grades")
 
 
+def test_the_lowest_grade_written_without_its_minimum_starts_at_zero():
+    data = raw("futian-common-2021")
+    del data["grades"][-1]["min"]  # 差: {max: 60}
+    framework = framework_from_dict(data)
+    assert [(grade.label, grade.min) for grade in framework.grades[:2]] == [("差", D(0)), ("中", D(60))]
+    assert (framework.grade(D(0)), framework.grade(D("59.99"))) == ("差", "差")
+
+
 # --- rates and their bands -------------------------------------------------------------------------------------------
 
 
