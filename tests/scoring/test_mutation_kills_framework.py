@@ -37,6 +37,16 @@ def test_the_rounding_written_in_the_file_is_the_one_used_and_checked():
     assert refusal(data) == ("保留位数应为 0–4 位，舍入方式只支持四舍五入（half_up）", "rounding")
 
 
+def test_the_execution_cap_table_written_in_the_file_is_the_one_used():
+    data = raw("mof-2020-selfeval")
+    data["settings"] = {
+        **data["settings"],
+        "execution_cap_table": [{"below": "70%", "cap": 80}, {"below": "50%", "cap": 60}],
+    }
+    table = framework_from_dict(data).settings.execution_cap_table
+    assert table == ((D("0.7"), D(80)), (D("0.5"), D(60)))
+
+
 def test_an_indicator_without_a_code_is_refused_where_it_sits():
     data = raw("futian-common-2021")
     del data["indicators"][0]["code"]
@@ -58,6 +68,12 @@ def test_the_lowest_grade_written_without_its_minimum_starts_at_zero():
     framework = framework_from_dict(data)
     assert [(grade.label, grade.min) for grade in framework.grades[:2]] == [("差", D(0)), ("中", D(60))]
     assert (framework.grade(D(0)), framework.grade(D("59.99"))) == ("差", "差")
+
+
+def test_a_grade_bound_that_is_not_a_number_is_refused_at_the_grades():
+    data = raw("futian-common-2021")
+    data["grades"][1]["max"] = "九十"
+    assert refusal(data) == ("“九十”不是数字：请只填写数字，可带“万元”或“%”", "grades")
 
 
 # --- rates and their bands -------------------------------------------------------------------------------------------
@@ -82,6 +98,13 @@ def test_bands_without_labels_are_named_by_their_bounds_on_both_sides():
         {"min": "80%", "min_inclusive": False, "points": 2},
     ]
     assert [band.label for band in parse_bands(above, D(2), "x")] == ["不高于60%", "高于60%至80%（含）", "高于80%"]
+
+
+def test_weights_of_a_weighted_satisfaction_not_adding_to_100_percent_are_refused_at_the_rule():
+    rate = {"key": "satisfaction_rate", "label": "满意度", "weighted": {"a": "50%", "b": "40%"}}
+    with pytest.raises(ScoringError) as refused:
+        RateSpec.from_params(rate, "satisfaction")
+    assert (refused.value.message, refused.value.field) == ("加权满意度的权重之和应为 100%", "satisfaction")
 
 
 def test_a_change_rate_above_its_threshold_is_deducted_and_named_above_the_threshold():
@@ -149,6 +172,15 @@ def test_weight_schemes_alone_are_a_layout():
     framework = framework_from_dict(mof2021_with_only("weight_schemes"))
     assert [scheme.label for scheme in framework.layout.weight_schemes] == ["设成本指标", "未设成本指标"]
     assert framework.layout.variable_weights
+
+
+@pytest.mark.parametrize(
+    ("label", "shown"), [("满意度分值给效益", "满意度分值给效益"), (None, "未设满意度指标，其分值并入效益指标")]
+)
+def test_a_weight_move_is_named_by_its_label_or_by_what_it_moves(label, shown):
+    data = raw("mof-2021-core")
+    data["absent_moves"][0]["label"] = label
+    assert [move.label for move in framework_from_dict(data).layout.absent_moves] == [shown]
 
 
 def test_a_broken_weight_scheme_is_refused_by_its_label_or_its_place():
