@@ -33,6 +33,14 @@ def test_a_malformed_number_in_an_entry_is_refused_at_its_row_and_key():
     assert "很多" in message
 
 
+@pytest.mark.parametrize(("value", "shown"), [([5], "[5]"), ({"a": 1}, "{'a': 1}")])
+def test_a_number_written_as_a_list_or_an_object_is_refused_quoting_it(value, shown):
+    assert refusal(lambda: entry_from_dict({"weight": value}, code="output.1")) == (
+        f"应为数字，收到的是 {shown}",
+        "output.1.weight",
+    )
+
+
 def test_an_unreadable_comparator_is_refused_with_what_it_should_be():
     assert refusal(lambda: entry_from_dict({"comparator": "约"}, code="output.1")) == (
         "比较符“约”无法识别，应为 ≥、≤ 或 =（或“不低于”“不超过”等）",
