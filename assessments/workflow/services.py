@@ -216,7 +216,9 @@ def assessment_submit(*, assessment: Assessment, user, confirmed: str | None = N
 def _reviewed_since_submit(assessment: Assessment) -> bool:
     """A reviewer signed, returned or re-scored after the last submission (back at the first step after a return
     to it, the first reviewer has acted although the step is the same)."""
-    submitted = AuditEvent.objects.filter(assessment=assessment, action="submit").order_by("-created_at", "-pk").first()
+    # The last submission by pk, the order the acts are compared in below (events of one assessment are written one
+    # transition at a time, under its row lock, so it is also the last by time).
+    submitted = AuditEvent.objects.filter(assessment=assessment, action="submit").order_by("-pk").first()
     acted = AuditEvent.objects.filter(assessment=assessment, action__in=("sign", "return", "rescore"))
     if submitted is not None:
         acted = acted.filter(pk__gt=submitted.pk)

@@ -116,7 +116,8 @@ class DirectRule(Rule):
             return Outcome(ZERO, "直接赋分：未达成，不得分", "未达成", literal=True)
         if self.per_item is None:
             raise ScoringError("直接赋分指标应填写是否达成（true 或 false）", field=entry.code or "answer")
-        count = answer if isinstance(answer, Decimal) else to_decimal(answer, field="answer")
+        # A Decimal too: the JSON path hands over a number such as 1e20 unchecked, and only to_decimal checks its range.
+        count = to_decimal(answer, field="answer")
         if count < ZERO or count != count.to_integral_value():
             raise ScoringError(f"{self.item_label}次数应为非负整数，收到 {answer}", field=entry.code or "answer")
         points = max(ZERO, self.weight - count * self.per_item)

@@ -23,6 +23,16 @@ def test_a_projects_rows_are_named_by_the_names_given():
     ]
 
 
+def test_a_projects_rows_without_a_name_are_numbered():
+    """Without names (or for a code they do not know) a project's row is named by its place, as the 自评表's are."""
+    rows = [{"code": "effect.1", "actual_value": "90%"}, {"code": "effect.9", "actual_value": "1"}]
+    old = {"projects": [{"name": "项目甲", "indicator_rows": rows}]}
+    new = {"projects": [{"name": "项目甲", "indicator_rows": [rows[0], {**rows[1], "actual_value": "2"}]}]}
+    assert document_diff(old, new, names={"effect.1": "受益群众满意度"}) == [
+        {"where": "项目「项目甲」·自评表 第2行·实际完成值", "old": "1", "new": "2"}
+    ]
+
+
 def test_a_rows_evidence_types_change_as_one_choice_shown_by_their_names():
     old = {"indicator_rows": [{"name": "培训人次", "evidence_types": ["formal"]}]}
     more = {"indicator_rows": [{"name": "培训人次", "evidence_types": ["formal", "vouchers"]}]}

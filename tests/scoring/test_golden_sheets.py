@@ -151,6 +151,23 @@ def test_a_line_built_by_hand_behaves_as_the_dataclass_did():
     assert (group.explanation, group.band, group.inputs, group.missing) == ("", None, {}, [])
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("band", "档"),
+        ("explanation", "说明"),
+        ("inputs", {"a": Decimal(1)}),
+        ("rates", {"r": Decimal("0.5")}),
+        ("missing", ["年度指标值"]),
+        ("warnings", ["注意"]),
+        ("parts", [{"code": "p"}]),
+    ],
+)
+def test_each_detail_given_alone_to_a_line_is_kept(name, value):
+    line = ScoreLine("x", "指标", 3, Decimal(2), Decimal(1), **{name: value})
+    assert getattr(line, name) == value
+
+
 def test_a_sheet_survives_pickling_before_its_explanations_are_read():
     sheet, golden = _seed_sheet()
     assert pickle.loads(pickle.dumps(sheet)).to_dict() == golden["sheet"]

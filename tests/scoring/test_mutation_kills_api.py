@@ -33,6 +33,14 @@ def test_a_malformed_number_in_an_entry_is_refused_at_its_row_and_key():
     assert "很多" in message
 
 
+@pytest.mark.parametrize(("value", "shown"), [([5], "[5]"), ({"a": 1}, "{'a': 1}")])
+def test_a_number_written_as_a_list_or_an_object_is_refused_quoting_it(value, shown):
+    assert refusal(lambda: entry_from_dict({"weight": value}, code="output.1")) == (
+        f"应为数字，收到的是 {shown}",
+        "output.1.weight",
+    )
+
+
 def test_an_unreadable_comparator_is_refused_with_what_it_should_be():
     assert refusal(lambda: entry_from_dict({"comparator": "约"}, code="output.1")) == (
         "比较符“约”无法识别，应为 ≥、≤ 或 =（或“不低于”“不超过”等）",
@@ -96,4 +104,37 @@ def test_a_rate_after_one_that_cannot_be_checked_is_still_checked():
     assert [(f.code, f.fields) for f in findings] == [
         ("unknown_stated_rate", ("made_up_rate",)),
         ("stated_rate_mismatch", ("sangong_control_rate", "sangong_actual", "sangong_budget")),
+    ]
+
+
+def test_a_total_row_read_from_the_sources_says_each_source_and_the_sum():
+    facts = {
+        "funds_appropriation_budget_full_year": "90",
+        "funds_carryover_budget_full_year": "10",
+        "funds_other_budget_full_year": "0.5",
+        "budget_full_year": "0",
+    }
+    sheet, _ = score_input({"framework": "mof-2020-selfeval", "facts": facts, "entries": {}}, frameworks())
+    assert [warning for warning in sheet.warnings if warning.startswith("合计行")] == [
+        "合计行全年预算数为 0，按资金来源相加：当年财政拨款全年预算数 90 + 上年结转全年预算数 10 + 其他资金全年预算数 0.5 = 100.5"
+    ]
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [{}, {"spending_actual": Decimal(5), "budget_full_year": Decimal(0)}],
+    ids=["its inputs missing", "its base zero"],
+)
+def test_a_rate_after_a_known_one_that_cannot_be_computed_is_still_checked(facts):
+    """预算执行率 stated without its inputs (or over a budget of 0) is passed over: the rates after it are not."""
+    from scoring.engine.checks import check_stated_rates
+
+    facts = {**facts, "sangong_actual": Decimal(9), "sangong_budget": Decimal(10)}
+    findings = check_stated_rates(facts, {"execution_rate": "95%", "sangong_control_rate": "80%"})
+    assert [(f.code, f.fields, f.message) for f in findings] == [
+        (
+            "stated_rate_mismatch",
+            ("sangong_control_rate", "sangong_actual", "sangong_budget"),
+            "三公经费控制率填报为 80%，按 9.00 ÷ 10.00 计算为 90.00%",
+        )
     ]

@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 
 from scoring.engine import ScoringError, framework_from_dict, score
-from scoring.engine.rules import RateSpec
+from scoring.engine.inputs import IndicatorEntry
+from scoring.engine.rules import RateSpec, parse_bands
 from scoring.engine.rules_2021 import parse_rate_bands
 from scoring.engine.sheet import Outcome
 from tests.scoring.test_frameworks import raw
@@ -36,6 +37,16 @@ def test_the_rounding_written_in_the_file_is_the_one_used_and_checked():
     assert refusal(data) == ("保留位数应为 0–4 位，舍入方式只支持四舍五入（half_up）", "rounding")
 
 
+def test_the_execution_cap_table_written_in_the_file_is_the_one_used():
+    data = raw("mof-2020-selfeval")
+    data["settings"] = {
+        **data["settings"],
+        "execution_cap_table": [{"below": "70%", "cap": 80}, {"below": "50%", "cap": 60}],
+    }
+    table = framework_from_dict(data).settings.execution_cap_table
+    assert table == ((D("0.7"), D(80)), (D("0.5"), D(60)))
+
+
 def test_an_indicator_without_a_code_is_refused_where_it_sits():
     data = raw("futian-common-2021")
     del data["indicators"][0]["code"]
@@ -51,6 +62,20 @@ def test_grades_with_a_gap_are_refused_naming_both_grades():
     assert refusal(data) == ("等次“良”与“优”之间有空缺或重叠", "grades")
 
 
+def test_the_lowest_grade_written_without_its_minimum_starts_at_zero():
+    data = raw("futian-common-2021")
+    del data["grades"][-1]["min"]  # 差: {max: 60}
+    framework = framework_from_dict(data)
+    assert [(grade.label, grade.min) for grade in framework.grades[:2]] == [("差", D(0)), ("中", D(60))]
+    assert (framework.grade(D(0)), framework.grade(D("59.99"))) == ("差", "差")
+
+
+def test_a_grade_bound_that_is_not_a_number_is_refused_at_the_grades():
+    data = raw("futian-common-2021")
+    data["grades"][1]["max"] = "九十"
+    assert refusal(data) == ("“九十”不是数字：请只填写数字，可带“万元”或“%”", "grades")
+
+
 # --- rates and their bands -------------------------------------------------------------------------------------------
 
 
@@ -62,6 +87,24 @@ def test_rate_bands_with_the_same_lower_bound_are_refused_at_the_rule():
     data = raw("mof-2021-core")
     data["indicators"][0]["rule"]["bands"] = bands
     assert refusal(data) == ("分档的下限重复", "budget_execution")
+
+
+def test_bands_without_labels_are_named_by_their_bounds_on_both_sides():
+    below = [{"max": "60%", "points": 0}, {"min": "60%", "max": "80%", "points": 1}, {"min": "80%", "points": 2}]
+    assert [band.label for band in parse_bands(below, D(2), "x")] == ["低于60%", "60%（含）至80%以下", "80%及以上"]
+    above = [
+        {"max": "60%", "max_inclusive": True, "points": 0},
+        {"min": "60%", "min_inclusive": False, "max": "80%", "max_inclusive": True, "points": 1},
+        {"min": "80%", "min_inclusive": False, "points": 2},
+    ]
+    assert [band.label for band in parse_bands(above, D(2), "x")] == ["不高于60%", "高于60%至80%（含）", "高于80%"]
+
+
+def test_weights_of_a_weighted_satisfaction_not_adding_to_100_percent_are_refused_at_the_rule():
+    rate = {"key": "satisfaction_rate", "label": "满意度", "weighted": {"a": "50%", "b": "40%"}}
+    with pytest.raises(ScoringError) as refused:
+        RateSpec.from_params(rate, "satisfaction")
+    assert (refused.value.message, refused.value.field) == ("加权满意度的权重之和应为 100%", "satisfaction")
 
 
 def test_a_change_rate_above_its_threshold_is_deducted_and_named_above_the_threshold():
@@ -84,6 +127,31 @@ def test_a_rate_whose_one_numerator_is_subtracted_keeps_its_sign():
     assert plain.evaluate({"balance_year": D(5), "budget_full_year": D(100)}, Outcome(None)) == D("0.05")
 
 
+# --- a composite's answer that zeroes it ----------------------------------------------------------------------------
+
+
+def indicator(indicators: list, code: str) -> dict:
+    for item in indicators:
+        found = item if item["code"] == code else indicator(item.get("children") or [], code)
+        if found:
+            return found
+    return {}
+
+
+@pytest.mark.parametrize(("label", "shown"), [(True, "截留、挤占、挪用或虚列支出"), (False, "misuse_of_funds")])
+def test_an_answer_that_zeroes_a_composite_is_named_by_its_label_or_its_code(label, shown):
+    """广东 资金使用合规性: 挪用资金 sets the indicator to 0 whatever its items say."""
+    data = raw("guangdong-overall")
+    rule = indicator(data["indicators"], "funds_compliance")["rule"]
+    if not label:
+        del rule["zero_if"][0]["label"]
+    answers = {"misuse_of_funds": True, "rules_followed": True, "approvals": True}
+    line = score(framework_from_dict(data), {}, [IndicatorEntry(code="funds_compliance", answers=answers)]).line(
+        "funds_compliance"
+    )
+    assert (line.points, line.band, line.explanation) == (D(0), shown, f"存在“{shown}”，本项得 0 分 → 0 分")
+
+
 # --- the layout (101号) ----------------------------------------------------------------------------------------------
 
 
@@ -98,6 +166,21 @@ def mof2021_with_only(key: str) -> dict:
 def test_a_row_group_map_alone_is_a_layout():
     framework = framework_from_dict(mof2021_with_only("row_group_map"))
     assert dict(framework.layout.row_group_map) == {"cost": "economic_cost", "sustainability": "social"}
+
+
+def test_weight_schemes_alone_are_a_layout():
+    framework = framework_from_dict(mof2021_with_only("weight_schemes"))
+    assert [scheme.label for scheme in framework.layout.weight_schemes] == ["设成本指标", "未设成本指标"]
+    assert framework.layout.variable_weights
+
+
+@pytest.mark.parametrize(
+    ("label", "shown"), [("满意度分值给效益", "满意度分值给效益"), (None, "未设满意度指标，其分值并入效益指标")]
+)
+def test_a_weight_move_is_named_by_its_label_or_by_what_it_moves(label, shown):
+    data = raw("mof-2021-core")
+    data["absent_moves"][0]["label"] = label
+    assert [move.label for move in framework_from_dict(data).layout.absent_moves] == [shown]
 
 
 def test_a_broken_weight_scheme_is_refused_by_its_label_or_its_place():

@@ -1,8 +1,9 @@
 """The access helpers load the one object asked for, and in one query everything the page header shows about it
 (the region chain, the supervising unit, the frameworks, who last changed it): every page goes through them. 管理员 is
-one's own role, and its refusal says what is refused."""
+one's own role (never an anonymous visitor's), and its refusal says what is refused."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.urls import reverse
 
@@ -77,3 +78,11 @@ def test_another_users_administrator_role_does_not_make_one_an_administrator(cli
     response = client.get(reverse("exports:index"))
     assert response.status_code == 403
     assert ADMIN_ONLY in response.content.decode()  # what the refusal says, not the generic 403
+
+
+def test_an_anonymous_visitor_is_never_an_administrator(unit, django_user_model):
+    """Not even while the 管理员 role is held somewhere (the check anywhere) or in the unit itself."""
+    ada = django_user_model.objects.create_user(username="ada", password="secret-pass-123")
+    Membership.objects.create(user=ada, unit=unit, role=Role.ADMIN)
+    assert (is_administrator(AnonymousUser()), is_administrator(AnonymousUser(), unit)) == (False, False)
+    assert (is_administrator(ada), is_administrator(ada, unit)) == (True, True)

@@ -1,17 +1,18 @@
 """What the workflow's notifications send, that a mail server being down does not stop a transition, a region left
-without review steps, 撤回 after a return and its refusal, and a delegate's voided signature: behaviour that mutation
-testing (make mutation) showed no test would notice."""
+without review steps, 撤回 after a return and its refusals, a delegate's voided signature and the submitter as a
+delegate, and whose 管理员 role reopens: behaviour that mutation testing (make mutation) showed no test would notice."""
 
 import smtplib
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from assessments.models import Assessment, AuditEvent, Notification, SignOff
 from assessments.workflow import services as workflow
+from tests.assessments.workflow.conftest import submit_and_sign_to
 from tests.assessments.workflow.test_delegation_duties import WEEK
 from units.models import Delegation, Membership, Role
 
@@ -99,6 +100,20 @@ def test_withdrawing_what_is_not_in_review_names_its_status(assessment, people, 
     assert refused.value.messages == [f"只有审签中的自评可以撤回，这份自评当前状态为“{label}”。"]
 
 
+def test_withdrawing_after_the_regions_steps_were_all_removed_is_refused_in_chinese(assessment, people, region):
+    """The region's steps are edited in the admin: with none left there is no first reviewer to name, and the
+    refusal names 审签人 rather than failing."""
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    region.review_steps = []
+    region.save()
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    with pytest.raises(ValidationError) as refused:
+        workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
+    assert refused.value.messages == [workflow.WITHDRAW_ACTED.format(step="审签人")]
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.current_step) == (Assessment.Status.IN_REVIEW, "group_leader")
+
+
 # --- separation of duties counts the signatures in force -------------------------------------------------------------
 
 
@@ -117,3 +132,40 @@ def test_a_delegate_whose_signature_on_another_step_was_voided_may_sign(assessme
     workflow.assessment_sign(assessment=assessment, user=people["bob"], opinion="代为同意")
     signed = SignOff.objects.get(assessment=assessment, step="unit_head", voided_at=None)
     assert (signed.signer, signed.on_behalf_of) == (people["bob"], people["hank"])
+
+
+def test_the_submitter_never_signs_as_a_delegate_after_moving_to_a_reviewing_role(assessment, people, department):
+    """alice submitted as 填表人, then moved to the 主管部门 as its reviewer, and hank delegated 单位负责人 to her: the
+    delegation itself is in order (she no longer fills anything in), but she may not sign what she submitted."""
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    Membership.objects.filter(user=people["alice"]).delete()
+    Membership.objects.create(user=people["alice"], unit=department, role=Role.SUPERVISOR)
+    workflow.delegation_create(
+        delegator=people["hank"], delegate=people["alice"], unit=assessment.unit, role=Role.UNIT_HEAD, **WEEK
+    )
+    workflow.assessment_sign(assessment=assessment, user=people["bob"], opinion="同意")
+    assessment.refresh_from_db()
+    assert assessment.current_step == "unit_head"
+    assert not workflow.allowed_actions(people["alice"], assessment).act
+    with pytest.raises(PermissionDenied) as refused:
+        workflow.assessment_sign(assessment=assessment, user=people["alice"], opinion="同意")
+    assert str(refused.value) == workflow.NOT_YOUR_STEP.format(step="单位负责人审签", role="单位负责人")
+    assert not SignOff.objects.filter(assessment=assessment, signer=people["alice"]).exists()
+
+
+# --- reopening is for the unit's own 管理员 --------------------------------------------------------------------------
+
+
+def test_an_administrator_of_another_unit_may_not_reopen(assessment, people, other_unit, django_user_model):
+    """管理员 of 乙单位 only: 甲单位's final assessment is not theirs to reopen (the unit's own 管理员 may)."""
+    assessment = submit_and_sign_to(assessment, people, "none")
+    olga = django_user_model.objects.create_user(username="olga", first_name="欧管理员", password="x")
+    Membership.objects.create(user=olga, unit=other_unit, role=Role.ADMIN)
+    assert not workflow.allowed_actions(olga, assessment).reopen
+    with pytest.raises(PermissionDenied) as refused:
+        workflow.assessment_reopen(assessment=assessment, user=olga, reason="更正")
+    assert str(refused.value) == workflow.ADMIN_ONLY
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.FINAL
+    workflow.assessment_reopen(assessment=assessment, user=people["ada"], reason="更正")
+    assert Assessment.objects.get(pk=assessment.pk).status == Assessment.Status.DRAFT
