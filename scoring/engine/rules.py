@@ -759,7 +759,9 @@ class ItemDeductionRule(Rule):
             answer = entry.answer
             if answer is None:
                 return missing_outcome([describe_entry_field("answer")])
-            failures = answer if answer.__class__ is Decimal else to_decimal(answer, field="answer")
+            # A Decimal too: the JSON path hands over a number such as 1e20 unchecked, and only to_decimal checks
+            # its range.
+            failures = to_decimal(answer, field="answer")
             if failures < ZERO or failures != failures.to_integral_value():
                 raise ScoringError(f"{self.item_label}项数应为非负整数，收到 {entry.answer}", field="answer")
             text = []

@@ -144,6 +144,14 @@ def test_item_deduction_deducts_per_failed_item():
     assert line(framework, entry=IndicatorEntry(code="item", answer=D(9))).points == D("0.00")
 
 
+def test_item_deduction_refuses_a_count_beyond_what_the_engine_handles_however_it_is_given():
+    framework = one({"kind": "item_deduction"}, weight=5)
+    for count in (D("1E+20"), 10**20, "100000000000000000000"):
+        with pytest.raises(ScoringError, match="超出可处理的范围") as refused:
+            line(framework, entry=IndicatorEntry(code="item", answer=count))
+        assert refused.value.field == "answer"
+
+
 def test_item_deduction_from_planned_and_completed_facts():
     rule = {"kind": "item_deduction", "per_item": 4, "planned": "key_tasks_planned", "completed": "key_tasks_completed"}
     got = line(one(rule, weight=8), {"key_tasks_planned": D(4), "key_tasks_completed": D(3)})
