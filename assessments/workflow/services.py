@@ -174,13 +174,23 @@ def _require_step(user, assessment: Assessment) -> tuple[Step, object | None]:
     return step, on_behalf_of
 
 
+def _later_steps(steps: list[Step], step: Step) -> list[Step]:
+    """The unit's steps after `step`. When the region's steps were edited while the assessment was in review and no
+    longer hold its current step, the steps after it are those that come after it in the usual order (组长, 负责人,
+    主管部门, 财政): the review goes on instead of failing."""
+    codes = [s.code for s in steps]
+    if step.code in codes:
+        return steps[codes.index(step.code) + 1 :]
+    order = list(STEPS)
+    return [s for s in steps if order.index(s.code) > order.index(step.code)]
+
+
 def _next_step(assessment: Assessment, step: Step | None) -> Step | None:
     steps = steps_for(assessment.unit)
     if step is None:
         return steps[0] if steps else None
-    codes = [s.code for s in steps]
-    index = codes.index(step.code)
-    return steps[index + 1] if index + 1 < len(steps) else None
+    later = _later_steps(steps, step)
+    return later[0] if later else None
 
 
 def assessment_submit(*, assessment: Assessment, user, confirmed: str | None = None) -> Assessment:
@@ -272,8 +282,10 @@ def assessment_return(*, assessment: Assessment, user, reason: str, to_step: str
     assessment = _locked(assessment)
     step, _ = _require_step(user, assessment)
     _require_text(reason, REASON_REQUIRED, "退回原因")
-    codes = [s.code for s in steps_for(assessment.unit)]
-    if to_step and (to_step not in codes or codes.index(to_step) >= codes.index(step.code)):
+    steps = steps_for(assessment.unit)
+    codes = [s.code for s in steps]
+    later = _later_steps(steps, step)
+    if to_step and (to_step not in codes or to_step == step.code or STEPS[to_step] in later):
         raise ValidationError(BAD_RETURN_STEP)
     voided_steps = codes if not to_step else codes[codes.index(to_step) :]
     SignOff.objects.filter(assessment=assessment, step__in=voided_steps, voided_at=None).update(

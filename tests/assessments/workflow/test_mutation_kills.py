@@ -169,3 +169,32 @@ def test_an_administrator_of_another_unit_may_not_reopen(assessment, people, oth
     assert assessment.status == Assessment.Status.FINAL
     workflow.assessment_reopen(assessment=assessment, user=people["ada"], reason="更正")
     assert Assessment.objects.get(pk=assessment.pk).status == Assessment.Status.DRAFT
+
+
+# --- the region's steps edited while an assessment is in review ------------------------------------------------------
+
+
+def test_a_step_dropped_from_the_region_during_review_is_signed_and_the_review_goes_on(assessment, people, region):
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])  # waiting for 评价组组长
+    region.review_steps = ["unit_head", "supervisor", "finance"]
+    region.save()
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    workflow.assessment_sign(assessment=assessment, user=people["bob"], opinion="同意")
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.current_step) == (Assessment.Status.IN_REVIEW, "unit_head")
+
+
+def test_a_step_dropped_from_the_region_during_review_may_return_but_only_backwards(assessment, people, region):
+    submit_and_sign_to(assessment, people, "supervisor")  # 组长 and 负责人 signed, waiting for 主管部门
+    region.review_steps = ["group_leader", "unit_head", "finance"]
+    region.save()
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    with pytest.raises(ValidationError) as refused:
+        workflow.assessment_return(assessment=assessment, user=people["dave"], reason="请复核", to_step="finance")
+    assert refused.value.messages == [workflow.BAD_RETURN_STEP]
+    workflow.assessment_return(assessment=assessment, user=people["dave"], reason="请复核", to_step="unit_head")
+    assessment.refresh_from_db()
+    assert assessment.current_step == "unit_head"
+    assert list(SignOff.objects.filter(assessment=assessment, voided_at=None).values_list("step", flat=True)) == [
+        "group_leader"
+    ]
