@@ -193,6 +193,13 @@ def main() -> None:
         "the k shards of the full run, e.g. one per night or one per CI job",
     )
     parser.add_argument("--area", action="append", default=[], help="only this area (repeatable)")
+    parser.add_argument(
+        "--module",
+        action="append",
+        default=[],
+        help="only the mutants of this dotted module or prefix, e.g. scoring.engine.layout (repeatable): a loop of "
+        "writing tests for one module",
+    )
     parser.add_argument("--report", action="store_true", help="only print the figures of the last run")
     parser.add_argument("--survivors", action="store_true", help="list the surviving mutants")
     parser.add_argument("--keep", action="store_true", help="reuse mutants/ (copied sources, stats) of an earlier run")
@@ -212,6 +219,8 @@ def main() -> None:
             MUTANTS.mkdir()
             NAMES.write_bytes(names)
     chosen = select(sample, args.area, args.offset)
+    if args.module:
+        chosen = [name for name in chosen if name.startswith(tuple(args.module))]
     if not args.report:
         MUTANTS.mkdir(exist_ok=True)
         TEMPLATE.unlink(missing_ok=True)
