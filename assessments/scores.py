@@ -3,12 +3,13 @@ The one place where assessments meet the engine (errors come out as ValidationEr
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from assessments.facts import FactSheet, total
 from assessments.frameworks import Form, resolve
 from assessments.models import Assessment, IndicatorRow, Project
 from scoring.adapters import engine_errors_as_validation, framework_spec
-from scoring.engine import Finding, IndicatorEntry, ScoreSheet, metadata, run_checks, score
+from scoring.engine import Finding, FrameworkSpec, IndicatorEntry, ScoreSheet, metadata, run_checks, score
 from scoring.models import FrameworkVersion
 
 # The key under which IndicatorRow.answers keeps the answer of a single yes/no or single-choice indicator.
@@ -88,12 +89,43 @@ def score_assessment(assessment: Assessment, *, fact_sheet: FactSheet, rows: lis
     spec = framework_spec(assessment.framework_version)
     facts = fact_sheet.engine_facts()
     entries = [row_entry(row) for row in rows if row.project_id is None]
+    sheet, findings = _scored(_Inputs(spec, facts, entries, fact_sheet.engine_institutions()))
+    return ScoredAssessment(fact_sheet, sheet, list(findings))
+
+
+class _Inputs:
+    """What a score sheet and its findings are computed from, as a cache key: the framework's spec (the object
+    itself: one per stored version and process) and the engine's inputs, written out. Written out by ``repr``, two
+    inputs are equal only if every fact, row field and answer is: ``Decimal('1.5')`` and ``Decimal('1.50')`` differ
+    (an explanation prints the figure as typed), and so do answers given in another order (a miss, never a wrong
+    hit)."""
+
+    __slots__ = ("entries", "facts", "institutions", "key", "spec")
+
+    def __init__(self, spec: FrameworkSpec, facts, entries: list[IndicatorEntry], institutions=()):
+        self.spec, self.facts, self.entries, self.institutions = spec, facts, entries, institutions
+        self.key = repr((sorted(facts.items()), entries, institutions))
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Inputs) and other.spec is self.spec and other.key == self.key
+
+
+# A score sheet is a function of its framework and inputs only (the engine reads no clock, no database): each process
+# keeps the sheets it computed last, so the tabs, the score panel and the next request on an unchanged assessment
+# reuse them rather than score the assessment and each project table again on every page (issue #18). A refused
+# input (a ValidationError) is not kept. Callers get the findings as a new list; the sheet is shared and read only.
+@lru_cache(maxsize=256)
+def _scored(inputs: _Inputs) -> tuple[ScoreSheet, tuple[Finding, ...]]:
+    spec, facts, entries = inputs.spec, inputs.facts, inputs.entries
     with engine_errors_as_validation():
         sheet = score(spec, facts, entries)
-        findings = run_checks(facts, entries=entries, institutions=fact_sheet.engine_institutions(), sheet=sheet)
+        findings = run_checks(facts, entries=entries, institutions=inputs.institutions, sheet=sheet)
         # a framework may require the 101号 row metadata: a row without it is a finding, not a scoring error
         findings += metadata.findings(spec.layout.required_metadata, entries)
-    return ScoredAssessment(fact_sheet, sheet, findings)
+    return sheet, tuple(findings)
 
 
 def project_facts(project: Project) -> dict[str, Decimal]:
@@ -146,11 +178,8 @@ def project_entries(project: Project, *, spec, rows: list[IndicatorRow]) -> list
 def score_project(project: Project, *, spec, rows: list[IndicatorRow]) -> ScoredProject:
     facts = project_facts(project)
     entries = project_entries(project, spec=spec, rows=rows)
-    with engine_errors_as_validation():
-        sheet = score(spec, facts, entries)
-        findings = run_checks(facts, entries=entries, sheet=sheet)
-        findings += metadata.findings(spec.layout.required_metadata, entries)
-    return ScoredProject(project, facts, sheet, findings)
+    sheet, findings = _scored(_Inputs(spec, facts, entries))
+    return ScoredProject(project, facts, sheet, list(findings))
 
 
 def project_framework_version(assessment: Assessment) -> FrameworkVersion | None:

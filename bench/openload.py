@@ -10,7 +10,8 @@ close each one), so it runs where locust is not installed. In one run, against o
                   preparer, weighted as bench/locustfile.py weights them (inbox 3, open a tab 5, save 2 — a save is
                   the POST and the browser's GET of the redirect, so the mix is 5 reads : 2 saves of a tab);
   open unit list  the same rates of GET /units/ (the baseline: a 7-query list page);
-  closed mix / unit list  --concurrency loops with no wait: the saturation throughput of each;
+  closed mix / unit list / 自评表  --concurrency loops with no wait: the saturation throughput of each (the 自评表
+                  GET alone: its share of the unit list's throughput, a target of issue #18);
   closed think    --users preparers, each waiting 1–3 s after an action (the project's closed think-time mix).
 Latency is from the arrival's scheduled time (a late start is counted against the server: no coordinated omission)
 to the end of the response body. Errors: no response, a 5xx, or an unexpected status; a save refused as stale is
@@ -186,6 +187,8 @@ async def action(user: Preparer, recorder: Recorder, kind: str, started: float):
     try:
         if kind == "unit-list":
             await timed(recorder, "GET units", started, http(user.port, "GET", "/units/", user.cookies))
+        elif kind == "self-eval":  # the heaviest page alone, for its share of the unit list's throughput
+            await open_tab(user, recorder, "self-eval", started)
         elif kind == "inbox":
             await timed(recorder, "GET inbox", started, http(user.port, "GET", "/inbox/", user.cookies))
         elif kind == "tab":
@@ -319,6 +322,7 @@ async def run(args, port: int, server) -> list[dict]:
     if args.concurrency:
         few = users[: args.concurrency]
         await measure("closed unit list, no wait", closed_model(few, args.seconds, ["unit-list"]))
+        await measure("closed 自评表 GET, no wait", closed_model(few, args.seconds, ["self-eval"]))
         await measure("closed mix, no wait", closed_model(few, args.seconds, ACTIONS))
     if args.think_seconds:
         await measure("closed mix, think 1–3 s", closed_model(users, args.think_seconds, ACTIONS, think=(1, 3)))
