@@ -123,8 +123,16 @@ def test_the_preparer_withdraws_before_the_first_reviewer_acts(assessment, peopl
     assessment.refresh_from_db()
     assert (assessment.status, assessment.current_step, assessment.returned) == ("draft", "", False)
     event = AuditEvent.objects.filter(assessment=assessment).latest("pk")
-    assert (event.action, event.action_label) == ("withdraw", "撤回")
-    assert Notification.objects.filter(user=people["bob"], message__contains="已由填表人撤回").exists()
+    assert (event.action, event.action_label, event.detail, event.user) == (
+        "withdraw",
+        "撤回",
+        "撤回前等待评价组组长签署",
+        people["alice"],
+    )
+    assert [n.message for n in Notification.objects.filter(user=people["bob"]).order_by("pk")] == [
+        f"{assessment} 已提交，等待您（评价组组长）签署。",
+        f"{assessment} 已由填表人撤回，暂不需要您评价组组长签署。",
+    ]
 
 
 def test_withdraw_is_refused_once_the_first_reviewer_signed(assessment, people):
