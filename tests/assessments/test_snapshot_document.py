@@ -234,3 +234,23 @@ def test_a_rows_check_answers_and_evidence_types_are_kept_as_stored(assessment):
         {"制度健全": True, "执行有效": False},
         ["formal", "vouchers"],
     )
+
+
+def test_the_document_keeps_the_explanations_of_the_hints_by_their_keys(assessment):
+    from assessments.models import FindingExplanation
+
+    FindingExplanation.objects.create(assessment=assessment, key="weights_mismatch:output", text="产出指标另行说明")
+    FindingExplanation.objects.create(assessment=assessment, key="structure_incomplete:", text="按上级要求填写")
+    document = assessment_document(assessment_data(assessment), include_score=False)
+    assert document["explanations"] == {
+        "weights_mismatch:output": "产出指标另行说明",
+        "structure_incomplete:": "按上级要求填写",
+    }
+
+
+def test_a_unit_without_staffing_for_the_year_has_an_empty_staffing_section(assessment):
+    from units.models import Staffing
+
+    Staffing.objects.filter(unit=assessment.unit).delete()
+    document = assessment_document(assessment_data(assessment), include_score=False)
+    assert document["staffing"] == {}

@@ -309,3 +309,24 @@ def test_a_step_is_announced_to_its_holders_and_the_delegates_of_its_role_in_for
         ("bob", f"{assessment} 已提交，等待您（评价组组长）签署。"),
         ("kim", f"{assessment} 已提交，等待您（评价组组长）签署。"),
     ]
+
+
+# --- a project table's errors refuse the submission as the 自评表's do ----------------------------------------------
+
+
+def test_a_project_block_over_its_cap_refuses_the_submission_quoting_the_error(assessment, people):
+    from assessments.checks import project_checks
+    from assessments.selectors import assessment_data
+    from tests.assessments.projects.test_project_checks import satisfaction_row
+    from tests.assessments.projects.test_projects import seed_001_project
+
+    project = seed_001_project(assessment)
+    satisfaction_row(project, 20, deviation_reason="调查样本偏少")  # 满意度指标 holds 10 points at most
+    [error] = [e for checks in project_checks(assessment_data(assessment)) for e in checks.errors]
+    assert error.message.startswith("“满意度指标”下各三级指标分值之和为 20，应为 10")
+    with pytest.raises(ValidationError) as refused:
+        workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    assert refused.value.messages == [f"一致性检查还有 1 个错误，改正后才能提交：{error.message}"]
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.current_step) == (Assessment.Status.DRAFT, "")
+    assert not AuditEvent.objects.filter(assessment=assessment, action="submit").exists()
