@@ -167,7 +167,7 @@ def _row_label(section: str, index: int, row, names: dict | None = None) -> str:
     code), any other row by its name; only a row without one by its number."""
     name = None
     if isinstance(row, dict):
-        name = row.get("name") or (names or {}).get(row.get("code") or "")
+        name = row.get("name") or (names or {}).get(row.get("code"))
     if name:
         return f"{_SECTION_LABELS[section]}「{name}」"
     return f"{_SECTION_LABELS[section]} 第{index + 1}行"

@@ -58,18 +58,19 @@ WITHDRAW_NOT_WRITER = "只有本单位的填表人可以撤回。"
 NUL_CHARACTER = "{what}含有不可见的控制字符（NUL），无法保存：常见于从 PDF 或其他系统复制的文字，请删除后重新输入。"
 
 
-# What the holder of a step does, for messages that read "等待您（评价组组长）签署".
+# What the holder of a step does, for messages that read "等待您（评价组组长）签署": one for each of STEPS, the only
+# steps these messages are written for.
 STEP_ACTIONS = {"group_leader": "签署", "unit_head": "审签", "supervisor": "审核", "finance": "审核"}
 
 
 def waiting_text(step: Step) -> str:
     """等待您（单位负责人）审签: the addressee's role in brackets, then what they are asked to do."""
-    return f"等待您（{Role(step.role).label}）{STEP_ACTIONS.get(step.code, '办理')}"
+    return f"等待您（{Role(step.role).label}）{STEP_ACTIONS[step.code]}"
 
 
 def done_text(step: Step, signer: str) -> str:
     """已由张三（评价组组长）签署."""
-    return f"已由{signer}（{Role(step.role).label}）{STEP_ACTIONS.get(step.code, '办理')}"
+    return f"已由{signer}（{Role(step.role).label}）{STEP_ACTIONS[step.code]}"
 
 
 def steps_for(unit: Unit) -> list[Step]:
@@ -245,7 +246,8 @@ def assessment_withdraw(*, assessment: Assessment, user) -> Assessment:
     first = _next_step(assessment, None)
     if first is None or assessment.current_step != first.code or _reviewed_since_submit(assessment):
         raise ValidationError(WITHDRAW_ACTED.format(step=first.label if first else "审签人"))
-    _save_state(assessment, status=Assessment.Status.DRAFT, current_step="", returned=False)
+    # `returned` stays False: submitting cleared it and nothing sets it while the assessment is in review.
+    _save_state(assessment, status=Assessment.Status.DRAFT, current_step="")
     audit_record(assessment=assessment, user=user, action="withdraw", label="撤回", detail=f"撤回前等待{first.label}")
     _notify_step(assessment, first, f"{assessment} 已由填表人撤回，暂不需要您{first.label}。")
     return assessment

@@ -217,3 +217,40 @@ def test_a_project_without_rows_is_in_the_final_document_with_no_rows_and_its_sc
     spec = framework_spec(project_framework_version(assessment))
     assert project["score"] == score_project(created, spec=spec, rows=[]).sheet.to_dict()
     assert project["score"]["lines"]
+
+
+def test_a_rows_check_answers_and_evidence_types_are_kept_as_stored(assessment):
+    """The answers of a check row (a mapping) and its evidence types (a list) go into the frozen document value by
+    value: the report and the diff read them from there."""
+    from assessments.models import IndicatorRow
+
+    row = IndicatorRow.objects.filter(assessment=assessment, project=None).order_by("position", "pk").first()
+    row.answers = {"制度健全": True, "执行有效": False}
+    row.evidence_types = ["formal", "vouchers"]
+    row.save()
+    document = assessment_document(assessment_data(assessment), include_score=False)
+    [kept] = [r for r in document["indicator_rows"] if r["code"] == row.code]
+    assert (kept["answers"], kept["evidence_types"]) == (
+        {"制度健全": True, "执行有效": False},
+        ["formal", "vouchers"],
+    )
+
+
+def test_the_document_keeps_the_explanations_of_the_hints_by_their_keys(assessment):
+    from assessments.models import FindingExplanation
+
+    FindingExplanation.objects.create(assessment=assessment, key="weights_mismatch:output", text="产出指标另行说明")
+    FindingExplanation.objects.create(assessment=assessment, key="structure_incomplete:", text="按上级要求填写")
+    document = assessment_document(assessment_data(assessment), include_score=False)
+    assert document["explanations"] == {
+        "weights_mismatch:output": "产出指标另行说明",
+        "structure_incomplete:": "按上级要求填写",
+    }
+
+
+def test_a_unit_without_staffing_for_the_year_has_an_empty_staffing_section(assessment):
+    from units.models import Staffing
+
+    Staffing.objects.filter(unit=assessment.unit).delete()
+    document = assessment_document(assessment_data(assessment), include_score=False)
+    assert document["staffing"] == {}

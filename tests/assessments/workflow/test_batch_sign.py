@@ -55,7 +55,10 @@ def test_a_batch_item_failing_its_check_is_refused_and_the_others_signed(assessm
     result = workflow.assessment_sign_many(assessments=[first, second], user=people["fiona"], opinion="同意定稿")
     assert [a.pk for a in result.signed] == [first.pk]
     [(refused, reason)] = result.refused
-    assert refused.pk == second.pk and "财政归口业务科室" in reason
+    assert (refused.pk, reason) == (
+        second.pk,
+        "当前步骤“财政归口业务科室审核”应由财政归口业务科室审核人办理，您没有这个身份，也没有有效的委托。",
+    )
     first.refresh_from_db(), second.refresh_from_db()
     assert (first.status, second.status) == ("final", "in_review")
 
@@ -68,3 +71,19 @@ def test_a_batch_needs_an_opinion_and_a_choice(client, assessment, people):
     assert "请填写意见。" in page.content.decode()
     first.refresh_from_db()
     assert first.current_step == "supervisor"
+
+
+def test_a_batch_refuses_each_assessment_not_at_a_batch_step_naming_its_status(assessment, people):
+    """A draft and one waiting for 单位负责人 are refused one by one, each with its own status; nothing is signed."""
+    waiting = submit_and_sign_to(assessment, people, "unit_head")
+    draft = assessment_create(unit=assessment.unit, year=2023, user=people["alice"])
+    result = workflow.assessment_sign_many(assessments=[waiting, draft], user=people["dave"], opinion="同意")
+    assert result.signed == []
+    assert [(a.pk, reason) for a, reason in result.refused] == [
+        (
+            waiting.pk,
+            "批量签署只适用于“主管部门审核”和“财政归口业务科室审核”，这份自评当前为“待单位负责人审签”，请逐份办理。",
+        ),
+        (draft.pk, "批量签署只适用于“主管部门审核”和“财政归口业务科室审核”，这份自评当前为“草稿”，请逐份办理。"),
+    ]
+    assert not SignOff.objects.filter(signer=people["dave"]).exists()

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from assessments.models import AuditEvent, IndicatorRow, ReviewComment
+from assessments.selectors import assessment_data
 from assessments.workflow import services as workflow
 from tests.assessments.workflow.conftest import submit_and_sign_to
 
@@ -81,3 +82,46 @@ def test_only_the_reviewer_at_the_step_comments_and_only_the_preparer_answers_af
     workflow.assessment_return(assessment=assessment, user=people["bob"], reason="见批注")
     with pytest.raises(PermissionDenied):
         workflow.comment_answer(comment=comment, user=people["bob"], text="我替他答")
+
+
+def test_a_comment_on_a_finding_is_labelled_with_its_message(assessment, people):
+    assessment = submit_and_sign_to(assessment, people, "group_leader")
+    [message] = [f.message for f in assessment_data(assessment).scored().findings if f.code == "structure_incomplete"]
+    comment = workflow.comment_add(
+        assessment=assessment, user=people["bob"], target="finding", key="structure_incomplete", text="请补齐三级指标"
+    )
+    assert (comment.target, comment.key, comment.label, comment.step) == (
+        "finding",
+        "structure_incomplete",
+        message,
+        "group_leader",
+    )
+    event = AuditEvent.objects.filter(assessment=assessment).latest("pk")
+    # The trail's label column holds 100 characters: the rest of the message is in the comment.
+    assert (event.action, event.action_label, event.detail) == (
+        "comment",
+        f"批注：{message}"[:97] + "...",
+        "请补齐三级指标",
+    )
+
+
+def test_a_finding_longer_than_the_label_is_cut_to_its_first_300_characters(assessment, people):
+    """The label column holds 300 characters: a finding quoting a long row name and value is cut with "..."."""
+    name, actual = "甲" * 200, "约90%" + "，据抽样估算" * 20
+    IndicatorRow.objects.create(
+        assessment=assessment,
+        group_code="quantity",
+        name=name,
+        weight=5,
+        position=1,
+        target_value="≥90%",
+        actual_value=actual,
+    )
+    assessment = submit_and_sign_to(assessment, people, "group_leader")
+    message = f"{name}：实际完成值“{actual}”带有比较符或范围，像是照抄的指标值，应填写实际达到的数值"
+    assert len(message) > 300
+    comment = workflow.comment_add(
+        assessment=assessment, user=people["bob"], target="finding", key="actual_is_target", text="请填实际数"
+    )
+    assert comment.label == message[:297] + "..."
+    assert ReviewComment.objects.get(pk=comment.pk).label == message[:297] + "..."

@@ -1,7 +1,10 @@
 """What the workflow's notifications send, that a mail server being down does not stop a transition, a region left
 without review steps, 撤回 after a return and its refusals, a delegate's voided signature and the submitter as a
-delegate, and whose 管理员 role reopens: behaviour that mutation testing (make mutation) showed no test would notice."""
+delegate, whose 管理员 role reopens, what ends 撤回 (this assessment's acts, not a comment nor another assessment's
+submission), and whom a delegation concerns: behaviour that mutation testing (make mutation) showed no test would
+notice."""
 
+import datetime
 import smtplib
 
 import pytest
@@ -10,7 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
-from assessments.models import Assessment, AuditEvent, Notification, SignOff
+from assessments.models import STEPS, Assessment, AuditEvent, Notification, SignOff
+from assessments.services import assessment_create
 from assessments.workflow import services as workflow
 from tests.assessments.workflow.conftest import submit_and_sign_to
 from tests.assessments.workflow.test_delegation_duties import WEEK
@@ -198,3 +202,131 @@ def test_a_step_dropped_from_the_region_during_review_may_return_but_only_backwa
     assert list(SignOff.objects.filter(assessment=assessment, voided_at=None).values_list("step", flat=True)) == [
         "group_leader"
     ]
+
+
+# --- what ends the preparer's 撤回: this assessment's reviewers signing, returning or re-scoring ---------------------
+
+
+def test_another_assessments_submission_does_not_reopen_the_withdrawal(assessment, people):
+    """甲单位 2022 was signed and returned to its first step (its reviewers have acted); 2023 is submitted after. The
+    later submission is another assessment's: 2022 still may not be taken back."""
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    workflow.assessment_sign(assessment=assessment, user=people["bob"], opinion="同意")
+    workflow.assessment_return(assessment=assessment, user=people["hank"], reason="请复核", to_step="group_leader")
+    later = assessment_create(unit=assessment.unit, year=2023, user=people["alice"])
+    workflow.assessment_submit(assessment=later, user=people["alice"])
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    assert (assessment.status, assessment.current_step) == (Assessment.Status.IN_REVIEW, "group_leader")
+    assert not workflow.allowed_actions(people["alice"], assessment).withdraw
+    with pytest.raises(ValidationError) as refused:
+        workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
+    assert refused.value.messages == [workflow.WITHDRAW_ACTED.format(step="评价组组长签署")]
+    assert workflow.allowed_actions(people["alice"], Assessment.objects.get(pk=later.pk)).withdraw
+
+
+def test_a_comment_of_the_first_reviewer_does_not_end_the_withdrawal(assessment, people):
+    """A 批注 is written while reading, before acting: the preparer may still take the assessment back."""
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    workflow.comment_add(
+        assessment=assessment, user=people["bob"], target="indicator", key="budget_execution", text="请核实执行数"
+    )
+    assert workflow.allowed_actions(people["alice"], Assessment.objects.get(pk=assessment.pk)).withdraw
+    workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.current_step) == (Assessment.Status.DRAFT, "")
+    assert list(AuditEvent.objects.filter(assessment=assessment).order_by("pk").values_list("action", flat=True)) == [
+        "submit",
+        "comment",
+        "withdraw",
+    ]
+
+
+# --- delegations are for one role, and bar a delegate by what they did on this assessment only -----------------------
+
+
+def test_a_delegate_signs_although_they_signed_another_step_of_another_assessment(
+    assessment, people, unit, django_user_model
+):
+    """bob signed 2022 as 评价组组长. On 2023, signed by another 组长, he may sign 单位负责人 for hank: separation of
+    duties looks at the assessment being signed."""
+    gina = django_user_model.objects.create_user(username="gina", first_name="葛组长", password="x")
+    Membership.objects.create(user=gina, unit=unit, role=Role.GROUP_LEADER)
+    submit_and_sign_to(assessment, people, "unit_head")  # bob signs 2022's first step
+    later = assessment_create(unit=unit, year=2023, user=people["alice"])
+    workflow.assessment_submit(assessment=later, user=people["alice"])
+    workflow.assessment_sign(assessment=later, user=gina, opinion="同意")
+    Delegation.objects.create(delegator=people["hank"], delegate=people["bob"], unit=unit, role=Role.UNIT_HEAD, **WEEK)
+    later = Assessment.objects.get(pk=later.pk)
+    allowed = workflow.allowed_actions(people["bob"], later)
+    assert (allowed.act, allowed.on_behalf_of) == (True, people["hank"])
+    workflow.assessment_sign(assessment=later, user=people["bob"], opinion="代为同意")
+    signed = SignOff.objects.get(assessment=later, step="unit_head", voided_at=None)
+    assert (signed.signer, signed.on_behalf_of, signed.signer_name) == (
+        people["bob"],
+        people["hank"],
+        "bob 代 韩负责人",
+    )
+
+
+def test_a_delegation_of_one_role_gives_no_right_at_another_step(assessment, people, unit, django_user_model):
+    """deputy holds hank's 单位负责人 delegation: at the 评价组组长 step it gives nothing."""
+    deputy = django_user_model.objects.create_user(username="deputy", first_name="代理人", password="x")
+    Membership.objects.create(user=deputy, unit=unit, role=Role.FINANCE)  # a delegate reviews in the unit already
+    Delegation.objects.create(delegator=people["hank"], delegate=deputy, unit=unit, role=Role.UNIT_HEAD, **WEEK)
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    assert workflow.allowed_actions(deputy, assessment) == workflow.Allowed()
+    with pytest.raises(PermissionDenied) as refused:
+        workflow.assessment_sign(assessment=assessment, user=deputy, opinion="同意")
+    assert str(refused.value) == workflow.NOT_YOUR_STEP.format(step="评价组组长签署", role="评价组组长")
+    assert not SignOff.objects.filter(assessment=assessment).exists()
+
+
+def test_a_step_is_announced_to_its_holders_and_the_delegates_of_its_role_in_force_only(
+    assessment, people, unit, django_user_model
+):
+    """Waiting for 评价组组长: bob holds the role, kim holds a delegation of it today. Not lee (a delegation of
+    单位负责人), nor max (a delegation of 组长 that has ended)."""
+    delegates = {}
+    for username, name in (("kim", "金代理"), ("lee", "李代理"), ("max", "马代理")):
+        delegates[username] = django_user_model.objects.create_user(username=username, first_name=name, password="x")
+        Membership.objects.create(user=delegates[username], unit=unit, role=Role.FINANCE)
+    Delegation.objects.create(
+        delegator=people["bob"], delegate=delegates["kim"], unit=unit, role=Role.GROUP_LEADER, **WEEK
+    )
+    Delegation.objects.create(
+        delegator=people["hank"], delegate=delegates["lee"], unit=unit, role=Role.UNIT_HEAD, **WEEK
+    )
+    ended = {"starts": WEEK["starts"] - datetime.timedelta(days=30), "ends": WEEK["starts"]}
+    Delegation.objects.create(
+        delegator=people["bob"], delegate=delegates["max"], unit=unit, role=Role.GROUP_LEADER, **ended
+    )
+    assert workflow.step_holders(assessment, STEPS["group_leader"]) == sorted(["bob", "金代理"])
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    notified = Notification.objects.filter(assessment=assessment).order_by("user__username")
+    assert [(n.user.username, n.message) for n in notified] == [
+        ("bob", f"{assessment} 已提交，等待您（评价组组长）签署。"),
+        ("kim", f"{assessment} 已提交，等待您（评价组组长）签署。"),
+    ]
+
+
+# --- a project table's errors refuse the submission as the 自评表's do ----------------------------------------------
+
+
+def test_a_project_block_over_its_cap_refuses_the_submission_quoting_the_error(assessment, people):
+    from assessments.checks import project_checks
+    from assessments.selectors import assessment_data
+    from tests.assessments.projects.test_project_checks import satisfaction_row
+    from tests.assessments.projects.test_projects import seed_001_project
+
+    project = seed_001_project(assessment)
+    satisfaction_row(project, 20, deviation_reason="调查样本偏少")  # 满意度指标 holds 10 points at most
+    [error] = [e for checks in project_checks(assessment_data(assessment)) for e in checks.errors]
+    assert error.message.startswith("“满意度指标”下各三级指标分值之和为 20，应为 10")
+    with pytest.raises(ValidationError) as refused:
+        workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    assert refused.value.messages == [f"一致性检查还有 1 个错误，改正后才能提交：{error.message}"]
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.current_step) == (Assessment.Status.DRAFT, "")
+    assert not AuditEvent.objects.filter(assessment=assessment, action="submit").exists()

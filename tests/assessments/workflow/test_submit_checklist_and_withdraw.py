@@ -123,8 +123,16 @@ def test_the_preparer_withdraws_before_the_first_reviewer_acts(assessment, peopl
     assessment.refresh_from_db()
     assert (assessment.status, assessment.current_step, assessment.returned) == ("draft", "", False)
     event = AuditEvent.objects.filter(assessment=assessment).latest("pk")
-    assert (event.action, event.action_label) == ("withdraw", "撤回")
-    assert Notification.objects.filter(user=people["bob"], message__contains="已由填表人撤回").exists()
+    assert (event.action, event.action_label, event.detail, event.user) == (
+        "withdraw",
+        "撤回",
+        "撤回前等待评价组组长签署",
+        people["alice"],
+    )
+    assert [n.message for n in Notification.objects.filter(user=people["bob"]).order_by("pk")] == [
+        f"{assessment} 已提交，等待您（评价组组长）签署。",
+        f"{assessment} 已由填表人撤回，暂不需要您评价组组长签署。",
+    ]
 
 
 def test_withdraw_is_refused_once_the_first_reviewer_signed(assessment, people):
@@ -147,6 +155,31 @@ def test_withdraw_is_refused_after_a_return_to_the_first_step(assessment, people
     assert assessment.current_step == "group_leader"
     with pytest.raises(ValidationError, match="不能再撤回"):
         workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
+
+
+def test_a_return_without_a_signature_still_ends_the_withdrawal(assessment, people, region):
+    """Submitted while the region's steps began with 单位负责人; 评价组组长 was put back in front during the review, and
+    the 单位负责人 returned the assessment to it without signing anything. The return is a reviewer's act on this
+    submission: although the assessment now waits at the first step, the preparer may no longer take it back."""
+    region.review_steps = ["unit_head", "supervisor", "finance"]
+    region.save()
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    region.review_steps = ["group_leader", "unit_head", "supervisor", "finance"]
+    region.save()
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    assert assessment.current_step == "unit_head"
+    workflow.assessment_return(
+        assessment=assessment, user=people["hank"], reason="请组长先签署", to_step="group_leader"
+    )
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    assert (assessment.status, assessment.current_step) == ("in_review", "group_leader")
+    assert not workflow.allowed_actions(people["alice"], assessment).withdraw
+    with pytest.raises(ValidationError) as refused:
+        workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
+    assert refused.value.messages == ["评价组组长签署已办理，不能再撤回；如需修改，请由当前审签人退回。"]
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.current_step) == ("in_review", "group_leader")
+    assert [e.action for e in AuditEvent.objects.filter(assessment=assessment).order_by("pk")] == ["submit", "return"]
 
 
 def test_a_draft_cannot_be_withdrawn(assessment, people):

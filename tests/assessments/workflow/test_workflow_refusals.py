@@ -8,7 +8,16 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from assessments.models import Assessment, AuditEvent, Notification, ReScore, SignOff, Snapshot
+from assessments.models import (
+    Assessment,
+    AuditEvent,
+    NarrativeSection,
+    Notification,
+    RectificationItem,
+    ReScore,
+    SignOff,
+    Snapshot,
+)
 from assessments.workflow import services as workflow
 from units.models import Delegation, Membership, Region, Role, Unit
 
@@ -109,6 +118,58 @@ def test_the_last_signature_finalises_and_both_are_audited(assessment, people):
         ("finance", "财政归口业务科室审核人", "傅科长", "fiona 同意"),
     ]
     assert all(s["signed_at"] for s in signoffs)
+
+
+def test_the_final_snapshot_keeps_the_rescore_made_at_the_finance_step(assessment, people):
+    assessment.facts.budget_full_year, assessment.facts.spending_actual = Decimal("100"), Decimal("95")
+    assessment.facts.save()
+    assessment = sign_to(assessment, people, "finance")
+    rescore = workflow.assessment_rescore(
+        assessment=assessment,
+        user=people["fiona"],
+        indicator_key="budget_execution",
+        score=Decimal("8.5"),
+        reason="抽查",
+    )
+    workflow.assessment_sign(assessment=assessment, user=people["fiona"], opinion="同意")
+    snapshot = Snapshot.objects.get(assessment=assessment)
+    assert snapshot.data["rescores"] == [
+        {
+            "indicator": "budget_execution",
+            "name": "预算执行率",
+            "self_score": "9.50",
+            "score": "8.50",
+            "reason": "抽查",
+            "reviewer": "傅科长",
+            "at": rescore.created_at.isoformat(),
+        }
+    ]
+
+
+def test_finalising_lists_the_reports_problems_for_follow_up_in_the_final_signers_name(assessment, people):
+    """The items are listed as part of the finalisation: their audit event is the final signer's, after 定稿."""
+    NarrativeSection.objects.update_or_create(
+        assessment=assessment, key="problems", defaults={"body": "一是台账不全；二是指标不够量化。"}
+    )
+    NarrativeSection.objects.update_or_create(
+        assessment=assessment, key="improvements", defaults={"body": "（1）完善台账。\n（2）细化量化指标。"}
+    )
+    assessment = sign_to(assessment, people, "none")
+    *_, finalised, listed = events(assessment)
+    assert finalised.action == "finalise"
+    assert (listed.action, listed.action_label, listed.user, listed.user_name, listed.detail) == (
+        "rectify",
+        "按定稿报告列出整改事项 2 项",
+        people["fiona"],
+        "傅科长",
+        "",
+    )
+    assert listed.changes == [
+        {"where": "整改事项「台账不全」", "old": "（无此项）", "new": "列出"},
+        {"where": "整改事项「指标不够量化」", "old": "（无此项）", "new": "列出"},
+    ]
+    items = RectificationItem.objects.filter(assessment=assessment).order_by("position")
+    assert [(i.problem, i.measure) for i in items] == [("台账不全", "完善台账"), ("指标不够量化", "细化量化指标")]
 
 
 def test_a_resubmission_is_audited_as_such(assessment, people):
