@@ -36,11 +36,6 @@ class GradeBand:
     max: Decimal | None
     max_inclusive: bool
 
-    def contains(self, total: Decimal) -> bool:
-        if total < self.min:
-            return False
-        return self.max is None or total < self.max or (self.max_inclusive and total == self.max)
-
 
 @dataclass(frozen=True, slots=True)
 class Rounding:
@@ -58,7 +53,6 @@ class IndicatorSpec:
     children: tuple["IndicatorSpec", ...] = ()
     aliases: tuple[str, ...] = ()
     unit_rows: bool = False
-    source: str = ""
     row_rules: Mapping[str, RowRule] = field(default_factory=FrozenMap)  # how this group's unit rows are scored
 
     @property
@@ -88,7 +82,6 @@ class FrameworkSpec:
     settings: Settings
     indicators: tuple[IndicatorSpec, ...]
     total: Decimal = HUNDRED
-    source: str = ""
     layout: Layout = NO_LAYOUT  # unit rows: their rules, level-1 weight schemes, required metadata (``layout``)
     by_code: Mapping[str, IndicatorSpec] = field(default_factory=dict, compare=False, repr=False)
     by_alias: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -108,7 +101,7 @@ class FrameworkSpec:
         return self.by_code[code]
 
     def grade(self, total: Decimal) -> str | None:
-        for band in self.grades:  # GradeBand.contains, inlined: every sheet is graded
+        for band in self.grades:
             if total >= band.min and (
                 band.max is None or total < band.max or (band.max_inclusive and total == band.max)
             ):
@@ -144,7 +137,6 @@ def framework_from_dict(data: Mapping) -> FrameworkSpec:
             settings=settings,
             indicators=indicators,
             total=total,
-            source=data.get("source", ""),
             layout=parse_layout(data, indicators, total),
         )
     except ScoringError as error:
@@ -209,7 +201,10 @@ def _settings(raw: Mapping) -> Settings:
         values["deviation_points"] = to_decimal(raw["deviation_points"], field="settings.deviation_points")
     if "execution_cap_table" in raw:
         values["execution_cap_table"] = tuple(
-            (_rate(row["below"], "settings.execution_cap_table"), to_decimal(row["cap"], field="settings"))
+            (
+                _rate(row["below"], "settings.execution_cap_table"),
+                to_decimal(row["cap"], field="settings.execution_cap_table"),
+            )
             for row in raw["execution_cap_table"]
         )
     return Settings(**values)
@@ -286,7 +281,6 @@ def _indicator(
         children=children,
         aliases=tuple(raw.get("aliases") or ()),
         unit_rows=unit_rows,
-        source=raw.get("source", ""),
         row_rules=_row_rules(raw, code, unit_rows),
     )
 
