@@ -24,7 +24,6 @@ from .rules import (
 )
 
 ROUNDING_MODES = {"half_up"}
-_DEFAULT_SETTINGS = Settings()
 LOWER_IS_BETTER_FORMULAS = {"a", "b"}
 EQUAL_TO_FORMULAS = {"deviation", "all_or_nothing"}
 
@@ -119,8 +118,7 @@ def framework_from_dict(data: Mapping) -> FrameworkSpec:
         settings = _settings(data.get("settings") or {})
         total = to_decimal(data.get("total", 100), field="total")
         indicators = tuple(
-            _indicator(raw, level=1, parent_code="", places=rounding.places, settings=settings)
-            for raw in data.get("indicators") or []
+            _indicator(raw, level=1, parent_code="", settings=settings) for raw in data.get("indicators") or []
         )
         if not indicators:
             raise ScoringError("指标体系没有任何指标", field="indicators")
@@ -244,9 +242,7 @@ def _grades(raw: object) -> tuple[GradeBand, ...]:
     return tuple(grades)
 
 
-def _indicator(
-    raw: Mapping, *, level: int, parent_code: str, places: int, settings: Settings = _DEFAULT_SETTINGS
-) -> IndicatorSpec:
+def _indicator(raw: Mapping, *, level: int, parent_code: str, settings: Settings) -> IndicatorSpec:
     code = raw.get("code")
     if not code:
         raise ScoringError("指标缺少 code", field=parent_code or "indicators")
@@ -258,8 +254,7 @@ def _indicator(
     if weight is not None and weight < ZERO:
         raise ScoringError(f"指标“{name}”的分值不能为负", field=code)
     children = tuple(
-        _indicator(child, level=level + 1, parent_code=code, places=places, settings=settings)
-        for child in raw.get("children") or []
+        _indicator(child, level=level + 1, parent_code=code, settings=settings) for child in raw.get("children") or []
     )
     rule = None
     if raw.get("rule"):

@@ -391,6 +391,16 @@ def test_a_group_of_unit_rows_needs_no_weight_or_rule():
     )
 
 
+def test_a_level_one_with_a_fixed_indicator_and_a_group_of_rows_is_not_summed_from_its_children():
+    """The rows' weights are the unit's: a parent with a group among its children cannot be checked at load."""
+    data = with_rows()
+    data["indicators"][1]["children"].insert(
+        0, {"code": "training", "name": "培训", "weight": 10, "rule": {"kind": "check"}}
+    )
+    framework = framework_from_dict(data)
+    assert [child.code for child in framework.by_code["output"].children] == ["training", "quantity"]
+
+
 def test_a_rule_that_names_a_fact_outside_the_vocabulary_is_refused_at_its_indicator():
     data = tiny()
     data["indicators"][0]["rule"] = {
@@ -417,12 +427,12 @@ def test_row_rules_are_read_framework_wide_and_per_group_and_choose_each_rows_ru
     quantity, social = framework.by_code["quantity"], framework.by_code["social"]
     assert dict(quantity.row_rules) == {"qualitative": RowRule("qualitative_2021", {})}
     assert dict(social.row_rules) == {}
-    kinds = {
-        (group.code, kind): row_rule(framework, group, kind, D(10), "x").kind
+    rules = {
+        (group.code, kind): row_rule(framework, group, kind, D(7), "x")
         for group in (quantity, social)
         for kind in ("quantitative", "qualitative", "deadline", "direct")
     }
-    assert kinds == {
+    assert {where: rule.kind for where, rule in rules.items()} == {
         ("quantity", "quantitative"): "threshold_completion",
         ("quantity", "qualitative"): "qualitative_2021",
         ("quantity", "deadline"): "deadline",
@@ -432,6 +442,7 @@ def test_row_rules_are_read_framework_wide_and_per_group_and_choose_each_rows_ru
         ("social", "deadline"): "deadline",
         ("social", "direct"): "direct",
     }
+    assert {rule.weight for rule in rules.values()} == {D(7)}
 
 
 def test_a_row_of_a_kind_no_rule_exists_for_is_refused_listing_the_kinds():
