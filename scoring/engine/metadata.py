@@ -208,6 +208,8 @@ def suggest_targets(history: Mapping[int, Decimal], year: int, comparator: str =
         average = sum(last_three, Decimal(0)) / 3
         found.append(Suggestion("history_average", average, f"{year - 3}—{year - 1}年实际完成值的平均"))
     if past and comparator in (">=", "<="):
-        best_year = (max if comparator == ">=" else min)(past, key=lambda y: (past[y], -y))
-        found.append(Suggestion("history_extreme", past[best_year], f"历年最好值（{best_year}年）"))
+        best = (max if comparator == ">=" else min)(past.values())
+        # A best reached in several years is dated by the first of them, for either direction.
+        best_year = min(y for y, value in past.items() if value == best)
+        found.append(Suggestion("history_extreme", best, f"历年最好值（{best_year}年）"))
     return found
