@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from . import rules_2021  # noqa: F401 -- adds the 101号 rule kinds to the registry
 from .errors import ScoringError
-from .layout import NO_LAYOUT, FrozenMap, Layout, RowRule, parse_layout, parse_row_rules
+from .layout import NO_LAYOUT, FrozenMap, Layout, RowRule, list_at, mapping_at, parse_layout, parse_row_rules
 from .numbers import HUNDRED, ZERO, to_decimal
 from .rules import (
     EXECUTION_CARRYOVER_MODES,
@@ -113,12 +113,13 @@ def framework_from_dict(data: Mapping) -> FrameworkSpec:
         raise ScoringError("指标体系文件应为一个对象（键值表）")
     code = _required(data, "code", "指标体系")
     try:
-        years = data.get("years") or {}
-        rounding = _rounding(data.get("rounding") or {})
-        settings = _settings(data.get("settings") or {})
+        years = mapping_at(data.get("years"), "years")
+        rounding = _rounding(mapping_at(data.get("rounding"), "rounding"))
+        settings = _settings(mapping_at(data.get("settings"), "settings"))
         total = to_decimal(data.get("total", 100), field="total")
         indicators = tuple(
-            _indicator(raw, level=1, parent_code="", settings=settings) for raw in data.get("indicators") or []
+            _indicator(raw, level=1, parent_code="", settings=settings)
+            for raw in list_at(data.get("indicators"), "indicators")
         )
         if not indicators:
             raise ScoringError("指标体系没有任何指标", field="indicators")
@@ -127,9 +128,9 @@ def framework_from_dict(data: Mapping) -> FrameworkSpec:
             code=code,
             name=_required(data, "name", code),
             region=data.get("region", ""),
-            year_from=int(years.get("from", 0)),
-            year_to=int(years["to"]) if years.get("to") is not None else None,
-            version=int(data.get("version", 1)),
+            year_from=_whole(years.get("from", 0), "years.from"),
+            year_to=_whole(years["to"], "years.to") if years.get("to") is not None else None,
+            version=_whole(data.get("version", 1), "version"),
             grades=_grades(data.get("grades")),
             rounding=rounding,
             settings=settings,
@@ -162,8 +163,18 @@ def _required(data: Mapping, key: str, where: str) -> str:
     return str(value)
 
 
+def _whole(value: object, where: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ScoringError(f"“{value}”不是整数", field=where) from None
+
+
 def _rounding(raw: Mapping) -> Rounding:
-    places = int(raw.get("places", 2))
+    try:
+        places = int(raw.get("places", 2))
+    except (TypeError, ValueError):
+        places = None  # refused below, with the rest of what rounding may be
     mode = raw.get("mode", "half_up")
     if places not in (0, 1, 2, 3, 4) or mode not in ROUNDING_MODES:
         raise ScoringError("保留位数应为 0–4 位，舍入方式只支持四舍五入（half_up）", field="rounding")
@@ -198,13 +209,14 @@ def _settings(raw: Mapping) -> Settings:
     if "deviation_points" in raw:
         values["deviation_points"] = to_decimal(raw["deviation_points"], field="settings.deviation_points")
     if "execution_cap_table" in raw:
-        values["execution_cap_table"] = tuple(
-            (
-                _rate(row["below"], "settings.execution_cap_table"),
-                to_decimal(row["cap"], field="settings.execution_cap_table"),
-            )
-            for row in raw["execution_cap_table"]
-        )
+        where = "settings.execution_cap_table"
+        table = []
+        for row in list_at(raw["execution_cap_table"], where):
+            row = mapping_at(row, where)
+            if row.get("below") is None or row.get("cap") is None:
+                raise ScoringError("每一行应写明 below（执行率低于）和 cap（总分上限）", field=where)
+            table.append((_rate(row["below"], where), to_decimal(row["cap"], field=where)))
+        values["execution_cap_table"] = tuple(table)
     return Settings(**values)
 
 
@@ -221,11 +233,12 @@ def _grades(raw: object) -> tuple[GradeBand, ...]:
             {"label": "差", "min": 0, "max": 60},
         ]
     grades = []
-    for item in raw:
+    for item in list_at(raw, "grades"):
+        item = mapping_at(item, "grades")
         high = item.get("max")
         grades.append(
             GradeBand(
-                label=item["label"],
+                label=_required(item, "label", "grades"),
                 min=to_decimal(item.get("min", 0), field="grades"),
                 max=to_decimal(high, field="grades") if high is not None else None,
                 max_inclusive=bool(item.get("max_inclusive", False)),
@@ -242,7 +255,8 @@ def _grades(raw: object) -> tuple[GradeBand, ...]:
     return tuple(grades)
 
 
-def _indicator(raw: Mapping, *, level: int, parent_code: str, settings: Settings) -> IndicatorSpec:
+def _indicator(raw: object, *, level: int, parent_code: str, settings: Settings) -> IndicatorSpec:
+    raw = mapping_at(raw, parent_code or "indicators")
     code = raw.get("code")
     if not code:
         raise ScoringError("指标缺少 code", field=parent_code or "indicators")
@@ -254,13 +268,14 @@ def _indicator(raw: Mapping, *, level: int, parent_code: str, settings: Settings
     if weight is not None and weight < ZERO:
         raise ScoringError(f"指标“{name}”的分值不能为负", field=code)
     children = tuple(
-        _indicator(child, level=level + 1, parent_code=code, settings=settings) for child in raw.get("children") or []
+        _indicator(child, level=level + 1, parent_code=code, settings=settings)
+        for child in list_at(raw.get("children"), code)
     )
     rule = None
     if raw.get("rule"):
         if children or unit_rows:
             raise ScoringError(f"指标“{name}”有下级指标，不能再设评分规则", field=code)
-        params = dict(raw["rule"])
+        params = dict(mapping_at(raw["rule"], code))
         kind = params.pop("kind", None)
         rule = with_execution_carryover(
             build_rule(kind, weight, params, code, label=name), settings.execution_carryover
@@ -274,7 +289,7 @@ def _indicator(raw: Mapping, *, level: int, parent_code: str, settings: Settings
         weight=weight,
         rule=rule,
         children=children,
-        aliases=tuple(raw.get("aliases") or ()),
+        aliases=tuple(list_at(raw.get("aliases"), code)),
         unit_rows=unit_rows,
         row_rules=_row_rules(raw, code, unit_rows),
     )

@@ -20,6 +20,7 @@ from tests.scoring.test_frameworks import raw
 
 D = Decimal
 NOT_A_NUMBER = "“{}”不是数字：请只填写数字，可带“万元”或“%”"
+MAPPING, LIST = "应为键值表（键: 值）", "应为列表"
 
 
 def tiny(**changes) -> dict:
@@ -92,6 +93,74 @@ def test_a_file_without_a_code_is_refused_at_the_framework(code):
 def test_a_file_without_a_name_is_refused_at_its_code(name):
     """framework_from_dict 104 and _required 8: the refusal lost the field that says which framework lacks it."""
     assert refusal(tiny(name=name)) == ("缺少必填项“name”", "t", "t")
+
+
+def first(data: dict) -> dict:
+    return data["indicators"][0]
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "field"),
+    [
+        (lambda d: d.update(years=2021), MAPPING, "years"),
+        (lambda d: d.update(years={"from": "二〇二一"}), "“二〇二一”不是整数", "years.from"),
+        (lambda d: d.update(years={"from": 2021, "to": "至今"}), "“至今”不是整数", "years.to"),
+        (lambda d: d.update(version="v2"), "“v2”不是整数", "version"),
+        (lambda d: d.update(rounding=2), MAPPING, "rounding"),
+        (
+            lambda d: d.update(rounding={"places": "两位"}),
+            "保留位数应为 0–4 位，舍入方式只支持四舍五入（half_up）",
+            "rounding",
+        ),
+        (lambda d: d.update(settings=["a"]), MAPPING, "settings"),
+        (
+            lambda d: d.update(settings={"execution_cap_table": {"below": "80%"}}),
+            "应为列表",
+            "settings.execution_cap_table",
+        ),
+        (
+            lambda d: d.update(settings={"execution_cap_table": ["80%"]}),
+            "应为键值表（键: 值）",
+            "settings.execution_cap_table",
+        ),
+        (
+            lambda d: d.update(settings={"execution_cap_table": [{"cap": 80}]}),
+            "每一行应写明 below（执行率低于）和 cap（总分上限）",
+            "settings.execution_cap_table",
+        ),
+        (lambda d: d.update(grades={"优": 90}), LIST, "grades"),
+        (lambda d: d.update(grades=["优"]), MAPPING, "grades"),
+        (lambda d: d.update(grades=[{"min": 0, "max": 100, "max_inclusive": True}]), "缺少必填项“label”", "grades"),
+        (lambda d: d.update(indicators={"a": 60, "b": 40}), LIST, "indicators"),
+        (lambda d: d.update(indicators=["a"]), MAPPING, "indicators"),
+        (lambda d: first(d).update(rule="check"), MAPPING, "a"),
+        (lambda d: first(d).update(children="a1"), LIST, "a"),
+        (lambda d: first(d).update(aliases="甲类"), LIST, "a"),
+        (lambda d: d["indicators"][1].update(children=["b1"]), MAPPING, "b"),
+    ],
+)
+def test_a_file_edited_into_the_wrong_shape_is_refused_where_it_is_wrong(change, message, field):
+    """Each of these crashed the reading (KeyError, AttributeError, ValueError): a 500 on the admin page that edits a
+    framework, instead of a message next to the definition."""
+    data = tiny()
+    change(data)
+    assert refusal(data) == (message, field, "t")
+
+
+@pytest.mark.parametrize(
+    ("layout", "message", "field"),
+    [
+        ({"weight_schemes": {"fixed": 40}}, LIST, "weight_schemes"),
+        ({"weight_schemes": ["设成本指标"]}, MAPPING, "weight_schemes[0]"),
+        ({"weight_schemes": [{"when": ["benefit"]}]}, MAPPING, "weight_schemes[0]"),
+        ({"weight_schemes": [{"weights": [40, 60, 0]}]}, MAPPING, "weight_schemes[0]"),
+        ({"absent_moves": {"from": "benefit", "to": "output"}}, LIST, "absent_moves"),
+        ({"absent_moves": ["benefit"]}, MAPPING, "absent_moves"),
+        ({"row_group_map": ["quantity"]}, MAPPING, "row_group_map"),
+    ],
+)
+def test_a_layout_key_in_the_wrong_shape_is_refused_where_it_is_wrong(layout, message, field):
+    assert refusal(with_rows(**layout)) == (message, field, "r")
 
 
 def test_the_code_and_name_are_read_as_text():
