@@ -44,14 +44,14 @@ class Vocabulary:
                 return term.full_label
         return code
 
-    def code_of(self, value: object, *, where: str = "") -> str:
+    def code_of(self, value: object, *, where: str) -> str:
         """A code from a code, a label or an alias (as typed in a table); anything else is refused."""
         text = str(value).strip()
         for term in self.terms:
             if text in (term.code, term.label, term.full_label, *term.aliases):
                 return term.code
         known = "、".join(term.full_label for term in self.terms)
-        raise ScoringError(f"{self.label}“{text}”不在可选范围内，可选：{known}", field=where or self.field)
+        raise ScoringError(f"{self.label}“{text}”不在可选范围内，可选：{known}", field=where)
 
 
 TARGET_BASIS = Vocabulary(
@@ -114,7 +114,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
 }
 
 
-def normalise(field: str, value: object, *, where: str = "") -> object:
+def normalise(field: str, value: object, *, where: str) -> object:
     """The stored form of a metadata field: a code, or a tuple of codes for evidence (a list or '正式资料、原始凭证')."""
     vocab = VOCABULARIES[field]
     if not vocab.many:

@@ -153,18 +153,24 @@ def test_a_value_outside_the_vocabulary_is_refused_at_its_row_field_listing_ever
         "quantity.data_source",
     )
     with pytest.raises(ScoringError) as refused:
-        metadata.normalise("target_basis", " 历史标准 ")
+        entry_from_dict({"name": "x", "weight": 1, "指标值设定依据": " 历史标准 "}, parent="quantity")
     assert (refused.value.message, refused.value.field) == (
         "指标值设定依据“历史标准”不在可选范围内，可选：计划标准、行业标准、历史标准（近三年平均）、"
         "历史标准（上年值）、历史标准（历史极值）、预算支出标准、其他",
-        "target_basis",
+        "quantity.指标值设定依据",  # the key as written in the row
+    )
+    with pytest.raises(ScoringError) as refused:
+        entry_from_dict({"name": "x", "weight": 1, "evidence": ["正式资料", "照片"]}, code="budget_execution")
+    assert (refused.value.message, refused.value.field) == (
+        "佐证资料“照片”不在可选范围内，可选：正式资料、工作资料、原始凭证、说明材料",
+        "budget_execution.evidence",
     )
 
 
 def test_evidence_written_as_text_is_split_at_every_separator_people_use():
     written = " 正式资料，工作资料;说明材料/原始凭证；formal,working、 "
-    assert metadata.normalise("evidence", written) == ("formal", "working", "statement", "vouchers")
-    assert metadata.normalise("data_source", " 媒体舆论 ") == "media"
+    assert metadata.normalise("evidence", written, where="x") == ("formal", "working", "statement", "vouchers")
+    assert metadata.normalise("data_source", " 媒体舆论 ", where="x") == "media"
 
 
 def test_a_stored_code_no_longer_in_a_vocabulary_is_shown_as_stored():
