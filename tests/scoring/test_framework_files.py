@@ -688,3 +688,12 @@ def test_the_vocabulary_read_afresh_gives_each_fact_its_label_and_unit():
     assert {name: (fact.label, fact.unit) for name, fact in facts.items()} == {
         name: (fact.label, fact.unit) for name, fact in vocabulary.FACTS.items()
     }
+
+
+def test_a_fact_is_named_by_its_label_and_a_name_the_vocabulary_lacks_as_written():
+    assert [vocabulary.label(name) for name in ("fixed_assets_in_use", "execution_rate")] == [
+        "固定资产·在用",
+        "execution_rate",
+    ]
+    assert [vocabulary.describe(name) for name in ("staff_quota", "budget_fullyear")] == ["编制数", "budget_fullyear"]
+    assert (vocabulary.is_known("staff_quota"), vocabulary.is_known("budget_fullyear")) == (True, False)
