@@ -174,7 +174,7 @@ def findings(required: Iterable[str], entries: Iterable[object]) -> list:
     if not required:
         return found
     for entry in entries:
-        if getattr(entry, "parent", None) is None:
+        if entry.parent is None:
             continue  # the framework's own indicators: their basis is the framework
         absent = missing_metadata(entry, required)
         if absent:
