@@ -228,6 +228,32 @@ def test_children_weights_must_add_up_to_their_parent():
     assert refusal(data) == ("“乙”的下级指标分值之和为 30，应为 40", "b", "t")
 
 
+def test_children_weights_are_checked_at_every_level_after_a_leaf_or_a_group_of_rows():
+    """_check_weights 20 (offset 5): ``continue`` → ``break`` stopped the check at the first leaf or group of rows, so
+    a wrong sum further down the same level 1 was accepted."""
+    data = tiny()
+    data["indicators"][1]["children"] = [
+        {"code": "b1", "name": "乙一", "weight": 10, "rule": {"kind": "check"}},
+        {
+            "code": "b2",
+            "name": "乙二",
+            "weight": 30,
+            "children": [{"code": "b21", "name": "乙二一", "weight": 20, "rule": {"kind": "check"}}],
+        },
+    ]
+    assert refusal(data) == ("“乙二”的下级指标分值之和为 20，应为 30", "b2", "t")
+    data = with_rows()
+    data["indicators"][1]["children"].append(
+        {
+            "code": "quality",
+            "name": "质量",
+            "weight": 10,
+            "children": [{"code": "q1", "name": "合格率", "weight": 5, "rule": {"kind": "check"}}],
+        }
+    )
+    assert refusal(data) == ("“质量”的下级指标分值之和为 5，应为 10", "quality", "r")
+
+
 def test_a_code_used_twice_is_refused_naming_it():
     data = tiny()
     data["indicators"][1]["children"][0]["code"] = "a"
