@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from . import rules_2021  # noqa: F401 -- adds the 101号 rule kinds to the registry
 from .errors import ScoringError
-from .layout import NO_LAYOUT, FrozenMap, Layout, RowRule, parse_layout, parse_row_rules
+from .layout import NO_LAYOUT, FrozenMap, Layout, RowRule, list_at, mapping_at, parse_layout, parse_row_rules
 from .numbers import HUNDRED, ZERO, to_decimal
 from .rules import (
     EXECUTION_CARRYOVER_MODES,
@@ -24,7 +24,6 @@ from .rules import (
 )
 
 ROUNDING_MODES = {"half_up"}
-_DEFAULT_SETTINGS = Settings()
 LOWER_IS_BETTER_FORMULAS = {"a", "b"}
 EQUAL_TO_FORMULAS = {"deviation", "all_or_nothing"}
 
@@ -35,11 +34,6 @@ class GradeBand:
     min: Decimal
     max: Decimal | None
     max_inclusive: bool
-
-    def contains(self, total: Decimal) -> bool:
-        if total < self.min:
-            return False
-        return self.max is None or total < self.max or (self.max_inclusive and total == self.max)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +52,6 @@ class IndicatorSpec:
     children: tuple["IndicatorSpec", ...] = ()
     aliases: tuple[str, ...] = ()
     unit_rows: bool = False
-    source: str = ""
     row_rules: Mapping[str, RowRule] = field(default_factory=FrozenMap)  # how this group's unit rows are scored
 
     @property
@@ -88,7 +81,6 @@ class FrameworkSpec:
     settings: Settings
     indicators: tuple[IndicatorSpec, ...]
     total: Decimal = HUNDRED
-    source: str = ""
     layout: Layout = NO_LAYOUT  # unit rows: their rules, level-1 weight schemes, required metadata (``layout``)
     by_code: Mapping[str, IndicatorSpec] = field(default_factory=dict, compare=False, repr=False)
     by_alias: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -108,7 +100,7 @@ class FrameworkSpec:
         return self.by_code[code]
 
     def grade(self, total: Decimal) -> str | None:
-        for band in self.grades:  # GradeBand.contains, inlined: every sheet is graded
+        for band in self.grades:
             if total >= band.min and (
                 band.max is None or total < band.max or (band.max_inclusive and total == band.max)
             ):
@@ -121,13 +113,13 @@ def framework_from_dict(data: Mapping) -> FrameworkSpec:
         raise ScoringError("指标体系文件应为一个对象（键值表）")
     code = _required(data, "code", "指标体系")
     try:
-        years = data.get("years") or {}
-        rounding = _rounding(data.get("rounding") or {})
-        settings = _settings(data.get("settings") or {})
+        years = mapping_at(data.get("years"), "years")
+        rounding = _rounding(mapping_at(data.get("rounding"), "rounding"))
+        settings = _settings(mapping_at(data.get("settings"), "settings"))
         total = to_decimal(data.get("total", 100), field="total")
         indicators = tuple(
-            _indicator(raw, level=1, parent_code="", places=rounding.places, settings=settings)
-            for raw in data.get("indicators") or []
+            _indicator(raw, level=1, parent_code="", settings=settings)
+            for raw in list_at(data.get("indicators"), "indicators")
         )
         if not indicators:
             raise ScoringError("指标体系没有任何指标", field="indicators")
@@ -136,15 +128,14 @@ def framework_from_dict(data: Mapping) -> FrameworkSpec:
             code=code,
             name=_required(data, "name", code),
             region=data.get("region", ""),
-            year_from=int(years.get("from", 0)),
-            year_to=int(years["to"]) if years.get("to") is not None else None,
-            version=int(data.get("version", 1)),
+            year_from=_whole(years.get("from", 0), "years.from"),
+            year_to=_whole(years["to"], "years.to") if years.get("to") is not None else None,
+            version=_whole(data.get("version", 1), "version"),
             grades=_grades(data.get("grades")),
             rounding=rounding,
             settings=settings,
             indicators=indicators,
             total=total,
-            source=data.get("source", ""),
             layout=parse_layout(data, indicators, total),
         )
     except ScoringError as error:
@@ -172,8 +163,18 @@ def _required(data: Mapping, key: str, where: str) -> str:
     return str(value)
 
 
+def _whole(value: object, where: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ScoringError(f"“{value}”不是整数", field=where) from None
+
+
 def _rounding(raw: Mapping) -> Rounding:
-    places = int(raw.get("places", 2))
+    try:
+        places = int(raw.get("places", 2))
+    except (TypeError, ValueError):
+        places = None  # refused below, with the rest of what rounding may be
     mode = raw.get("mode", "half_up")
     if places not in (0, 1, 2, 3, 4) or mode not in ROUNDING_MODES:
         raise ScoringError("保留位数应为 0–4 位，舍入方式只支持四舍五入（half_up）", field="rounding")
@@ -208,10 +209,14 @@ def _settings(raw: Mapping) -> Settings:
     if "deviation_points" in raw:
         values["deviation_points"] = to_decimal(raw["deviation_points"], field="settings.deviation_points")
     if "execution_cap_table" in raw:
-        values["execution_cap_table"] = tuple(
-            (_rate(row["below"], "settings.execution_cap_table"), to_decimal(row["cap"], field="settings"))
-            for row in raw["execution_cap_table"]
-        )
+        where = "settings.execution_cap_table"
+        table = []
+        for row in list_at(raw["execution_cap_table"], where):
+            row = mapping_at(row, where)
+            if row.get("below") is None or row.get("cap") is None:
+                raise ScoringError("每一行应写明 below（执行率低于）和 cap（总分上限）", field=where)
+            table.append((_rate(row["below"], where), to_decimal(row["cap"], field=where)))
+        values["execution_cap_table"] = tuple(table)
     return Settings(**values)
 
 
@@ -228,11 +233,12 @@ def _grades(raw: object) -> tuple[GradeBand, ...]:
             {"label": "差", "min": 0, "max": 60},
         ]
     grades = []
-    for item in raw:
+    for item in list_at(raw, "grades"):
+        item = mapping_at(item, "grades")
         high = item.get("max")
         grades.append(
             GradeBand(
-                label=item["label"],
+                label=_required(item, "label", "grades"),
                 min=to_decimal(item.get("min", 0), field="grades"),
                 max=to_decimal(high, field="grades") if high is not None else None,
                 max_inclusive=bool(item.get("max_inclusive", False)),
@@ -249,9 +255,8 @@ def _grades(raw: object) -> tuple[GradeBand, ...]:
     return tuple(grades)
 
 
-def _indicator(
-    raw: Mapping, *, level: int, parent_code: str, places: int, settings: Settings = _DEFAULT_SETTINGS
-) -> IndicatorSpec:
+def _indicator(raw: object, *, level: int, parent_code: str, settings: Settings) -> IndicatorSpec:
+    raw = mapping_at(raw, parent_code or "indicators")
     code = raw.get("code")
     if not code:
         raise ScoringError("指标缺少 code", field=parent_code or "indicators")
@@ -263,14 +268,14 @@ def _indicator(
     if weight is not None and weight < ZERO:
         raise ScoringError(f"指标“{name}”的分值不能为负", field=code)
     children = tuple(
-        _indicator(child, level=level + 1, parent_code=code, places=places, settings=settings)
-        for child in raw.get("children") or []
+        _indicator(child, level=level + 1, parent_code=code, settings=settings)
+        for child in list_at(raw.get("children"), code)
     )
     rule = None
     if raw.get("rule"):
         if children or unit_rows:
             raise ScoringError(f"指标“{name}”有下级指标，不能再设评分规则", field=code)
-        params = dict(raw["rule"])
+        params = dict(mapping_at(raw["rule"], code))
         kind = params.pop("kind", None)
         rule = with_execution_carryover(
             build_rule(kind, weight, params, code, label=name), settings.execution_carryover
@@ -284,9 +289,8 @@ def _indicator(
         weight=weight,
         rule=rule,
         children=children,
-        aliases=tuple(raw.get("aliases") or ()),
+        aliases=tuple(list_at(raw.get("aliases"), code)),
         unit_rows=unit_rows,
-        source=raw.get("source", ""),
         row_rules=_row_rules(raw, code, unit_rows),
     )
 

@@ -102,9 +102,6 @@ class IndicatorEntry:
     data_source: str | None = None
     evidence: tuple[str, ...] = ()
 
-    def part(self, code: str) -> "PartEntry":
-        return PartEntry(code, self.answers.get(code), self.reason)
-
     @property
     def has_reason(self) -> bool:
         return _has_reason(self.reason)

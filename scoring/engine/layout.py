@@ -30,6 +30,25 @@ class FrozenMap(dict):
         return hash(tuple(self.items()))
 
 
+def mapping_at(value: object, where: str) -> Mapping:
+    """A part of a framework file that must be a mapping; absent or empty, an empty one. Anything else is refused
+    here, so that a file edited by hand is refused with the place to correct rather than failing further on."""
+    if not value:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ScoringError("应为键值表（键: 值）", field=where)
+    return value
+
+
+def list_at(value: object, where: str) -> list:
+    """A part of a framework file that must be a list; absent or empty, an empty one."""
+    if not value:
+        return []
+    if not isinstance(value, list | tuple):
+        raise ScoringError("应为列表", field=where)
+    return list(value)
+
+
 ROW_KINDS = {"quantitative": "定量", "qualitative": "定性", "deadline": "时限", "direct": "直接赋分"}
 _TEST_WEIGHT = Decimal(10)
 
@@ -123,7 +142,10 @@ def parse_layout(data: Mapping, indicators: tuple, total: Decimal) -> Layout:
             if node.unit_rows:
                 group_tops[node.code] = top.code
                 groups[node.code] = node
-    schemes = tuple(_scheme(raw, top_codes, total, index) for index, raw in enumerate(data.get("weight_schemes") or []))
+    schemes = tuple(
+        _scheme(mapping_at(raw, f"weight_schemes[{index}]"), top_codes, total, index)
+        for index, raw in enumerate(list_at(data.get("weight_schemes"), "weight_schemes"))
+    )
     # Only the weight of a level 1 whose rows the unit writes can vary: a fixed indicator's rule is built with its own.
     with_rows = set(group_tops.values())
     for scheme in schemes:
@@ -135,8 +157,8 @@ def parse_layout(data: Mapping, indicators: tuple, total: Decimal) -> Layout:
                     field="weight_schemes",
                 )
     moves = []
-    for raw in data.get("absent_moves") or []:
-        source, target = raw.get("from"), raw.get("to")
+    for raw in list_at(data.get("absent_moves"), "absent_moves"):
+        source, target = mapping_at(raw, "absent_moves").get("from"), raw.get("to")
         for code in (source, target):
             if code not in top_codes:
                 raise ScoringError(f"分值转移中的“{code}”不是一级指标", field="absent_moves")
@@ -148,7 +170,7 @@ def parse_layout(data: Mapping, indicators: tuple, total: Decimal) -> Layout:
             )
         )
     row_group_map = FrozenMap()
-    for source, target in (data.get("row_group_map") or {}).items():
+    for source, target in mapping_at(data.get("row_group_map"), "row_group_map").items():
         if target not in groups:
             raise ScoringError(f"“{source}”对应的“{target}”不是可填写三级指标的二级指标", field="row_group_map")
         row_group_map[str(source)] = target
@@ -166,11 +188,11 @@ def _scheme(raw: Mapping, top_codes: Mapping, total: Decimal, index: int) -> Wei
     where = f"weight_schemes[{index}]"
     label = raw.get("label") or f"方案{index + 1}"
     when = []
-    for code, present in (raw.get("when") or {}).items():
+    for code, present in mapping_at(raw.get("when"), where).items():
         if code not in top_codes or not isinstance(present, bool):
             raise ScoringError(f"分值方案“{label}”的条件应为“一级指标代码: true/false”", field=where)
         when.append((code, present))
-    weights = {code: to_decimal(value, field=where) for code, value in (raw.get("weights") or {}).items()}
+    weights = {code: to_decimal(value, field=where) for code, value in mapping_at(raw.get("weights"), where).items()}
     if set(weights) != set(top_codes):
         missing = "、".join(sorted(set(top_codes) - set(weights))) or "、".join(sorted(set(weights) - set(top_codes)))
         raise ScoringError(f"分值方案“{label}”应为每个一级指标列出分值（不符：{missing}）", field=where)

@@ -44,14 +44,14 @@ class Vocabulary:
                 return term.full_label
         return code
 
-    def code_of(self, value: object, *, where: str = "") -> str:
+    def code_of(self, value: object, *, where: str) -> str:
         """A code from a code, a label or an alias (as typed in a table); anything else is refused."""
         text = str(value).strip()
         for term in self.terms:
             if text in (term.code, term.label, term.full_label, *term.aliases):
                 return term.code
         known = "、".join(term.full_label for term in self.terms)
-        raise ScoringError(f"{self.label}“{text}”不在可选范围内，可选：{known}", field=where or self.field)
+        raise ScoringError(f"{self.label}“{text}”不在可选范围内，可选：{known}", field=where)
 
 
 TARGET_BASIS = Vocabulary(
@@ -114,7 +114,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
 }
 
 
-def normalise(field: str, value: object, *, where: str = "") -> object:
+def normalise(field: str, value: object, *, where: str) -> object:
     """The stored form of a metadata field: a code, or a tuple of codes for evidence (a list or '正式资料、原始凭证')."""
     vocab = VOCABULARIES[field]
     if not vocab.many:
@@ -174,7 +174,7 @@ def findings(required: Iterable[str], entries: Iterable[object]) -> list:
     if not required:
         return found
     for entry in entries:
-        if getattr(entry, "parent", None) is None:
+        if entry.parent is None:
             continue  # the framework's own indicators: their basis is the framework
         absent = missing_metadata(entry, required)
         if absent:
@@ -208,6 +208,8 @@ def suggest_targets(history: Mapping[int, Decimal], year: int, comparator: str =
         average = sum(last_three, Decimal(0)) / 3
         found.append(Suggestion("history_average", average, f"{year - 3}—{year - 1}年实际完成值的平均"))
     if past and comparator in (">=", "<="):
-        best_year = (max if comparator == ">=" else min)(past, key=lambda y: (past[y], -y))
-        found.append(Suggestion("history_extreme", past[best_year], f"历年最好值（{best_year}年）"))
+        best = (max if comparator == ">=" else min)(past.values())
+        # A best reached in several years is dated by the first of them, for either direction.
+        best_year = min(y for y, value in past.items() if value == best)
+        found.append(Suggestion("history_extreme", best, f"历年最好值（{best_year}年）"))
     return found

@@ -53,3 +53,14 @@ def test_an_invalid_definition_is_shown_next_to_the_field_and_kept(admin_client,
     assert "定义不是有效的 YAML/JSON" in html
     assert "name: 坏的" in html
     assert FrameworkVersion.objects.filter(framework__code="mof-2020-selfeval").count() == 1
+
+
+def test_a_definition_in_the_wrong_shape_is_shown_next_to_the_field_not_a_server_error(admin_client, db):
+    """A grade without its label raised KeyError inside the engine: the admin answered 500."""
+    _load()
+    v1 = FrameworkVersion.objects.get(framework__code="mof-2020-selfeval")
+    definition = dict(v1.definition, grades=[{"min": 0, "max": 100, "max_inclusive": True}])
+    response = _post(admin_client, v1, {"definition_text": yaml.safe_dump(definition, allow_unicode=True)})
+    assert response.status_code == 200
+    assert "缺少必填项“label”（mof-2020-selfeval / grades）" in response.content.decode()
+    assert FrameworkVersion.objects.filter(framework__code="mof-2020-selfeval").count() == 1

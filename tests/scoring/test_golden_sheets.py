@@ -151,6 +151,16 @@ def test_a_line_built_by_hand_behaves_as_the_dataclass_did():
     assert (group.explanation, group.band, group.inputs, group.missing) == ("", None, {}, [])
 
 
+def test_a_lines_repr_shows_every_field_by_name_as_the_dataclasss_did():
+    """What pytest prints when two lines differ: without it, two ``<ScoreLine object at 0x…>``."""
+    line = ScoreLine("x", "指标", 3, Decimal(2), Decimal("1.50"), band="档", explanation="说明", warnings=["注意"])
+    assert repr(line) == (
+        "ScoreLine(code='x', name='指标', level=3, weight=Decimal('2'), points=Decimal('1.50'), kind=None, band='档', "
+        "explanation='说明', inputs={}, rates={}, missing=[], warnings=['注意'], parts=[], parent=None, is_leaf=True, "
+        "unit_row=False, target_value=None, actual_value=None, reason=None, stated_score=None, difference=None)"
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from scoring.engine import ScoringError, entry_from_dict, framework_from_dict, load_json, metadata, score_input
+from scoring.engine.inputs import IndicatorEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 D = Decimal
@@ -138,3 +139,83 @@ def test_no_average_is_suggested_without_three_years():
     assert found == ["history_last_year", "history_extreme"]
     assert metadata.suggest_targets({}, 2024) == []
     assert [s.basis for s in metadata.suggest_targets({2021: D(1), 2022: D(2)}, 2024, "=")] == []
+
+
+# --- each refusal and reading in full --------------------------------------------------------------------------------
+
+
+def test_a_value_outside_the_vocabulary_is_refused_at_its_row_field_listing_every_choice():
+    with pytest.raises(ScoringError) as refused:
+        entry_from_dict({"name": "x", "weight": 1, "data_source": "网上搜索"}, parent="quantity")
+    assert (refused.value.message, refused.value.field) == (
+        "数据来源“网上搜索”不在可选范围内，可选：统计部门统计数据、权威机构调查、部门统计年鉴、部门业务统计、"
+        "部门业务记录、部门业务评判、问卷调查报告、媒体舆论、其他",
+        "quantity.data_source",
+    )
+    with pytest.raises(ScoringError) as refused:
+        entry_from_dict({"name": "x", "weight": 1, "指标值设定依据": " 历史标准 "}, parent="quantity")
+    assert (refused.value.message, refused.value.field) == (
+        "指标值设定依据“历史标准”不在可选范围内，可选：计划标准、行业标准、历史标准（近三年平均）、"
+        "历史标准（上年值）、历史标准（历史极值）、预算支出标准、其他",
+        "quantity.指标值设定依据",  # the key as written in the row
+    )
+    with pytest.raises(ScoringError) as refused:
+        entry_from_dict({"name": "x", "weight": 1, "evidence": ["正式资料", "照片"]}, code="budget_execution")
+    assert (refused.value.message, refused.value.field) == (
+        "佐证资料“照片”不在可选范围内，可选：正式资料、工作资料、原始凭证、说明材料",
+        "budget_execution.evidence",
+    )
+
+
+def test_evidence_written_as_text_is_split_at_every_separator_people_use():
+    written = " 正式资料，工作资料;说明材料/原始凭证；formal,working、 "
+    assert metadata.normalise("evidence", written, where="x") == ("formal", "working", "statement", "vouchers")
+    assert metadata.normalise("data_source", " 媒体舆论 ", where="x") == "media"
+
+
+def test_a_stored_code_no_longer_in_a_vocabulary_is_shown_as_stored():
+    assert (metadata.EVIDENCE.label_of("photos"), metadata.TARGET_BASIS.label_of("plan")) == ("photos", "计划标准")
+    assert metadata.TARGET_BASIS.label_of("history_extreme") == "历史标准（历史极值）"
+
+
+def test_each_row_without_a_required_field_is_one_finding_naming_the_fields_to_fill():
+    rows = [
+        IndicatorEntry(parent="quantity", weight=D(1)),  # unnamed: called 三级指标
+        IndicatorEntry(code="budget_execution"),  # the framework's own indicator: never asked
+        IndicatorEntry(parent="quality", name="合格率", evidence=("formal",)),
+        IndicatorEntry(parent="quality", name="返修率", data_source="media", evidence=("formal",)),
+    ]
+    found = metadata.findings(("data_source", "evidence"), rows)
+    assert [(f.code, f.severity, f.fields, f.message) for f in found] == [
+        (
+            "metadata_missing",
+            "error",
+            ("quantity.三级指标.data_source", "quantity.三级指标.evidence"),
+            "“三级指标”未填写：数据来源、佐证资料",
+        ),
+        ("metadata_missing", "error", ("quality.合格率.data_source",), "“合格率”未填写：数据来源"),
+    ]
+    assert metadata.findings((), rows) == []
+    assert metadata.missing_metadata(IndicatorEntry(), ["evidence", "target_basis"]) == ["佐证资料", "指标值设定依据"]
+    assert metadata.describe(IndicatorEntry()) == {}
+
+
+def test_every_suggestion_from_history_is_given_with_its_value_and_where_it_comes_from():
+    history = {2020: None, 2021: D(80), 2022: D(90), 2023: D(85), 2024: D(99)}
+    assert [(s.basis, s.value, s.text) for s in metadata.suggest_targets(history, 2024)] == [
+        ("history_last_year", D(85), "2023年实际完成值"),
+        ("history_average", D(85), "2021—2023年实际完成值的平均"),
+        ("history_extreme", D(90), "历年最好值（2022年）"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("history", "comparator", "best"),
+    [
+        ({2021: D(5), 2022: D(5), 2023: D(3)}, ">=", (D(5), "历年最好值（2021年）")),
+        ({2021: D(3), 2022: D(3), 2023: D(5)}, "<=", (D(3), "历年最好值（2021年）")),
+    ],
+)
+def test_a_best_value_reached_in_several_years_is_dated_by_the_first(history, comparator, best):
+    extreme = metadata.suggest_targets(history, 2024, comparator)[-1]
+    assert (extreme.basis, extreme.value, extreme.text) == ("history_extreme", *best)
