@@ -7,12 +7,29 @@ from django.shortcuts import get_object_or_404
 
 from units.models import WRITE_ROLES, Membership, Role, Unit
 
+# Up to this many units given by id, the units they reach are looked up through the parent index (see reached_from).
+FEW_UNITS = 20
+
 
 def reached_from(unit_ids, *, via: str = "") -> Q:
     """Units at, or one or two levels below, the given units (主管部门 → 单位 → 二级机构): what a membership there
-    reaches. `unit_ids` is a subquery or a few ids, so the database answers with index lookups however many units
-    there are, instead of joining every unit to the memberships of its parents. `via` asks the same of a model
-    that points at a unit (e.g. ``via="unit__"`` for assessments)."""
+    reaches. `unit_ids` is a subquery or a few ids. `via` asks the same of a model that points at a unit (e.g.
+    ``via="unit__"`` for assessments).
+
+    Given a few ids (a preparer's unit, a supervisor's 主管部门), the reached units are one subquery, the union of
+    three index lookups (the units, their children, their grandchildren): the database reads the few units reached
+    and their assessments by index. Three conditions joined by OR make it test every unit or assessment, joined to
+    its unit's parent, against the ids: on 20,000 units × 3 years a preparer's inbox took 238 ms that way and 80 ms
+    with the union. For many ids or a subquery (a reviewer of every 主管部门 reaches most units) the scan is the
+    cheaper plan, and a page of the first 50 stops early: the union would build the whole reached set first."""
+    if not isinstance(unit_ids, QuerySet) and len(unit_ids) <= FEW_UNITS:
+        given = Unit.objects.filter(pk__in=list(unit_ids)).values("pk")
+        reached = given.union(
+            Unit.objects.filter(parent_id__in=given).values("pk"),
+            Unit.objects.filter(parent__parent_id__in=given).values("pk"),
+            all=True,
+        )
+        return Q(**{f"{via}pk__in": reached})
     return (
         Q(**{f"{via}pk__in": unit_ids})
         | Q(**{f"{via}parent_id__in": unit_ids})

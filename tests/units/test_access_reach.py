@@ -8,7 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from assessments.access import get_assessment_for_user, get_rw_assessment_for_user
-from units.access import can_write, get_rw_unit_for_user, get_unit_for_user, roles_in_unit, visible_units
+from units.access import (
+    FEW_UNITS,
+    can_write,
+    get_rw_unit_for_user,
+    get_unit_for_user,
+    reached_from,
+    roles_in_unit,
+    visible_units,
+)
 from units.models import Membership, Role, Unit
 
 
@@ -141,3 +149,24 @@ def test_a_unit_without_staffing_that_year_loads_with_none(assessment, alice):
     Staffing.objects.filter(unit=assessment.unit).delete()
     found, _ = get_assessment_for_user(alice, assessment.pk)
     assert found.year_staffing is None
+
+
+@pytest.mark.parametrize("padding", [0, FEW_UNITS], ids=["few ids: the union of index lookups", "many ids: the scan"])
+def test_a_few_ids_and_many_reach_the_same_units_and_assessments(
+    department, unit, branch, below_branch, other_unit, assessment, padding
+):
+    """Given by id, the units reach what the same units reach as a subquery — by the union of three lookups up to
+    FEW_UNITS ids, by the three conditions beyond (padded here with ids of no unit)."""
+    from assessments.models import Assessment
+
+    for given in ([department.pk], [unit.pk], [branch.pk], [department.pk, other_unit.pk]):
+        ids = given + list(range(10**6, 10**6 + padding))
+        subquery = Unit.objects.filter(pk__in=given).values("pk")
+        assert set(Unit.objects.filter(reached_from(ids))) == set(Unit.objects.filter(reached_from(subquery)))
+        assert set(Assessment.objects.filter(reached_from(ids, via="unit__"))) == set(
+            Assessment.objects.filter(reached_from(subquery, via="unit__"))
+        )
+    assert set(Unit.objects.filter(reached_from([department.pk]))) == {department, unit, branch}
+    assert set(Assessment.objects.filter(reached_from([department.pk], via="unit__"))) == {assessment}
+    assert set(Unit.objects.filter(reached_from([branch.pk]))) == {branch, below_branch}
+    assert not Assessment.objects.filter(reached_from([branch.pk], via="unit__")).exists()
