@@ -2,15 +2,16 @@
 beside the inputs of the data-entry tabs. A final assessment of last year is read from its frozen snapshot (what was
 signed), an open one from its stored rows.
 
-One query reads last year's assessment with its facts and its newest snapshot; the parts a final assessment's
-snapshot holds need nothing more, and an open one's staffing, institutions, special funds or indicator rows are
-read (one query each) only by the tab that shows them."""
+One query reads last year's assessment with its facts and its newest snapshot — none when this year's assessment was
+loaded `with_year_before`, which brings them in the query loading it; the parts a final assessment's snapshot holds
+need nothing more, and an open one's staffing, institutions, special funds or indicator rows are read (one query
+each) only by the tab that shows them."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, F, FilteredRelation, OuterRef, Q, Subquery, When
 
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, Snapshot, SpecialFund
 from assessments.models.assessment import SnapshotQuerySet
@@ -72,14 +73,48 @@ def year_before(assessment: Assessment):
     return Assessment.objects.filter(unit_id=assessment.unit_id, year=assessment.year - 1, kind=assessment.kind)
 
 
-def last_year(assessment: Assessment) -> LastYear | None:
-    newest = Snapshot.objects.filter(assessment=OuterRef("pk")).order_by(*SnapshotQuerySet.NEWEST_FIRST)
-    prior = (
-        year_before(assessment)
-        .select_related("facts")
-        .annotate(frozen=Subquery(newest.values("data")[:1]), frozen_sha256=Subquery(newest.values("sha256")[:1]))
-        .first()
+def with_year_before(queryset, *, figures: bool = True):
+    """An assessment queryset whose assessments come with last year's (`year_before`, same unit and kind, or none)
+    and, with `figures`, its facts and, when it is final, its newest snapshot: what `assessment_before` and
+    `last_year` read, in the query that loads this year's."""
+    queryset = queryset.annotate(
+        year_before=FilteredRelation(
+            "unit__assessments",
+            condition=Q(unit__assessments__year=F("year") - 1, unit__assessments__kind=F("kind")),
+        ),
+        year_before_id=F("year_before__pk"),  # None when there is none: tells it was looked for
     )
+    if not figures:
+        return queryset.select_related("year_before")
+    newest = Snapshot.objects.filter(assessment=OuterRef("year_before__pk")).order_by(*SnapshotQuerySet.NEWEST_FIRST)
+    final = Q(year_before__status=Assessment.Status.FINAL)
+    return queryset.annotate(
+        # An open one's snapshots (from its submissions) are not shown: not read.
+        year_before_frozen=Case(When(final, then=Subquery(newest.values("data")[:1]))),
+        year_before_frozen_sha256=Case(When(final, then=Subquery(newest.values("sha256")[:1]))),
+    ).select_related("year_before__facts")
+
+
+def assessment_before(assessment: Assessment) -> Assessment | None:
+    """Last year's assessment of the unit and kind, or None: loaded `with_year_before`, else one query."""
+    if hasattr(assessment, "year_before_id"):
+        return getattr(assessment, "year_before", None) if assessment.year_before_id is not None else None
+    return year_before(assessment).first()
+
+
+def last_year(assessment: Assessment) -> LastYear | None:
+    if hasattr(assessment, "year_before_frozen"):  # loaded `with_year_before` with its figures
+        prior = getattr(assessment, "year_before", None) if assessment.year_before_id is not None else None
+        if prior is not None:
+            prior.frozen, prior.frozen_sha256 = assessment.year_before_frozen, assessment.year_before_frozen_sha256
+    else:
+        newest = Snapshot.objects.filter(assessment=OuterRef("pk")).order_by(*SnapshotQuerySet.NEWEST_FIRST)
+        prior = (
+            year_before(assessment)
+            .select_related("facts")
+            .annotate(frozen=Subquery(newest.values("data")[:1]), frozen_sha256=Subquery(newest.values("sha256")[:1]))
+            .first()
+        )
     if prior is None:
         return None
     document = None

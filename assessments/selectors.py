@@ -31,7 +31,7 @@ class AssessmentData:
     rows: list[IndicatorRow]
     projects: list[Project]
     _fact_sheet: FactSheet | None = field(default=None, repr=False)
-    _texts: tuple[dict[str, str], dict[str, str]] | None = field(default=None, repr=False)
+    _texts: tuple[dict[str, NarrativeSection], dict[str, str]] | None = field(default=None, repr=False)
 
     @property
     def assessment_rows(self) -> list[IndicatorRow]:
@@ -46,13 +46,17 @@ class AssessmentData:
 
     def narrative(self) -> dict[str, str]:
         """The stored narrative: section key → text."""
+        return {key: section.body for key, section in self._read_texts()[0].items()}
+
+    def narrative_sections(self) -> dict[str, NarrativeSection]:
+        """The stored narrative's sections (key → section), which the narrative's form saves over."""
         return self._read_texts()[0]
 
     def explanations(self) -> dict[str, str]:
         """The stored explanations of the 提示: finding key → text."""
         return self._read_texts()[1]
 
-    def _read_texts(self) -> tuple[dict[str, str], dict[str, str]]:
+    def _read_texts(self) -> tuple[dict[str, NarrativeSection], dict[str, str]]:
         if self._texts is None:
             self._texts = narrative_and_explanations(self.assessment)
         return self._texts
@@ -91,23 +95,29 @@ def assessment_data(assessment: Assessment, *, reread: bool = False) -> Assessme
     return data
 
 
-def narrative_and_explanations(assessment: Assessment) -> tuple[dict[str, str], dict[str, str]]:
-    """The narrative's sections (key → text) and the stored explanations of the 提示 (key → text) in one query: the
-    score panel of every tab checks the one and counts the other."""
+def narrative_and_explanations(assessment: Assessment) -> tuple[dict[str, NarrativeSection], dict[str, str]]:
+    """The narrative's sections (key → section) and the stored explanations of the 提示 (key → text) in one query: the
+    score panel of every tab checks the one and counts the other, and the narrative's form saves over the sections."""
     table = CharField()
     sections = (
         NarrativeSection.objects.filter(assessment=assessment)
         .order_by()
-        .values_list(Value("narrative", output_field=table), "key", "body")
+        .values_list(Value("narrative", output_field=table), "pk", "key", "body")
     )
     explained = (
         FindingExplanation.objects.filter(assessment=assessment)
         .order_by()
-        .values_list(Value("explanation", output_field=table), "key", "text")
+        .values_list(Value("explanation", output_field=table), "pk", "key", "text")
     )
     narrative, explanations = {}, {}
-    for source, key, text in sections.union(explained, all=True):
-        (narrative if source == "narrative" else explanations)[key] = text
+    for source, pk, key, text in sections.union(explained, all=True):
+        if source == "narrative":
+            narrative[key] = NarrativeSection.from_db(
+                sections.db, ["id", "assessment_id", "key", "body"], [pk, assessment.pk, key, text]
+            )
+            narrative[key].assessment = assessment
+        else:
+            explanations[key] = text
     return narrative, explanations
 
 

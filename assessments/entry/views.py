@@ -16,11 +16,18 @@ from assessments.access import get_assessment_for_user
 from assessments.checks import finding_link, finding_place, row_prefixes
 from assessments.entry.conflicts import STALE_ON_TAB, changes_since, merge
 from assessments.explanations import explanations_save, hints_of
-from assessments.last_year import Shown, last_year, matched_by_name, values_shown
+from assessments.last_year import (
+    Shown,
+    assessment_before,
+    last_year,
+    matched_by_name,
+    values_shown,
+    with_year_before,
+)
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
-from assessments.rectification.services import prior_assessment, prior_items
+from assessments.rectification.services import prior_items
 from assessments.rows import RowFields, blank_row, form_rows, stored_rows, suggestions_shown, with_last_year
 from assessments.selectors import AssessmentData, assessment_data, target_suggestions
 from assessments.services import RowsOf, StaleSave, assessment_save_forms
@@ -97,7 +104,8 @@ def _self_eval_forms(data: AssessmentData, post):
 
 def _narrative_forms(data: AssessmentData, post):
     sections = layout_for(data.assessment.unit).sections
-    return {"narrative_form": f.NarrativeForm(post, assessment=data.assessment, sections=sections)}, {}
+    form = f.NarrativeForm(post, assessment=data.assessment, sections=sections, stored=data.narrative_sections())
+    return {"narrative_form": form}, {}
 
 
 EvaluationMemberFormSet = modelformset_factory(
@@ -131,7 +139,12 @@ FORM_BUILDERS = {
 def assessment_tab(request, assessment_id: int, tab: str):
     if tab not in TAB_LABELS:
         return render(request, "404.html", status=404)
-    assessment, writable = get_assessment_for_user(request.user, assessment_id)
+    loaded = Assessment.objects
+    if request.method == "GET" and (tab in BESIDE_TABS or tab == "narrative"):
+        # Last year's assessment comes in the same query: its figures for 上年 beside the inputs, itself for the
+        # 整改事项 the narrative reports on. A save, which mostly redirects, reads it only when it shows the page again.
+        loaded = with_year_before(Assessment.objects.all(), figures=tab in BESIDE_TABS)
+    assessment, writable = get_assessment_for_user(request.user, assessment_id, loaded)
     data = assessment_data(assessment)
     builder = FORM_BUILDERS.get(tab)
     forms, formsets, stale, conflict = {}, {}, None, None
@@ -244,7 +257,7 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
         context["placeholders"] = list(sheet_figures(data, scored).values())
     if tab == "narrative":
         # What last year's report promised to fix and how far it got: the narrative reports on it.
-        context["prior_assessment"] = prior_assessment(assessment)
+        context["prior_assessment"] = assessment_before(assessment)
         context["prior_rectification"] = prior_items(assessment) if context["prior_assessment"] else []
     if tab == "score" and scored is not None:
         rows = row_prefixes(data.assessment_rows)

@@ -69,4 +69,4 @@ def test_a_refused_stale_save_costs_a_pinned_number_of_queries(client, alice, as
 # refused), what changed since the page was loaded (the data read again), and the tab page, with last year's
 # assessment for 上年 beside the inputs and the score panel's count of the checks (the narrative and the explanations
 # in one query, the projects).
-STALE_QUERIES = 23
+STALE_QUERIES = 22

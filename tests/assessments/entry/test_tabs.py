@@ -283,4 +283,4 @@ def test_tab_query_count_is_pinned_with_50_rows_and_5_projects(
 # narrative's form reads the sections it edits and looks for last year's assessment (its 整改事项, when there is
 # one); the 自评表 reads the reviewers' comments shown under its rows. The 提示 boxes beside the inputs take the
 # explanations the score panel has read.
-TAB_QUERIES = {"basic": 10, "finance": 10, "basic-data": 10, "self-eval": 11, "narrative": 11, "score": 9}
+TAB_QUERIES = {"basic": 8, "finance": 8, "basic-data": 8, "self-eval": 9, "narrative": 8, "score": 8}

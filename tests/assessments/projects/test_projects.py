@@ -468,6 +468,6 @@ def test_the_list_takes_the_same_number_of_queries_whatever_its_projects(
     # session, user, assessment (with the access check, facts and staffing), institutions, special funds, rows,
     # projects, framework version; the score panel's count of the checks: the narrative and the stored explanations
     # (one query for both)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(list_url(assessment))
     assert response.content.decode().count('data-bs-target="#delete-project-') == projects
