@@ -1,8 +1,12 @@
 """Reads that gather an assessment's data for a screen in a fixed number of queries."""
 
+import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from django.db.models import CharField, Value
+from django.db.models import F, OuterRef, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Cast, JSONObject
+from django.utils import timezone
 
 from assessments.facts import FactSheet
 from assessments.models import (
@@ -13,6 +17,7 @@ from assessments.models import (
     Institution,
     NarrativeSection,
     Project,
+    ReviewComment,
     Snapshot,
     SpecialFund,
 )
@@ -67,8 +72,9 @@ class AssessmentData:
 
 def assessment_data(assessment: Assessment, *, reread: bool = False) -> AssessmentData:
     """The facts and the year's staffing are taken from the assessment when `access.get_assessment_for_user` loaded
-    them with it, unless `reread` (after a refused save: someone else has changed them since, and the bound forms
-    have written the refused values onto the loaded instances). Every tab reads the projects: the score panel counts
+    them with it (and the narrative and the explanations when loaded `with_texts`), unless `reread` (after a refused
+    save: someone else has changed them since, and the bound forms have written the refused values onto the loaded
+    instances). Every tab reads the projects: the score panel counts
     their checks."""
     # Only an instance the access helper loaded for this request carries its facts and staffing (`year_staffing`
     # marks it): any other may hold facts cached long before, which another save has changed since.
@@ -90,35 +96,81 @@ def assessment_data(assessment: Assessment, *, reread: bool = False) -> Assessme
         rows=list(IndicatorRow.objects.filter(assessment=assessment)),
         projects=list(Project.objects.filter(assessment=assessment)),
     )
+    if loaded_with_them and hasattr(assessment, "narrative_rows"):  # loaded `with_texts`
+        data._texts = _texts_decoded(assessment, assessment.narrative_rows, assessment.explanation_rows)
     if assessment.status == Assessment.Status.FINAL:
         _as_frozen(data, Snapshot.objects.latest_for(assessment))
     return data
 
 
+def with_texts(queryset):
+    """An assessment queryset whose assessments come with the narrative's sections and the stored explanations of the
+    提示 (`AssessmentData.narrative` and `.explanations`, which the score panel of every tab reads)."""
+    return queryset.annotate(
+        narrative_rows=_json_rows(NarrativeSection, "id", "key", "body"),
+        explanation_rows=_json_rows(FindingExplanation, "key", "text"),
+    )
+
+
+def with_comments(queryset):
+    """An assessment queryset whose assessments come with the reviewers' comments (`review_comments`)."""
+    return queryset.annotate(comment_rows=_json_rows(ReviewComment, *COMMENT_FIELDS))
+
+
+COMMENT_FIELDS = tuple(f.attname for f in ReviewComment._meta.concrete_fields if f.attname != "assessment_id")
+
+
+def _json_rows(model, *names) -> Subquery:
+    """The assessment's rows of `model` (these columns: texts, numbers, times — no amounts, so nothing leaves Decimal)
+    as one text, the elements of a JSON array: the database writes it, escaping every character, so any text reads
+    back as typed (`_decoded`). None without rows."""
+    one = Cast(JSONObject(**{name: F(name) for name in names}), TextField())  # PostgreSQL's string_agg takes text
+    rows = model.objects.filter(assessment=OuterRef("pk")).order_by().values("assessment_id")
+    return Subquery(rows.annotate(joined=StringAgg(one, Value(","))).values("joined"))
+
+
+def _decoded(model, joined: str | None, assessment: Assessment) -> list:
+    """The rows `_json_rows` wrote, as instances of `model` as if read from the database (saving one updates it)."""
+    instances = []
+    for row in json.loads(f"[{joined or ''}]"):
+        row["assessment_id"] = assessment.pk
+        names, values = [], []
+        for model_field in model._meta.concrete_fields:  # from_db takes them in this order (jsonb sorts its keys)
+            if model_field.attname in row:
+                value = model_field.to_python(row[model_field.attname])
+                if isinstance(value, datetime) and timezone.is_naive(value):  # SQLite keeps times as naive UTC text
+                    value = timezone.make_aware(value, UTC)
+                names.append(model_field.attname)
+                values.append(value)
+        instance = model.from_db(Assessment.objects.db, names, values)
+        instance.assessment = assessment
+        instances.append(instance)
+    return instances
+
+
+def _texts_decoded(
+    assessment: Assessment, narrative: str | None, explained: str | None
+) -> tuple[dict[str, NarrativeSection], dict[str, str]]:
+    """The two columns `with_texts` adds, decoded: the sections (key → section, as saved: the narrative's form saves
+    over them) and the explanations (key → text)."""
+    sections = {section.key: section for section in _decoded(NarrativeSection, narrative, assessment)}
+    explanations = {row.key: row.text for row in _decoded(FindingExplanation, explained, assessment)}
+    return sections, explanations
+
+
 def narrative_and_explanations(assessment: Assessment) -> tuple[dict[str, NarrativeSection], dict[str, str]]:
-    """The narrative's sections (key → section) and the stored explanations of the 提示 (key → text) in one query: the
-    score panel of every tab checks the one and counts the other, and the narrative's form saves over the sections."""
-    table = CharField()
-    sections = (
-        NarrativeSection.objects.filter(assessment=assessment)
-        .order_by()
-        .values_list(Value("narrative", output_field=table), "pk", "key", "body")
-    )
-    explained = (
-        FindingExplanation.objects.filter(assessment=assessment)
-        .order_by()
-        .values_list(Value("explanation", output_field=table), "pk", "key", "text")
-    )
-    narrative, explanations = {}, {}
-    for source, pk, key, text in sections.union(explained, all=True):
-        if source == "narrative":
-            narrative[key] = NarrativeSection.from_db(
-                sections.db, ["id", "assessment_id", "key", "body"], [pk, assessment.pk, key, text]
-            )
-            narrative[key].assessment = assessment
-        else:
-            explanations[key] = text
-    return narrative, explanations
+    """The narrative's sections (key → section) and the stored explanations of the 提示 (key → text), read now in one
+    query: the score panel of every tab checks the one and counts the other, and the narrative's form saves over the
+    sections."""
+    columns = with_texts(Assessment.objects.filter(pk=assessment.pk)).values_list("narrative_rows", "explanation_rows")
+    return _texts_decoded(assessment, *columns.get())
+
+
+def review_comments(assessment: Assessment) -> list[ReviewComment]:
+    """The reviewers' comments on the assessment, oldest first: loaded `with_comments`, else one query."""
+    if hasattr(assessment, "comment_rows"):
+        return sorted(_decoded(ReviewComment, assessment.comment_rows, assessment), key=lambda c: (c.created_at, c.pk))
+    return list(ReviewComment.objects.filter(assessment=assessment))
 
 
 def unsaved_instance(model, values: dict, **extra):

@@ -29,7 +29,14 @@ from assessments.models import Assessment, EvaluationMember, Institution, Review
 from assessments.narrative import sheet_figures, with_narrative_findings
 from assessments.rectification.services import prior_items
 from assessments.rows import RowFields, blank_row, form_rows, stored_rows, suggestions_shown, with_last_year
-from assessments.selectors import AssessmentData, assessment_data, target_suggestions
+from assessments.selectors import (
+    AssessmentData,
+    assessment_data,
+    review_comments,
+    target_suggestions,
+    with_comments,
+    with_texts,
+)
 from assessments.services import RowsOf, StaleSave, assessment_save_forms
 from assessments.tabs import (
     TAB_LABELS,
@@ -140,10 +147,15 @@ def assessment_tab(request, assessment_id: int, tab: str):
     if tab not in TAB_LABELS:
         return render(request, "404.html", status=404)
     loaded = Assessment.objects
-    if request.method == "GET" and (tab in BESIDE_TABS or tab == "narrative"):
-        # Last year's assessment comes in the same query: its figures for 上年 beside the inputs, itself for the
-        # 整改事项 the narrative reports on. A save, which mostly redirects, reads it only when it shows the page again.
-        loaded = with_year_before(Assessment.objects.all(), figures=tab in BESIDE_TABS)
+    if request.method == "GET":
+        # What the page shows comes in the query loading the assessment: the narrative and the explanations (the score
+        # panel), and last year's assessment — its figures for 上年 beside the inputs, itself for the 整改事项 the
+        # narrative reports on. A save, which mostly redirects, reads them only when it shows the page again.
+        loaded = with_texts(Assessment.objects.all())
+        if tab == "self-eval":  # the reviewers' comments stand under the rows
+            loaded = with_comments(loaded)
+        if tab in BESIDE_TABS or tab == "narrative":
+            loaded = with_year_before(loaded, figures=tab in BESIDE_TABS)
     assessment, writable = get_assessment_for_user(request.user, assessment_id, loaded)
     data = assessment_data(assessment)
     builder = FORM_BUILDERS.get(tab)
@@ -202,7 +214,7 @@ def assessment_preview(request, assessment_id: int, tab: str):
     builder = FORM_BUILDERS.get(tab)
     if builder is None:
         return render(request, "404.html", status=404)
-    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    assessment, _ = get_assessment_for_user(request.user, assessment_id, with_texts(Assessment.objects.all()))
     data = assessment_data(assessment)
     forms, formsets = builder(data, request.POST)
     for form in forms.values():
@@ -395,7 +407,7 @@ def _comments_in_place(assessment, table, scored, execution_row) -> dict:
     funds_prefix = execution_row.prefix if execution_row is not None else None
     findings = scored.findings if scored is not None else []
     by_prefix, by_node, funds, unplaced = {}, {}, [], []
-    for comment in ReviewComment.objects.filter(assessment=assessment):
+    for comment in review_comments(assessment):
         where = None
         if comment.target == ReviewComment.Target.INDICATOR:
             if comment.key in headings:
