@@ -65,6 +65,8 @@ class LastYear:
         """The assessment's own indicator rows (not its projects')."""
         if self.document is not None:
             return [unsaved_instance(IndicatorRow, values) for values in self.document.get("indicator_rows", [])]
+        if hasattr(self.assessment, "own_rows"):  # read with this year's (selectors.assessment_data)
+            return self.assessment.own_rows
         return list(IndicatorRow.objects.filter(assessment=self.assessment, project=None))
 
 

@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db.models import F, OuterRef, StringAgg, Subquery, TextField, Value
+from django.db.models import F, OuterRef, Q, StringAgg, Subquery, TextField, Value
 from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 
@@ -70,12 +70,14 @@ class AssessmentData:
         return score_assessment(self.assessment, fact_sheet=self.fact_sheet(), rows=self.assessment_rows)
 
 
-def assessment_data(assessment: Assessment, *, reread: bool = False) -> AssessmentData:
+def assessment_data(assessment: Assessment, *, reread: bool = False, last_years_rows: bool = False) -> AssessmentData:
     """The facts and the year's staffing are taken from the assessment when `access.get_assessment_for_user` loaded
     them with it (and the narrative and the explanations when loaded `with_texts`), unless `reread` (after a refused
     save: someone else has changed them since, and the bound forms have written the refused values onto the loaded
-    instances). Every tab reads the projects: the score panel counts
-    their checks."""
+    instances). Every tab reads the projects: the score panel counts their checks. `last_years_rows`: when last
+    year's assessment came with this one (`last_year.with_year_before`) and is open, its own indicator rows are read
+    in the same query as this year's (`year_before.own_rows`, what `LastYear.indicator_rows` takes); a final one's
+    are in its snapshot."""
     # Only an instance the access helper loaded for this request carries its facts and staffing (`year_staffing`
     # marks it): any other may hold facts cached long before, which another save has changed since.
     loaded_with_them = hasattr(assessment, "year_staffing") and not reread
@@ -93,7 +95,7 @@ def assessment_data(assessment: Assessment, *, reread: bool = False) -> Assessme
         staffing=staffing,
         institutions=list(Institution.objects.filter(assessment=assessment)),
         special_funds=list(SpecialFund.objects.filter(assessment=assessment)),
-        rows=list(IndicatorRow.objects.filter(assessment=assessment)),
+        rows=_rows(assessment, last_years_rows),
         projects=list(Project.objects.filter(assessment=assessment)),
     )
     if loaded_with_them and hasattr(assessment, "narrative_rows"):  # loaded `with_texts`
@@ -101,6 +103,17 @@ def assessment_data(assessment: Assessment, *, reread: bool = False) -> Assessme
     if assessment.status == Assessment.Status.FINAL:
         _as_frozen(data, Snapshot.objects.latest_for(assessment))
     return data
+
+
+def _rows(assessment: Assessment, last_years_rows: bool) -> list[IndicatorRow]:
+    prior = getattr(assessment, "year_before", None) if getattr(assessment, "year_before_id", None) else None
+    if not last_years_rows or prior is None or prior.status == Assessment.Status.FINAL:
+        return list(IndicatorRow.objects.filter(assessment=assessment))
+    both = IndicatorRow.objects.filter(Q(assessment=assessment) | Q(assessment=prior, project=None))
+    rows, prior.own_rows = [], []
+    for row in both:
+        (rows if row.assessment_id == assessment.pk else prior.own_rows).append(row)
+    return rows
 
 
 def with_texts(queryset):

@@ -157,7 +157,7 @@ def assessment_tab(request, assessment_id: int, tab: str):
         if tab in BESIDE_TABS or tab == "narrative":
             loaded = with_year_before(loaded, figures=tab in BESIDE_TABS)
     assessment, writable = get_assessment_for_user(request.user, assessment_id, loaded)
-    data = assessment_data(assessment)
+    data = assessment_data(assessment, last_years_rows=tab == "self-eval")  # 上年 beside its rows
     builder = FORM_BUILDERS.get(tab)
     forms, formsets, stale, conflict = {}, {}, None, None
     if builder is not None:
