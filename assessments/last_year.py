@@ -26,6 +26,8 @@ class LastYear:
     def __init__(self, prior: Assessment, document: dict | None):
         self.assessment = prior
         self.document = document  # the snapshot's assessment document when last year's is final
+        # Parts an open one had read with this year's (`with_year_before`, `selectors.assessment_data`).
+        self.read = getattr(prior, "read_with_this_year", {})
 
     @cached_property
     def facts(self) -> Facts | None:
@@ -46,18 +48,24 @@ class LastYear:
         if self.document is not None:
             values = self.document.get("staffing") or {}
             return unsaved_instance(Staffing, values) if values else None
+        if "staffing" in self.read:
+            return self.read["staffing"]
         return Staffing.objects.filter(unit_id=self.assessment.unit_id, year=self.assessment.year).first()
 
     @cached_property
     def institutions(self) -> list[Institution]:
         if self.document is not None:
             return [unsaved_instance(Institution, values) for values in self.document.get("institutions", [])]
+        if "institutions" in self.read:
+            return self.read["institutions"]
         return list(Institution.objects.filter(assessment=self.assessment))
 
     @cached_property
     def special_funds(self) -> list[SpecialFund]:
         if self.document is not None:
             return [unsaved_instance(SpecialFund, values) for values in self.document.get("special_funds", [])]
+        if "special_funds" in self.read:
+            return self.read["special_funds"]
         return list(SpecialFund.objects.filter(assessment=self.assessment))
 
     @cached_property
@@ -65,8 +73,8 @@ class LastYear:
         """The assessment's own indicator rows (not its projects')."""
         if self.document is not None:
             return [unsaved_instance(IndicatorRow, values) for values in self.document.get("indicator_rows", [])]
-        if hasattr(self.assessment, "own_rows"):  # read with this year's (selectors.assessment_data)
-            return self.assessment.own_rows
+        if "indicator_rows" in self.read:
+            return self.read["indicator_rows"]
         return list(IndicatorRow.objects.filter(assessment=self.assessment, project=None))
 
 
@@ -88,13 +96,16 @@ def with_year_before(queryset, *, figures: bool = True):
     )
     if not figures:
         return queryset.select_related("year_before")
+    queryset = queryset.annotate(
+        year_before_staffing=FilteredRelation("unit__staffing", condition=Q(unit__staffing__year=F("year") - 1)),
+    )
     newest = Snapshot.objects.filter(assessment=OuterRef("year_before__pk")).order_by(*SnapshotQuerySet.NEWEST_FIRST)
     final = Q(year_before__status=Assessment.Status.FINAL)
     return queryset.annotate(
         # An open one's snapshots (from its submissions) are not shown: not read.
         year_before_frozen=Case(When(final, then=Subquery(newest.values("data")[:1]))),
         year_before_frozen_sha256=Case(When(final, then=Subquery(newest.values("sha256")[:1]))),
-    ).select_related("year_before__facts")
+    ).select_related("year_before__facts", "year_before_staffing")
 
 
 def assessment_before(assessment: Assessment) -> Assessment | None:
@@ -109,6 +120,10 @@ def last_year(assessment: Assessment) -> LastYear | None:
         prior = getattr(assessment, "year_before", None) if assessment.year_before_id is not None else None
         if prior is not None:
             prior.frozen, prior.frozen_sha256 = assessment.year_before_frozen, assessment.year_before_frozen_sha256
+            # The unit's staffing of that year came too (the join leaves the attribute unset when there is none).
+            vars(prior).setdefault("read_with_this_year", {})["staffing"] = getattr(
+                assessment, "year_before_staffing", None
+            )
     else:
         newest = Snapshot.objects.filter(assessment=OuterRef("pk")).order_by(*SnapshotQuerySet.NEWEST_FIRST)
         prior = (
@@ -184,9 +199,10 @@ def shown_value(value, choices=None, *, caption: str = "上年 ") -> Shown | Non
     return Shown(flat[:EXCERPT_CHARS].rstrip() + "…", text, caption)
 
 
-def values_shown(instance, fields: dict, prefix: str, *, skip=("name",)) -> dict[str, Shown]:
+def values_shown(instance, fields: dict, prefix: str, *, skip=("id", "name")) -> dict[str, Shown]:
     """{input id: last year's value} for the form `fields` of `instance` shown under the form prefix `prefix`. A row's
-    name is left out: last year's row was found by it."""
+    name is left out: last year's row was found by it; and its id, a hidden input (whose choices would be every row of
+    the table, of every assessment, read to label it)."""
     if instance is None:
         return {}
     shown = {}

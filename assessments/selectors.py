@@ -70,14 +70,13 @@ class AssessmentData:
         return score_assessment(self.assessment, fact_sheet=self.fact_sheet(), rows=self.assessment_rows)
 
 
-def assessment_data(assessment: Assessment, *, reread: bool = False, last_years_rows: bool = False) -> AssessmentData:
+def assessment_data(assessment: Assessment, *, reread: bool = False, last_year: tuple[str, ...] = ()) -> AssessmentData:
     """The facts and the year's staffing are taken from the assessment when `access.get_assessment_for_user` loaded
     them with it (and the narrative and the explanations when loaded `with_texts`), unless `reread` (after a refused
     save: someone else has changed them since, and the bound forms have written the refused values onto the loaded
-    instances). Every tab reads the projects: the score panel counts their checks. `last_years_rows`: when last
-    year's assessment came with this one (`last_year.with_year_before`) and is open, its own indicator rows are read
-    in the same query as this year's (`year_before.own_rows`, what `LastYear.indicator_rows` takes); a final one's
-    are in its snapshot."""
+    instances). Every tab reads the projects: the score panel counts their checks. `last_year`: the parts
+    (`LAST_YEAR_PARTS`) of last year's assessment that are read in the same query as this year's, when it came with
+    this one (`last_year.with_year_before`) and is open; `LastYear` takes them. A final one's are in its snapshot."""
     # Only an instance the access helper loaded for this request carries its facts and staffing (`year_staffing`
     # marks it): any other may hold facts cached long before, which another save has changed since.
     loaded_with_them = hasattr(assessment, "year_staffing") and not reread
@@ -89,13 +88,14 @@ def assessment_data(assessment: Assessment, *, reread: bool = False, last_years_
         staffing = assessment.year_staffing
     else:
         staffing = Staffing.objects.filter(unit=assessment.unit_id, year=assessment.year).first()
+    prior = _open_year_before(assessment) if last_year else None
     data = AssessmentData(
         assessment=assessment,
         facts=facts,
         staffing=staffing,
-        institutions=list(Institution.objects.filter(assessment=assessment)),
-        special_funds=list(SpecialFund.objects.filter(assessment=assessment)),
-        rows=_rows(assessment, last_years_rows),
+        institutions=_read("institutions", assessment, prior if "institutions" in last_year else None),
+        special_funds=_read("special_funds", assessment, prior if "special_funds" in last_year else None),
+        rows=_read("indicator_rows", assessment, prior if "indicator_rows" in last_year else None),
         projects=list(Project.objects.filter(assessment=assessment)),
     )
     if loaded_with_them and hasattr(assessment, "narrative_rows"):  # loaded `with_texts`
@@ -105,15 +105,31 @@ def assessment_data(assessment: Assessment, *, reread: bool = False, last_years_
     return data
 
 
-def _rows(assessment: Assessment, last_years_rows: bool) -> list[IndicatorRow]:
+def _open_year_before(assessment: Assessment) -> Assessment | None:
+    """Last year's assessment when it came with this one (`last_year.with_year_before`) and is open."""
     prior = getattr(assessment, "year_before", None) if getattr(assessment, "year_before_id", None) else None
-    if not last_years_rows or prior is None or prior.status == Assessment.Status.FINAL:
-        return list(IndicatorRow.objects.filter(assessment=assessment))
-    both = IndicatorRow.objects.filter(Q(assessment=assessment) | Q(assessment=prior, project=None))
-    rows, prior.own_rows = [], []
-    for row in both:
-        (rows if row.assessment_id == assessment.pk else prior.own_rows).append(row)
-    return rows
+    return prior if prior is not None and prior.status != Assessment.Status.FINAL else None
+
+
+# What of an open last year a tab may read with this year's: the model, and which of its rows.
+LAST_YEAR_PARTS = {
+    "institutions": (Institution, {}),
+    "special_funds": (SpecialFund, {}),
+    "indicator_rows": (IndicatorRow, {"project": None}),  # its own, not its projects'
+}
+
+
+def _read(name: str, assessment: Assessment, prior: Assessment | None) -> list:
+    """This year's rows of one part; with `prior`, last year's too in the same query (one OR), kept on it for
+    `LastYear` (`read_with_this_year`)."""
+    model, only = LAST_YEAR_PARTS[name]
+    if prior is None:
+        return list(model.objects.filter(assessment=assessment))
+    this, before = [], []
+    for row in model.objects.filter(Q(assessment=assessment) | Q(assessment=prior, **only)):
+        (this if row.assessment_id == assessment.pk else before).append(row)
+    vars(prior).setdefault("read_with_this_year", {})[name] = before
+    return this
 
 
 def with_texts(queryset):

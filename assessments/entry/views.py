@@ -157,7 +157,7 @@ def assessment_tab(request, assessment_id: int, tab: str):
         if tab in BESIDE_TABS or tab == "narrative":
             loaded = with_year_before(loaded, figures=tab in BESIDE_TABS)
     assessment, writable = get_assessment_for_user(request.user, assessment_id, loaded)
-    data = assessment_data(assessment, last_years_rows=tab == "self-eval")  # 上年 beside its rows
+    data = assessment_data(assessment, last_year=LAST_YEAR_READ.get(tab, ()))  # when it came with the assessment
     builder = FORM_BUILDERS.get(tab)
     forms, formsets, stale, conflict = {}, {}, None, None
     if builder is not None:
@@ -472,6 +472,9 @@ def _hints_beside_rows(context) -> None:
 
 # The tabs whose inputs show last year's figure (上年) and the explanation box of each 提示 about them.
 BESIDE_TABS = ("basic", "finance", "basic-data", "self-eval")
+# What of an open last year a tab shows beside its inputs, read with this year's (selectors.LAST_YEAR_PARTS); its
+# facts and the unit's staffing come with the assessment.
+LAST_YEAR_READ = {"finance": ("institutions",), "basic-data": ("special_funds",), "self-eval": ("indicator_rows",)}
 
 
 def _beside_inputs(data: AssessmentData, tab: str, scored, forms, formsets, prior, explained: dict) -> dict:
