@@ -3,9 +3,10 @@ beside the inputs of the data-entry tabs. A final assessment of last year is rea
 signed), an open one from its stored rows.
 
 One query reads last year's assessment with its facts and its newest snapshot — none when this year's assessment was
-loaded `with_year_before`, which brings them in the query loading it; the parts a final assessment's snapshot holds
-need nothing more, and an open one's staffing, institutions, special funds or indicator rows are read (one query
-each) only by the tab that shows them."""
+loaded `with_year_before`, which brings them (and the unit's staffing of that year) in the query loading it. The
+parts a final assessment's snapshot holds need nothing more; an open one's staffing, institutions, special funds or
+indicator rows are read only by the tab that shows them: one query each, or none when the tab read them with this
+year's (`selectors.assessment_data(last_year=…)`)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
