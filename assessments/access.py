@@ -5,20 +5,23 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
 
+from assessments.frameworks import nearest_assignments
 from assessments.models import Assessment
 from units.access import is_administrator, may_write, visible_units
 
 ADMIN_ONLY = "年度导出和管理看板只对管理员开放。"
 
 
-def get_assessment_for_user(user, assessment_id) -> tuple[Assessment, bool]:
+def get_assessment_for_user(user, assessment_id, queryset=Assessment.objects) -> tuple[Assessment, bool]:
     """One query: the assessment with what every one of its pages reads (the unit and its region chain, the framework
-    versions, the facts and the unit's staffing of the year — `assessments.selectors.assessment_data` takes them from
-    here) and whether the user may write."""
+    versions and the region-year's nearest assignments, the facts and the unit's staffing of the year —
+    `assessments.selectors.assessment_data` takes them from here) and whether the user may write. `queryset`: a page
+    reading more in the same query (e.g. `last_year.with_year_before`) passes it."""
     assessment = get_object_or_404(
-        Assessment.objects.annotate(
+        queryset.annotate(
             year_staffing=FilteredRelation("unit__staffing", condition=Q(unit__staffing__year=F("year"))),
             user_may_write=may_write(user, via="unit__"),
+            **nearest_assignments(),
         ).select_related(
             "unit__region__parent__parent",
             "unit__parent",

@@ -790,9 +790,11 @@ class ProjectForm(forms.ModelForm):
 class NarrativeForm(forms.Form):
     """One textarea per section of the unit's report layout; saving writes the NarrativeSection rows."""
 
-    def __init__(self, data=None, *, assessment, sections, **kwargs):
+    def __init__(self, data=None, *, assessment, sections, stored: dict[str, NarrativeSection], **kwargs):
+        """`stored`: the assessment's sections by key, as the page's data read them (`AssessmentData.narrative_sections`:
+        with the explanations, in one query)."""
         self.assessment = assessment
-        self.stored = {section.key: section for section in NarrativeSection.objects.filter(assessment=assessment)}
+        self.stored = stored
         initial = {key: section.body for key, section in self.stored.items()}
         super().__init__(data, initial=initial, **kwargs)
         for section in sections:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import JSONObject
 
 from assessments.layouts import LAYOUTS
 from assessments.models import Assessment, AuditEvent, FrameworkAssignment, IndicatorRow
@@ -102,17 +104,80 @@ def assessment_resolution(assessment: Assessment, form: str) -> Resolution:
     return resolution
 
 
-def explanations(assessment: Assessment) -> list[str]:
-    """Which rules the assessment's two forms are scored by and why, for its pages: one query (the assignments of
-    its region chain and year); the stored versions are loaded with the assessment."""
-    chain = region_chain(assessment.unit.region)
-    order = {region.pk: index for index, region in enumerate(chain)}
-    nearest: dict[str, FrameworkAssignment] = {}
-    found = FrameworkAssignment.objects.filter(region__in=chain, year=assessment.year).select_related(
-        "framework_version"
+# The annotations `nearest_assignments` adds, by form.
+NEAREST = {Form.OVERALL: "nearest_overall_assignment", Form.PROJECT: "nearest_project_assignment"}
+# How far up the annotations look: 区县 → 市 → 省, as `access.get_assessment_for_user` loads the region chain.
+ANNOTATED_CHAIN = ("unit__region", "unit__region__parent", "unit__region__parent__parent")
+
+
+def nearest_assignments() -> dict[str, Subquery]:
+    """Annotations of an assessment queryset: for each form, the assignment of the assessment's year nearest its unit's
+    region (the region, its parent, its grandparent), as the few values `explanations` shows, or None. They let the
+    query that loads the assessment bring its “适用《…》（由 … 指定）” line."""
+    # Within one chain a nearer region has more regions above it. (SQLite cannot order a subquery by the outer
+    # query's columns, so the chain's order is not compared with the outer row.)
+    depth = Case(
+        When(region__parent__isnull=True, then=Value(0)),
+        When(region__parent__parent__isnull=True, then=Value(1)),
+        default=Value(2),
     )
-    for assignment in sorted(found, key=lambda a: order[a.region_id]):
-        nearest.setdefault(assignment.form, assignment)
+    in_chain = Q()
+    for level in ANNOTATED_CHAIN:
+        in_chain |= Q(region=OuterRef(level))
+    return {
+        name: Subquery(
+            FrameworkAssignment.objects.filter(in_chain, year=OuterRef("year"), form=form)
+            .order_by(depth.desc())
+            .values(
+                found=JSONObject(
+                    region_id=F("region_id"),
+                    framework_version_id=F("framework_version_id"),
+                    note=F("note"),
+                    version_name=F("framework_version__name"),
+                    version=F("framework_version__version"),
+                )
+            )[:1]
+        )
+        for form, name in NEAREST.items()
+    }
+
+
+def _annotated_nearest(assessment: Assessment, chain: list[Region]) -> dict[str, FrameworkAssignment] | None:
+    """The nearest assignments `nearest_assignments` loaded with the assessment, or None when it did not (or when the
+    region chain is longer than the annotations look)."""
+    if len(chain) > len(ANNOTATED_CHAIN) or not all(hasattr(assessment, name) for name in NEAREST.values()):
+        return None
+    nearest = {}
+    for form, name in NEAREST.items():
+        found = getattr(assessment, name)
+        if found is not None:
+            version = FrameworkVersion(
+                pk=found["framework_version_id"], name=found["version_name"], version=found["version"]
+            )
+            nearest[form] = FrameworkAssignment(
+                region_id=found["region_id"],
+                year=assessment.year,
+                form=form,
+                framework_version=version,
+                note=found["note"],
+            )
+    return nearest
+
+
+def explanations(assessment: Assessment) -> list[str]:
+    """Which rules the assessment's two forms are scored by and why, for its pages: no query when the assessment was
+    loaded with `nearest_assignments` (as `access.get_assessment_for_user` does), else one (the assignments of its
+    region chain and year); the stored versions are loaded with the assessment."""
+    chain = region_chain(assessment.unit.region)
+    nearest = _annotated_nearest(assessment, chain)
+    if nearest is None:
+        order = {region.pk: index for index, region in enumerate(chain)}
+        nearest = {}
+        found = FrameworkAssignment.objects.filter(region__in=chain, year=assessment.year).select_related(
+            "framework_version"
+        )
+        for assignment in sorted(found, key=lambda a: order[a.region_id]):
+            nearest.setdefault(assignment.form, assignment)
     lines = []
     for form, stored in (
         (Form.OVERALL, assessment.framework_version),

@@ -1,8 +1,12 @@
 """Reads that gather an assessment's data for a screen in a fixed number of queries."""
 
+import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from django.db.models import CharField, Value
+from django.db.models import F, OuterRef, Q, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Cast, JSONObject
+from django.utils import timezone
 
 from assessments.facts import FactSheet
 from assessments.models import (
@@ -13,6 +17,7 @@ from assessments.models import (
     Institution,
     NarrativeSection,
     Project,
+    ReviewComment,
     Snapshot,
     SpecialFund,
 )
@@ -31,7 +36,7 @@ class AssessmentData:
     rows: list[IndicatorRow]
     projects: list[Project]
     _fact_sheet: FactSheet | None = field(default=None, repr=False)
-    _texts: tuple[dict[str, str], dict[str, str]] | None = field(default=None, repr=False)
+    _texts: tuple[dict[str, NarrativeSection], dict[str, str]] | None = field(default=None, repr=False)
 
     @property
     def assessment_rows(self) -> list[IndicatorRow]:
@@ -46,13 +51,17 @@ class AssessmentData:
 
     def narrative(self) -> dict[str, str]:
         """The stored narrative: section key → text."""
+        return {key: section.body for key, section in self._read_texts()[0].items()}
+
+    def narrative_sections(self) -> dict[str, NarrativeSection]:
+        """The stored narrative's sections (key → section), which the narrative's form saves over."""
         return self._read_texts()[0]
 
     def explanations(self) -> dict[str, str]:
         """The stored explanations of the 提示: finding key → text."""
         return self._read_texts()[1]
 
-    def _read_texts(self) -> tuple[dict[str, str], dict[str, str]]:
+    def _read_texts(self) -> tuple[dict[str, NarrativeSection], dict[str, str]]:
         if self._texts is None:
             self._texts = narrative_and_explanations(self.assessment)
         return self._texts
@@ -61,11 +70,13 @@ class AssessmentData:
         return score_assessment(self.assessment, fact_sheet=self.fact_sheet(), rows=self.assessment_rows)
 
 
-def assessment_data(assessment: Assessment, *, reread: bool = False) -> AssessmentData:
+def assessment_data(assessment: Assessment, *, reread: bool = False, last_year: tuple[str, ...] = ()) -> AssessmentData:
     """The facts and the year's staffing are taken from the assessment when `access.get_assessment_for_user` loaded
-    them with it, unless `reread` (after a refused save: someone else has changed them since, and the bound forms
-    have written the refused values onto the loaded instances). Every tab reads the projects: the score panel counts
-    their checks."""
+    them with it (and the narrative and the explanations when loaded `with_texts`), unless `reread` (after a refused
+    save: someone else has changed them since, and the bound forms have written the refused values onto the loaded
+    instances). Every tab reads the projects: the score panel counts their checks. `last_year`: the parts
+    (`LAST_YEAR_PARTS`) of last year's assessment that are read in the same query as this year's, when it came with
+    this one (`last_year.with_year_before`) and is open; `LastYear` takes them. A final one's are in its snapshot."""
     # Only an instance the access helper loaded for this request carries its facts and staffing (`year_staffing`
     # marks it): any other may hold facts cached long before, which another save has changed since.
     loaded_with_them = hasattr(assessment, "year_staffing") and not reread
@@ -77,38 +88,118 @@ def assessment_data(assessment: Assessment, *, reread: bool = False) -> Assessme
         staffing = assessment.year_staffing
     else:
         staffing = Staffing.objects.filter(unit=assessment.unit_id, year=assessment.year).first()
+    prior = _open_year_before(assessment) if last_year else None
     data = AssessmentData(
         assessment=assessment,
         facts=facts,
         staffing=staffing,
-        institutions=list(Institution.objects.filter(assessment=assessment)),
-        special_funds=list(SpecialFund.objects.filter(assessment=assessment)),
-        rows=list(IndicatorRow.objects.filter(assessment=assessment)),
+        institutions=_read("institutions", assessment, prior if "institutions" in last_year else None),
+        special_funds=_read("special_funds", assessment, prior if "special_funds" in last_year else None),
+        rows=_read("indicator_rows", assessment, prior if "indicator_rows" in last_year else None),
         projects=list(Project.objects.filter(assessment=assessment)),
     )
+    if loaded_with_them and hasattr(assessment, "narrative_rows"):  # loaded `with_texts`
+        data._texts = _texts_decoded(assessment, assessment.narrative_rows, assessment.explanation_rows)
     if assessment.status == Assessment.Status.FINAL:
         _as_frozen(data, Snapshot.objects.latest_for(assessment))
     return data
 
 
-def narrative_and_explanations(assessment: Assessment) -> tuple[dict[str, str], dict[str, str]]:
-    """The narrative's sections (key → text) and the stored explanations of the 提示 (key → text) in one query: the
-    score panel of every tab checks the one and counts the other."""
-    table = CharField()
-    sections = (
-        NarrativeSection.objects.filter(assessment=assessment)
-        .order_by()
-        .values_list(Value("narrative", output_field=table), "key", "body")
+def _open_year_before(assessment: Assessment) -> Assessment | None:
+    """Last year's assessment when it came with this one (`last_year.with_year_before`) and is open."""
+    prior = getattr(assessment, "year_before", None) if getattr(assessment, "year_before_id", None) else None
+    return prior if prior is not None and prior.status != Assessment.Status.FINAL else None
+
+
+# What of an open last year a tab may read with this year's: the model, and which of its rows.
+LAST_YEAR_PARTS = {
+    "institutions": (Institution, {}),
+    "special_funds": (SpecialFund, {}),
+    "indicator_rows": (IndicatorRow, {"project": None}),  # its own, not its projects'
+}
+
+
+def _read(name: str, assessment: Assessment, prior: Assessment | None) -> list:
+    """This year's rows of one part; with `prior`, last year's too in the same query (one OR), kept on it for
+    `LastYear` (`read_with_this_year`)."""
+    model, only = LAST_YEAR_PARTS[name]
+    if prior is None:
+        return list(model.objects.filter(assessment=assessment))
+    this, before = [], []
+    for row in model.objects.filter(Q(assessment=assessment) | Q(assessment=prior, **only)):
+        (this if row.assessment_id == assessment.pk else before).append(row)
+    vars(prior).setdefault("read_with_this_year", {})[name] = before
+    return this
+
+
+def with_texts(queryset):
+    """An assessment queryset whose assessments come with the narrative's sections and the stored explanations of the
+    提示 (`AssessmentData.narrative` and `.explanations`, which the score panel of every tab reads)."""
+    return queryset.annotate(
+        narrative_rows=_json_rows(NarrativeSection, "id", "key", "body"),
+        explanation_rows=_json_rows(FindingExplanation, "key", "text"),
     )
-    explained = (
-        FindingExplanation.objects.filter(assessment=assessment)
-        .order_by()
-        .values_list(Value("explanation", output_field=table), "key", "text")
-    )
-    narrative, explanations = {}, {}
-    for source, key, text in sections.union(explained, all=True):
-        (narrative if source == "narrative" else explanations)[key] = text
-    return narrative, explanations
+
+
+def with_comments(queryset):
+    """An assessment queryset whose assessments come with the reviewers' comments (`review_comments`)."""
+    return queryset.annotate(comment_rows=_json_rows(ReviewComment, *COMMENT_FIELDS))
+
+
+COMMENT_FIELDS = tuple(f.attname for f in ReviewComment._meta.concrete_fields if f.attname != "assessment_id")
+
+
+def _json_rows(model, *names) -> Subquery:
+    """The assessment's rows of `model` (these columns: texts, numbers, times — no amounts, so nothing leaves Decimal)
+    as one text, the elements of a JSON array: the database writes it, escaping every character, so any text reads
+    back as typed (`_decoded`). None without rows."""
+    one = Cast(JSONObject(**{name: F(name) for name in names}), TextField())  # PostgreSQL's string_agg takes text
+    rows = model.objects.filter(assessment=OuterRef("pk")).order_by().values("assessment_id")
+    return Subquery(rows.annotate(joined=StringAgg(one, Value(","))).values("joined"))
+
+
+def _decoded(model, joined: str | None, assessment: Assessment) -> list:
+    """The rows `_json_rows` wrote, as instances of `model` as if read from the database (saving one updates it)."""
+    instances = []
+    for row in json.loads(f"[{joined or ''}]"):
+        row["assessment_id"] = assessment.pk
+        names, values = [], []
+        for model_field in model._meta.concrete_fields:  # from_db takes them in this order (jsonb sorts its keys)
+            if model_field.attname in row:
+                value = model_field.to_python(row[model_field.attname])
+                if isinstance(value, datetime) and timezone.is_naive(value):  # SQLite keeps times as naive UTC text
+                    value = timezone.make_aware(value, UTC)
+                names.append(model_field.attname)
+                values.append(value)
+        instance = model.from_db(Assessment.objects.db, names, values)
+        instance.assessment = assessment
+        instances.append(instance)
+    return instances
+
+
+def _texts_decoded(
+    assessment: Assessment, narrative: str | None, explained: str | None
+) -> tuple[dict[str, NarrativeSection], dict[str, str]]:
+    """The two columns `with_texts` adds, decoded: the sections (key → section, as saved: the narrative's form saves
+    over them) and the explanations (key → text)."""
+    sections = {section.key: section for section in _decoded(NarrativeSection, narrative, assessment)}
+    explanations = {row.key: row.text for row in _decoded(FindingExplanation, explained, assessment)}
+    return sections, explanations
+
+
+def narrative_and_explanations(assessment: Assessment) -> tuple[dict[str, NarrativeSection], dict[str, str]]:
+    """The narrative's sections (key → section) and the stored explanations of the 提示 (key → text), read now in one
+    query: the score panel of every tab checks the one and counts the other, and the narrative's form saves over the
+    sections."""
+    columns = with_texts(Assessment.objects.filter(pk=assessment.pk)).values_list("narrative_rows", "explanation_rows")
+    return _texts_decoded(assessment, *columns.get())
+
+
+def review_comments(assessment: Assessment) -> list[ReviewComment]:
+    """The reviewers' comments on the assessment, oldest first: loaded `with_comments`, else one query."""
+    if hasattr(assessment, "comment_rows"):
+        return sorted(_decoded(ReviewComment, assessment.comment_rows, assessment), key=lambda c: (c.created_at, c.pk))
+    return list(ReviewComment.objects.filter(assessment=assessment))
 
 
 def unsaved_instance(model, values: dict, **extra):

@@ -16,13 +16,27 @@ from assessments.access import get_assessment_for_user
 from assessments.checks import finding_link, finding_place, row_prefixes
 from assessments.entry.conflicts import STALE_ON_TAB, changes_since, merge
 from assessments.explanations import explanations_save, hints_of
-from assessments.last_year import Shown, last_year, matched_by_name, values_shown
+from assessments.last_year import (
+    Shown,
+    assessment_before,
+    last_year,
+    matched_by_name,
+    values_shown,
+    with_year_before,
+)
 from assessments.layouts import layout_for
 from assessments.models import Assessment, EvaluationMember, Institution, ReviewComment, SpecialFund
 from assessments.narrative import sheet_figures, with_narrative_findings
-from assessments.rectification.services import prior_assessment, prior_items
+from assessments.rectification.services import prior_items
 from assessments.rows import RowFields, blank_row, form_rows, stored_rows, suggestions_shown, with_last_year
-from assessments.selectors import AssessmentData, assessment_data, target_suggestions
+from assessments.selectors import (
+    AssessmentData,
+    assessment_data,
+    review_comments,
+    target_suggestions,
+    with_comments,
+    with_texts,
+)
 from assessments.services import RowsOf, StaleSave, assessment_save_forms
 from assessments.tabs import (
     TAB_LABELS,
@@ -97,7 +111,8 @@ def _self_eval_forms(data: AssessmentData, post):
 
 def _narrative_forms(data: AssessmentData, post):
     sections = layout_for(data.assessment.unit).sections
-    return {"narrative_form": f.NarrativeForm(post, assessment=data.assessment, sections=sections)}, {}
+    form = f.NarrativeForm(post, assessment=data.assessment, sections=sections, stored=data.narrative_sections())
+    return {"narrative_form": form}, {}
 
 
 EvaluationMemberFormSet = modelformset_factory(
@@ -131,8 +146,18 @@ FORM_BUILDERS = {
 def assessment_tab(request, assessment_id: int, tab: str):
     if tab not in TAB_LABELS:
         return render(request, "404.html", status=404)
-    assessment, writable = get_assessment_for_user(request.user, assessment_id)
-    data = assessment_data(assessment)
+    loaded = Assessment.objects
+    if request.method == "GET":
+        # What the page shows comes in the query loading the assessment: the narrative and the explanations (the score
+        # panel), and last year's assessment — its figures for 上年 beside the inputs, itself for the 整改事项 the
+        # narrative reports on. A save, which mostly redirects, reads them only when it shows the page again.
+        loaded = with_texts(Assessment.objects.all())
+        if tab == "self-eval":  # the reviewers' comments stand under the rows
+            loaded = with_comments(loaded)
+        if tab in BESIDE_TABS or tab == "narrative":
+            loaded = with_year_before(loaded, figures=tab in BESIDE_TABS)
+    assessment, writable = get_assessment_for_user(request.user, assessment_id, loaded)
+    data = assessment_data(assessment, last_year=LAST_YEAR_READ.get(tab, ()))  # when it came with the assessment
     builder = FORM_BUILDERS.get(tab)
     forms, formsets, stale, conflict = {}, {}, None, None
     if builder is not None:
@@ -189,7 +214,7 @@ def assessment_preview(request, assessment_id: int, tab: str):
     builder = FORM_BUILDERS.get(tab)
     if builder is None:
         return render(request, "404.html", status=404)
-    assessment, _ = get_assessment_for_user(request.user, assessment_id)
+    assessment, _ = get_assessment_for_user(request.user, assessment_id, with_texts(Assessment.objects.all()))
     data = assessment_data(assessment)
     forms, formsets = builder(data, request.POST)
     for form in forms.values():
@@ -244,7 +269,7 @@ def _tab_page(request, data: AssessmentData, tab: str, writable: bool, forms, fo
         context["placeholders"] = list(sheet_figures(data, scored).values())
     if tab == "narrative":
         # What last year's report promised to fix and how far it got: the narrative reports on it.
-        context["prior_assessment"] = prior_assessment(assessment)
+        context["prior_assessment"] = assessment_before(assessment)
         context["prior_rectification"] = prior_items(assessment) if context["prior_assessment"] else []
     if tab == "score" and scored is not None:
         rows = row_prefixes(data.assessment_rows)
@@ -382,7 +407,7 @@ def _comments_in_place(assessment, table, scored, execution_row) -> dict:
     funds_prefix = execution_row.prefix if execution_row is not None else None
     findings = scored.findings if scored is not None else []
     by_prefix, by_node, funds, unplaced = {}, {}, [], []
-    for comment in ReviewComment.objects.filter(assessment=assessment):
+    for comment in review_comments(assessment):
         where = None
         if comment.target == ReviewComment.Target.INDICATOR:
             if comment.key in headings:
@@ -447,6 +472,9 @@ def _hints_beside_rows(context) -> None:
 
 # The tabs whose inputs show last year's figure (上年) and the explanation box of each 提示 about them.
 BESIDE_TABS = ("basic", "finance", "basic-data", "self-eval")
+# What of an open last year a tab shows beside its inputs, read with this year's (selectors.LAST_YEAR_PARTS); its
+# facts and the unit's staffing come with the assessment.
+LAST_YEAR_READ = {"finance": ("institutions",), "basic-data": ("special_funds",), "self-eval": ("indicator_rows",)}
 
 
 def _beside_inputs(data: AssessmentData, tab: str, scored, forms, formsets, prior, explained: dict) -> dict:

@@ -21,7 +21,7 @@ from assessments.evidence.services import (
 )
 from assessments.layouts import layout_for
 from assessments.models import Assessment, Evidence
-from assessments.selectors import AssessmentData, assessment_data
+from assessments.selectors import AssessmentData, assessment_data, with_texts
 from assessments.tabs import tab_context
 from scoring.adapters import framework_spec
 
@@ -54,7 +54,8 @@ def _render(request, data: AssessmentData, writable: bool, form=None):
 
 @require_GET
 def evidence_list(request, assessment_id: int):
-    assessment, writable = get_assessment_for_user(request.user, assessment_id)
+    # The score panel's narrative and explanations come with the assessment.
+    assessment, writable = get_assessment_for_user(request.user, assessment_id, with_texts(Assessment.objects.all()))
     return _render(request, assessment_data(assessment), writable)
 
 

@@ -28,7 +28,7 @@ from assessments.scores import (
     project_framework_version,
     score_project,
 )
-from assessments.selectors import assessment_data, attach_suggestions
+from assessments.selectors import assessment_data, attach_suggestions, with_texts
 from assessments.services import NO_FRAMEWORK
 from assessments.tabs import (
     TAB_LABELS,
@@ -135,7 +135,8 @@ def _render_list(request, assessment: Assessment, writable: bool, add_form, stal
 
 @require_GET
 def project_list(request, assessment_id: int):
-    assessment, writable = get_assessment_for_user(request.user, assessment_id)
+    # The score panel's narrative and explanations come with the assessment.
+    assessment, writable = get_assessment_for_user(request.user, assessment_id, with_texts(Assessment.objects.all()))
     return _render_list(request, assessment, writable, _add_form(assessment))
 
 
@@ -266,6 +267,7 @@ def _project_context(request, assessment, writable, project, version, form, rows
 def project_detail(request, assessment_id: int, project_id: int):
     assessment, writable = get_assessment_for_user(request.user, assessment_id)
     project = get_object_or_404(Project, pk=project_id, assessment=assessment)
+    project.assessment = assessment  # as loaded, with its access check: not read again
     if request.method == "POST" and not writable:
         raise PermissionDenied("您对这份自评只有查看权限。")
     version = project_framework_version(assessment)

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from assessments.audit import audit_record, change, form_changes
-from assessments.last_year import year_before
 from assessments.models import Assessment, RectificationItem, Snapshot
 from assessments.rectification.split import problems_and_measures
 from units.access import can_write, visible_units
@@ -132,10 +131,6 @@ def rectification_item_add(*, assessment: Assessment, form, user) -> Rectificati
 
 
 # --- what others read --------------------------------------------------------------------------------------------
-
-
-def prior_assessment(assessment: Assessment) -> Assessment | None:
-    return year_before(assessment).only("pk", "year", "status", "unit_id").first()
 
 
 def prior_items(assessment: Assessment) -> list[RectificationItem]:

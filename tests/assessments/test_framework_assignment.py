@@ -211,3 +211,97 @@ def test_the_admin_refuses_a_deletion_after_a_submission_with_a_message(framewor
     response = admin_client.post(url, {"post": "yes"}, follow=True)
     assert FrameworkAssignment.objects.filter(pk=assignment.pk).exists()
     assert "已有单位提交过项目支出绩效自评" in response.content.decode()
+
+
+# --- the line loaded with the assessment ----------------------------------------------------------------------------
+
+
+def _looked_up(assessment) -> list[str]:
+    """The lines as `explanations` reads them with its own query (the assessment loaded without the annotations)."""
+    plain = Assessment.objects.select_related(
+        "unit__region__parent__parent", "framework_version", "project_framework_version"
+    ).get(pk=assessment.pk)
+    return frameworks_explanations(plain)
+
+
+def _loaded(user, assessment, django_assert_num_queries) -> list[str]:
+    from assessments.access import get_assessment_for_user
+
+    found, _ = get_assessment_for_user(user, assessment.pk)
+    with django_assert_num_queries(0):
+        return frameworks_explanations(found)
+
+
+@pytest.fixture
+def root(django_user_model):
+    return django_user_model.objects.create_superuser(username="root", password="secret-pass-123")
+
+
+def test_the_nearest_assignment_of_a_county_comes_with_the_assessment(
+    frameworks, county_unit, county, region, alice, root, django_assert_num_queries
+):
+    """Province, city and county each assign one form or the other: the nearest of each form is named, with its note;
+    another year's assignment is not."""
+    province = region.parent
+    assignment_save(region=province, year=2024, form=Form.PROJECT, version=version("mof-2021-core"), note="省文件")
+    assignment_save(region=province, year=2024, form=Form.OVERALL, version=version("mof-2021-core"))
+    assignment_save(region=region, year=2024, form=Form.OVERALL, version=version("mof-2020-selfeval"), note="市文件")
+    assignment_save(region=county, year=2023, form=Form.OVERALL, version=version("hunan-overall"))
+    assessment = assessment_create(unit=county_unit, year=2024, user=root)
+    core, selfeval = version("mof-2021-core"), version("mof-2020-selfeval")
+    expected = [
+        f"本地区 2024 年度部门整体支出自评适用《{selfeval.name}》第 1 版（由 湖南省株洲市 指定，依据：市文件）",
+        f"本地区 2024 年度项目支出自评适用《{core.name}》第 1 版（由 湖南省 指定，依据：省文件）",
+    ]
+    assert _loaded(root, assessment, django_assert_num_queries) == expected == _looked_up(assessment)
+    assignment_save(region=county, year=2024, form=Form.OVERALL, version=version("hunan-overall"))
+    assessment.refresh_from_db()
+    expected[0] = (
+        f"本地区 2024 年度部门整体支出自评适用《{version('hunan-overall').name}》第 1 版（由 湖南省株洲市荷塘区 指定）"
+    )
+    assert _loaded(root, assessment, django_assert_num_queries) == expected == _looked_up(assessment)
+
+
+def test_a_kept_version_and_a_missing_one_read_alike_loaded_with_the_assessment(
+    frameworks, unit, alice, django_assert_num_queries
+):
+    """A version kept from before the assignment changed is named as kept; an old assessment storing no project
+    version names the assigned one; without any assignment the layout's default is named."""
+    assessment = assessment_create(unit=unit, year=2024, user=alice)
+    default = [
+        f"本地区 2024 年度部门整体支出自评适用《{version('mof-2020-selfeval').name}》第 1 版（未分配指标体系，按本地区报告格式的默认）",
+        f"本地区 2024 年度项目支出自评适用《{version('mof-2020-selfeval').name}》第 1 版（未分配指标体系，按本地区报告格式的默认）",
+    ]
+    assert _loaded(alice, assessment, django_assert_num_queries) == default == _looked_up(assessment)
+    FrameworkAssignment.objects.create(
+        region=unit.region, year=2024, form=Form.OVERALL, framework_version=version("hunan-overall")
+    )
+    FrameworkAssignment.objects.create(
+        region=unit.region.parent,
+        year=2024,
+        form=Form.PROJECT,
+        framework_version=version("mof-2021-core"),
+        note="省文件",
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(project_framework_version=None)
+    expected = [
+        f"本地区 2024 年度部门整体支出自评适用《{version('mof-2020-selfeval').name}》第 1 版（本自评保留创建或提交时的版本）",
+        f"本地区 2024 年度项目支出自评适用《{version('mof-2021-core').name}》第 1 版（由 湖南省 指定，依据：省文件）",
+    ]
+    assert _loaded(alice, assessment, django_assert_num_queries) == expected == _looked_up(assessment)
+
+
+def test_a_region_chain_longer_than_the_annotations_reach_is_looked_up(frameworks, county, django_user_model, root):
+    """A fourth level (none today) is beyond the annotations: the assignment of its top region is still found."""
+    from assessments.access import get_assessment_for_user
+
+    street = Region.objects.create(code="430203001", name="某街道", level=Region.Level.COUNTY, parent=county)
+    province = county.parent.parent
+    assignment_save(region=province, year=2024, form=Form.PROJECT, version=version("mof-2021-core"))
+    assessment = assessment_create(
+        unit=Unit.objects.create(code="U-010", name="街道单位", region=street), year=2024, user=root
+    )
+    found, _ = get_assessment_for_user(root, assessment.pk)
+    lines = frameworks_explanations(found)
+    assert lines[1] == f"本地区 2024 年度项目支出自评适用《{version('mof-2021-core').name}》第 1 版（由 湖南省 指定）"
+    assert lines == _looked_up(assessment)

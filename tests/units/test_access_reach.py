@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from assessments.access import get_assessment_for_user, get_rw_assessment_for_user
+from assessments.frameworks import explanations
 from units.access import (
     FEW_UNITS,
     can_write,
@@ -122,6 +123,23 @@ def test_the_loaded_assessment_brings_what_its_pages_read(assessment, alice, dja
         assert found.updated_by == alice
         assert found.facts.assessment_id == assessment.pk
         assert (found.year_staffing.staff_quota, found.year_staffing.staff_actual) == (26, 25)
+        # the region-year's nearest framework assignments (none: the layout's defaults)
+        assert (found.nearest_overall_assignment, found.nearest_project_assignment) == (None, None)
+        assert [line.split("（")[1] for line in explanations(found)] == ["未分配指标体系，按本地区报告格式的默认）"] * 2
+
+
+def test_the_assessment_is_loaded_from_the_queryset_a_page_passes(assessment, alice, bob, charlie):
+    """A page may read more in the same query (`last_year.with_year_before`): the queryset it passes is the one
+    loaded from, and the access rules hold on it."""
+    from assessments.models import Assessment
+
+    with pytest.raises(Http404):
+        get_assessment_for_user(alice, assessment.pk, Assessment.objects.filter(year=2021))
+    with pytest.raises(Http404):
+        get_assessment_for_user(charlie, assessment.pk, Assessment.objects.filter(year=2022))
+    found, writable = get_assessment_for_user(alice, assessment.pk, Assessment.objects.filter(year=2022))
+    assert (found, writable, found.year_staffing.staff_quota) == (assessment, True, 26)
+    assert get_assessment_for_user(bob, assessment.pk, Assessment.objects.filter(year=2022))[1] is False
 
 
 @pytest.mark.parametrize("role", [Role.PREPARER, Role.ADMIN, Role.GROUP_LEADER, Role.SUPERVISOR, Role.FINANCE])

@@ -53,6 +53,26 @@ def test_last_years_figures_stand_beside_the_inputs_of_every_entry_tab(client, a
     assert "上年" not in _after_input(_page(client, assessment, "basic-data"), "id_facts-reception_actual", 200)
 
 
+@pytest.mark.parametrize("tab", ["basic", "finance", "basic-data", "self-eval"])
+def test_an_open_last_year_costs_no_query_more_than_none(
+    client, alice, assessment, last_years, tab, django_assert_num_queries
+):
+    """Its facts and the unit's staffing of that year come with this year's assessment, the rows a tab shows beside
+    its inputs (institutions, special funds, indicator rows) in the query reading this year's."""
+    from tests.assessments.entry.test_tabs import TAB_QUERIES
+
+    client.force_login(alice)
+    with django_assert_num_queries(TAB_QUERIES[tab]):
+        html = _page(client, assessment, tab)
+    beside = {
+        "basic": ("id_staffing-staff_quota", "上年 10"),
+        "finance": ("id_inst-0-income_other", "上年 7.00"),
+        "basic-data": ("id_facts-reception_budget", "上年 12.50"),
+    }
+    if tab in beside:
+        assert beside[tab][1] in _after_input(html, beside[tab][0])
+
+
 def test_without_last_years_assessment_no_figure_is_shown(client, alice, assessment):
     client.force_login(alice)
     assert 'class="small text-secondary prior">上年' not in _page(client, assessment, "basic-data")

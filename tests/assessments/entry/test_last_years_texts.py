@@ -94,6 +94,19 @@ def test_a_choice_shows_last_years_label_and_a_text_its_value_beside_the_rows_in
         assert not re.search(rf'prior">[^<]*{code}', html), code
 
 
+def test_an_open_last_years_rows_are_read_with_this_years(
+    client, alice, assessment, last_years, django_assert_num_queries
+):
+    """The 自评表 keeps its pinned count with an open last year: its rows come in the query reading this year's (one
+    OR), its facts with the assessment; this year's rows are only this year's."""
+    client.force_login(alice)
+    with django_assert_num_queries(TAB_QUERIES["self-eval"]):
+        html = _page(client, assessment, "self-eval")
+    row = _row_prefix(html, ROW)
+    assert _prior_of(html, f"id_{row}-target_value") == "上年目标：每月一次"
+    assert len(re.findall(rf'name="row-\d+-name"[^>]*>\n{ROW}</textarea>', html)) == 1
+
+
 def test_after_a_refused_save_last_years_labels_still_stand_beside_the_typed_values(
     client, alice, assessment, last_years
 ):

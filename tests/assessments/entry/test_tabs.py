@@ -273,14 +273,12 @@ def test_tab_query_count_is_pinned_with_50_rows_and_5_projects(
         assert client.get(tab_url(assessment, tab)).status_code == 200
 
 
-# Every tab: the session, the user, the assessment (with the access check, its facts and the unit's staffing),
-# institutions, special funds, indicator rows, projects (their checks are counted in the score panel), and the
-# region-year's framework assignments for the “适用《…》（由 …
-# 指定）” line; the formsets reuse the rows already read. The score panel counts the checks as 得分与检查 lists them:
-# every tab reads the narrative (its figures are checked) and the stored explanations (the 提示 still to explain), in
-# one query (selectors.narrative_and_explanations).
-# The data-entry tabs read last year's assessment (its facts and newest snapshot) for 上年 beside their inputs; the
-# narrative's form reads the sections it edits and looks for last year's assessment (its 整改事项, when there is
-# one); the 自评表 reads the reviewers' comments shown under its rows. The 提示 boxes beside the inputs take the
-# explanations the score panel has read.
-TAB_QUERIES = {"basic": 10, "finance": 10, "basic-data": 10, "self-eval": 11, "narrative": 11, "score": 9}
+# Every tab (a GET): the session, the user; the assessment, in one query with the access check, its facts, the unit's
+# staffing of the year, the region-year's nearest framework assignments (the “适用《…》（由 … 指定）” line,
+# frameworks.nearest_assignments), the narrative and the stored explanations the score panel reads
+# (selectors.with_texts), last year's assessment on a data-entry tab (its facts and newest snapshot, for 上年 beside the
+# inputs) and on the narrative (itself, for its 整改事项) (last_year.with_year_before), and on the 自评表 the
+# reviewers' comments shown under its rows (selectors.with_comments); then institutions, special funds, indicator rows
+# and projects (their checks are counted in the score panel). The formsets reuse the rows already read, the
+# narrative's form the sections, the 提示 boxes beside the inputs the explanations.
+TAB_QUERIES = {"basic": 7, "finance": 7, "basic-data": 7, "self-eval": 7, "narrative": 7, "score": 7}

@@ -305,10 +305,10 @@ def test_the_list_takes_the_same_number_of_queries_whatever_its_files(
     )
     client.force_login(alice)
     client.get(list_url(assessment))
-    # session, user, assessment (with the access check, facts and staffing), institutions, special funds, rows,
-    # projects, evidence and the framework assignments of the region-year (the “适用《…》” line); the score panel's
-    # count of the checks reads the narrative and the stored explanations (one query for both)
-    with django_assert_num_queries(10):
+    # session, user, assessment (with the access check, facts and staffing, the framework assignments of the
+    # region-year for the “适用《…》” line, and the narrative and the stored explanations the score panel's count of
+    # the checks reads), institutions, special funds, rows, projects, evidence
+    with django_assert_num_queries(8):
         response = client.get(list_url(assessment))
     assert response.content.decode().count('data-bs-target="#delete-evidence-') == files
 

@@ -450,8 +450,9 @@ def test_the_project_page_takes_the_same_number_of_queries_whatever_its_rows(
     )
     client.force_login(alice)
     client.get(project_url(project))  # warm the framework cache, as in a running server
-    # session, user, assessment (with the access check), project, framework version, rows, the explanations of its 提示
-    with django_assert_num_queries(7):
+    # session, user, assessment (with the access check), project, rows, the explanations of its 提示 (the framework
+    # version is cached)
+    with django_assert_num_queries(6):
         response = client.get(project_url(project))
     assert response.status_code == 200
     assert response.content.decode().count("data-form-row") == rows + 1  # + the empty row's template
@@ -465,9 +466,9 @@ def test_the_list_takes_the_same_number_of_queries_whatever_its_projects(
         seed_001_project(assessment)
     client.force_login(alice)
     client.get(list_url(assessment))
-    # session, user, assessment (with the access check, facts and staffing), institutions, special funds, rows,
-    # projects, framework version; the score panel's count of the checks: the narrative and the stored explanations
-    # (one query for both)
-    with django_assert_num_queries(9):
+    # session, user, assessment (with the access check, facts and staffing, the framework assignments of the
+    # region-year, and the narrative and the stored explanations the score panel's count of the checks reads),
+    # institutions, special funds, rows, projects
+    with django_assert_num_queries(7):
         response = client.get(list_url(assessment))
     assert response.content.decode().count('data-bs-target="#delete-project-') == projects
