@@ -714,9 +714,10 @@ class ExcessDeductionRule(Rule):
         return outcome
 
     def _excess_text(self, excess: Decimal, deduction: Decimal) -> str:
+        # What is taken is what the score lost: never more than the weight above the floor.
         return (
             f"，超过{fmt_bound(self.threshold)} {fmt(excess)} 个百分点，"
-            f"每个百分点扣 {show_points(self.per_point)} 分，扣 {fmt(min(deduction, self.weight))} 分"
+            f"每个百分点扣 {show_points(self.per_point)} 分，扣 {fmt(min(deduction, self.weight - self.floor))} 分"
         )
 
 
