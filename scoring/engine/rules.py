@@ -1330,7 +1330,11 @@ class CompositeRule(Rule):
             if result._missing:
                 outcome.missing.extend(result._missing)
             if result._warnings:
-                outcome.warnings.extend([f"{part.label}：{text}" for text in result._warnings])
+                # A sub-item's own warning may already name it (落实政策功能未得满分…): not named twice.
+                label = part.label
+                outcome.warnings.extend(
+                    [text if text.startswith(label) else f"{label}：{text}" for text in result._warnings]
+                )
             part_points = result.points
             if part_points is None:
                 points = None

@@ -65,7 +65,7 @@ def parts(got) -> list[tuple]:
             "1.49",
             (D("0.5"), "酌情得 0.5 分 → 0.5 分"),
             (D(0), "未公开 → 0 分"),
-            ["落实政策功能：落实政策功能未得满分，需说明扣分原因", *NO_REASON],
+            ["落实政策功能未得满分，需说明扣分原因", *NO_REASON],
         ),
         # A partial score equal to the weight is still a partial score, not 符合.
         (D(1), "full", "2.99", (D(1), "酌情得 1 分 → 1 分"), (D(1), "完整公开 → 1 分"), NO_REASON),
