@@ -260,3 +260,67 @@ def test_a_direct_row_with_a_stated_deduction_takes_it_per_failure_down_to_zero(
 def test_a_direct_row_without_an_answer_is_missing_it():
     got = line(one({"kind": "direct"}), entry=entry())
     assert shown(got) == (None, None, "缺少：填报结果", ["填报结果"], [])
+
+
+@pytest.mark.parametrize(
+    ("mode", "formula", "rate"),
+    [
+        ("none", "预算执行率 = 95.00 ÷ 100.00 = 95.00%", D("0.95")),
+        ("net_spending", "预算执行率 = (95.00 − 10.00) ÷ 100.00 = 85.00%", D("0.85")),
+        ("add_to_budget", "预算执行率 = 95.00 ÷ (100.00 + 10.00) = 86.36%", D(95) / D(110)),
+    ],
+)
+def test_the_101_execution_rate_is_kept_as_the_execution_rate_and_treats_the_carry_over_as_the_framework_says(
+    mode, formula, rate
+):
+    """The default rate is the execution rate (key execution_rate): the carry-over setting reads that key."""
+    framework = one({"kind": "execution_completion"}, settings={"execution_carryover": mode})
+    facts = {"spending_actual": D(95), "budget_full_year": D(100), "carryover_start": D(10)}
+    got = line(framework, facts, entry(project_completed=False))
+    explanation = f"{formula}{TOP}，得分值的 70% → 7 分"
+    assert shown(got) == (D("7.00"), "项目未完成，执行率80%（含）以上", explanation, [], NO_REASON)
+    assert got.rates == {"execution_rate": rate}
+
+
+def test_a_framework_may_give_the_101_execution_rule_its_own_rate():
+    rate = {
+        "label": "项目资金执行率",
+        "key": "execution_rate",
+        "numerator": "project_funds_actual",
+        "denominator": "project_funds_budget",
+    }
+    framework = one({"kind": "execution_completion", "rate": rate})
+    got = line(
+        framework, {"project_funds_actual": D(75), "project_funds_budget": D(100)}, entry(project_completed=False)
+    )
+    assert shown(got) == (
+        D("5.00"),
+        "项目未完成，执行率60%（含）至80%",
+        "项目资金执行率 = 75.00 ÷ 100.00 = 75.00%，项目未完成，执行率60%（含）至80%，得分值的 50% → 5 分",
+        [],
+        NO_REASON,
+    )
+    assert got.rates == {"execution_rate": D("0.75")}
+
+
+def test_a_101_row_worth_nothing_is_banded_by_how_far_it_got():
+    from scoring.engine import score
+    from tests.scoring.test_golden_seeds import frameworks
+
+    def zero_weight(actual):
+        row = IndicatorEntry(parent="数量", name="零分值", weight=D(0), target_value="≥100", actual_value=actual)
+        return score(frameworks()["mof-2021-core"], {}, [row]).line("quantity.1")
+
+    half = zero_weight("50")
+    assert (half.points, half.band, half.explanation, half.rates) == (
+        D("0.00"),
+        "完成率低于60%",
+        "实际 50，目标 ≥100，完成比例 = 50 ÷ 100 = 50.00%；完成率 50.00%，低于60%，不得分 → 0 分",
+        {"completion_rate": D("0.5")},
+    )
+    met = zero_weight("100")
+    assert (met.points, met.band, met.explanation) == (
+        D("0.00"),
+        "达到目标",
+        "实际 100，目标 ≥100，达到目标，得满分 → 0.00 分",
+    )
