@@ -169,3 +169,11 @@ def test_figures_are_shown_rounded_half_up_with_their_places():
     assert (fmt_percent(None), fmt_percent(D("0.49515")), fmt_percent(D("0.5"), 0)) == ("—", "49.52%", "50%")
     assert (fmt_bound(D("0.055")), fmt_bound(D("0.9")), fmt_bound(D(1))) == ("5.5%", "90%", "100%")
     assert (show_points(D("1.50")), show_points(D(0)), show_points(D("0.70"))) == ("1.5", "0", "0.7")
+
+
+def test_a_bare_result_too_large_for_the_engine_is_refused_quoting_it():
+    limit = parse_deadline("3天内")
+    assert refusal(read_completion, "100000000000000000000", limit) == (
+        "“100000000000000000000”超出可处理的范围（整数部分最多 15 位）",
+        None,
+    )

@@ -103,3 +103,17 @@ def test_a_row_is_a_deadline_only_when_its_stored_number_and_comparator_agree_wi
     assert row_deadline("9月前", D(10)) is None  # a different number typed: a quantity
     assert row_deadline("9月前", None, ">=") is None
     assert row_deadline("9月前", None, "<=").describe() == "9月前（按月底计）"
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("2023-1-15前", (2023, 1, 15)),  # January, the lowest month, written as a numeric date
+        ("2023.12.31前", (2023, 12, 31)),
+        ("1月底前", (None, 1, None)),  # January written in full
+        ("12月底前", (None, 12, None)),
+    ],
+)
+def test_the_first_and_last_months_are_months(text, date):
+    found = parse_deadline(text)
+    assert (found.year, found.month, found.day) == date
