@@ -177,3 +177,10 @@ def test_a_bare_result_too_large_for_the_engine_is_refused_quoting_it():
         "“100000000000000000000”超出可处理的范围（整数部分最多 15 位）",
         None,
     )
+
+
+def test_a_percentage_too_large_for_the_engine_is_refused_at_its_field():
+    assert refusal(parse_rate, "1e20%", field="execution_rate") == (
+        "“1e20%”超出可处理的范围（整数部分最多 15 位）",
+        "execution_rate",
+    )
