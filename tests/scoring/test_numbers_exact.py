@@ -184,3 +184,10 @@ def test_a_percentage_too_large_for_the_engine_is_refused_at_its_field():
         "“1e20%”超出可处理的范围（整数部分最多 15 位）",
         "execution_rate",
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"), [("abc%", "“abc%”不是数字：请只填写数字，可带“万元”或“%”"), ("%", "“%”不是数字")]
+)
+def test_a_percentage_that_is_no_number_is_refused_at_its_field(typed, message):
+    assert refusal(parse_rate, typed, field="execution_rate") == (message, "execution_rate")
