@@ -234,9 +234,9 @@ def entry_from_dict(raw: Mapping, *, code: str = "", parent: str | None = None) 
         elif target == "answers":
             if not isinstance(value, Mapping):
                 raise ScoringError("各子项结果（answers）应为对象（键值表）", field=where)
-            value = {str(name): _answer(item) for name, item in value.items()}
+            value = {str(name): _answer(item, f"{where}.{name}") for name, item in value.items()}
         elif target == "answer":
-            value = _answer(value)
+            value = _answer(value, where)
         elif target in metadata.VOCABULARIES:
             value = metadata.normalise(target, value, where=f"{code or parent}.{key}")
         elif target == "project_completed" and not isinstance(value, bool):
@@ -255,8 +255,10 @@ def parse_comparator_field(value: object, *, field: str | None = None) -> str:
     return comparator
 
 
-def _answer(value: object) -> object:
-    """true/false, an option code, or a partial score ("0.5" is read as a number once, here, not on every score)."""
+def _answer(value: object, field: str) -> object:
+    """true/false, an option code, or a partial score ("0.5" is read as a number once, here, not on every score).
+
+    A refusal names ``field`` (the row's answer, or the sub-item's), so that a form can show it next to the answer."""
     if isinstance(value, bool | Decimal) or value is None:
         return value
     if isinstance(value, str):
@@ -265,8 +267,8 @@ def _answer(value: object) -> object:
         except ScoringError:
             return value
     if isinstance(value, Mapping | list):
-        raise ScoringError(f"子项结果应为是/否、选项代码或得分，收到的是 {value!r}")
-    return to_decimal(value)
+        raise ScoringError(f"子项结果应为是/否、选项代码或得分，收到的是 {value!r}", field=field)
+    return to_decimal(value, field=field)
 
 
 def entries_from_dict(raw: Mapping, framework: FrameworkSpec) -> list[IndicatorEntry]:

@@ -714,9 +714,10 @@ class ExcessDeductionRule(Rule):
         return outcome
 
     def _excess_text(self, excess: Decimal, deduction: Decimal) -> str:
+        # What is taken is what the score lost: never more than the weight above the floor.
         return (
             f"，超过{fmt_bound(self.threshold)} {fmt(excess)} 个百分点，"
-            f"每个百分点扣 {show_points(self.per_point)} 分，扣 {fmt(min(deduction, self.weight))} 分"
+            f"每个百分点扣 {show_points(self.per_point)} 分，扣 {fmt(min(deduction, self.weight - self.floor))} 分"
         )
 
 
@@ -1329,7 +1330,11 @@ class CompositeRule(Rule):
             if result._missing:
                 outcome.missing.extend(result._missing)
             if result._warnings:
-                outcome.warnings.extend([f"{part.label}：{text}" for text in result._warnings])
+                # A sub-item's own warning may already name it (落实政策功能未得满分…): not named twice.
+                label = part.label
+                outcome.warnings.extend(
+                    [text if text.startswith(label) else f"{label}：{text}" for text in result._warnings]
+                )
             part_points = result.points
             if part_points is None:
                 points = None

@@ -155,12 +155,13 @@ class ThresholdCompletionRule(Rule):
                     outcome.warnings.append(f"{self.rate.label}的分母为零，无法计算")
                 return outcome
             return self.apply(completion, outcome)
-        # The 10号 linear rule gives completion × weight; its explanation (target, actual, comparator) is kept.
-        outcome = QuantitativeRule(self.weight).evaluate(ctx, entry)
+        # The 10号 linear rule gives completion × weight; its explanation (target, actual, comparator) is kept. A row
+        # worth 0 is read on a weight of 1, so that its band says how far it got rather than 达到目标.
+        scale = self.weight or ONE
+        outcome = QuantitativeRule(scale).evaluate(ctx, entry)
         if outcome.points is None:
             return outcome
-        completion = outcome.points / self.weight if self.weight else ONE
-        return self.apply(completion, outcome)
+        return self.apply(outcome.points / scale, outcome)
 
     def apply(self, completion: Decimal, outcome: Outcome) -> Outcome:
         outcome.rates["completion_rate"] = completion

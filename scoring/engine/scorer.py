@@ -52,7 +52,8 @@ def _check_facts(facts: Mapping[str, Decimal]) -> None:
         low = min(facts.values()) if facts else ZERO
     except InvalidOperation:  # a NaN among them
         low = None
-    if low is None or low < ZERO or not low.is_finite():
+    # is_finite first: a lone NaN is min() of itself, and comparing it raises InvalidOperation.
+    if low is None or not low.is_finite() or low < ZERO:
         for name, value in facts.items():
             if not value.is_finite():
                 raise ScoringError(f"“{vocabulary.label(name)}”不是数字", field=name)
