@@ -5,6 +5,8 @@ The 自评表 shown without a save reads its rows from the stored rows: no form 
 previewed save shows the values as typed and their errors, read from the forms that validated it. Either way the
 row template receives the same `RowView`, so what a user sees does not depend on how the page was reached."""
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
@@ -317,3 +319,114 @@ def control(form_field, prefix: str, name: str, value, errors: tuple, disabled: 
     if shown is not None:
         attrs = {"value": shown, **attrs}
     return Control("text", html_name, auto_id, label, shown or "", attributes(attrs), (), errors)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Rows written once and reused. Laying out a row is most of a 自评表's rendering (≈ 40 ms of 50 rows), and a row
+# shows the same values on most of its views: the page after a save, the reviewer's reading, the next tab and back.
+# A row is written again only when something its template reads has changed: the key is every value the row template
+# (indicator_row.html, with hint_box.html for its 提示) reads, so equal keys write equal HTML. The views' own values
+# are plain and compared as they are; of the objects a view carries, only what the template reads of them is taken
+# (`ROW_TEMPLATE_READS`, which tests/assessments/test_row_html.py checks against the templates). Kept per process,
+# like the score sheets (assessments/scores.py): a deployment restarts the processes with its templates.
+
+ROW_TEMPLATE = "assessments/partials/indicator_row.html"
+ROWS_KEPT = 2048  # ≈ 6 KB each: about 40 自评表 of 50 rows
+
+# Of the objects a RowView carries, the attributes the row template reads (the dataclasses' fields are all taken).
+ROW_TEMPLATE_READS = {
+    "row.indicator": ("name", "weight"),
+    "row.line": ("points", "explanation", "warnings", "by_hand"),
+    "row.prior": ("manual", "score"),
+    "hint": ("key", "explained", "text"),
+    "hint.finding": ("message",),
+}
+# Control.choices is what last year's value is looked up in (with_last_year), not written by the template.
+CONTROL_NOT_WRITTEN = frozenset({"choices"})
+
+_written: OrderedDict[tuple, str] = OrderedDict()
+_written_lock = threading.Lock()
+
+
+def row_html(view: RowView, writable: bool) -> str:
+    """The row as indicator_row.html writes it (with `writable`, the one value of the page it reads), written once
+    per process for each set of values it shows."""
+    key = row_key(view, writable)
+    with _written_lock:
+        html = _written.get(key)
+        if html is not None:
+            _written.move_to_end(key)
+            return html
+    html = get_template(ROW_TEMPLATE).render({"row": view, "writable": writable})
+    with _written_lock:
+        _written[key] = html
+        if len(_written) > ROWS_KEPT:
+            _written.popitem(last=False)
+    return html
+
+
+def forget_written_rows() -> None:
+    """Drop the rows kept (tests start without them, as a new process would)."""
+    with _written_lock:
+        _written.clear()
+
+
+def _shown(value) -> object:
+    """A value as the template would write it, for a key. Plain texts and whole numbers are compared as they are;
+    anything else by its type and text: 1.0 and 1.00 are equal Decimals written differently, True equals 1, and a
+    safe string equal to a plain one is written unescaped."""
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
+    if kind is tuple or kind is list:
+        return tuple(_shown(item) for item in value)
+    return (kind.__name__, str(value))
+
+
+def _read(obj, path: str) -> tuple | None:
+    if obj is None:
+        return None
+    return tuple(_shown(getattr(obj, name)) for name in ROW_TEMPLATE_READS[path])
+
+
+def _control_key(ctrl: Control) -> tuple:
+    return (
+        ctrl.kind,
+        ctrl.name,
+        ctrl.id,
+        ctrl.label,
+        ctrl.value,
+        ctrl.attrs,
+        _shown(ctrl.options),
+        _shown(ctrl.errors),
+        ctrl.options_html,
+        ctrl.prior,  # a last_year.Shown: frozen, its three texts compared
+    )
+
+
+def row_key(view: RowView, writable: bool) -> tuple:
+    """Every value the row template reads of `view` (and `writable`): rows with equal keys are written alike."""
+    return (
+        writable,
+        view.prefix,
+        view.pk,
+        view.code,
+        _read(view.indicator, "row.indicator"),
+        view.mode,
+        tuple((name, _control_key(ctrl)) for name, ctrl in view.controls.items()),
+        tuple(_control_key(ctrl) for ctrl in view.hidden),
+        view.group,
+        view.name,
+        view.deleted,
+        view.kind,
+        view.survey,
+        view.manual,
+        view.target_reading,
+        view.target_unread,
+        view.meta_filled,
+        tuple(tuple((name, _shown(value)) for name, value in s.items()) for s in view.suggestions),
+        _read(view.prior, "row.prior"),
+        _read(view.line, "row.line"),
+        tuple(_control_key(ctrl) for ctrl in view.answers),
+        tuple((number, _read(hint, "hint"), _read(hint.finding, "hint.finding")) for number, hint in view.hints),
+    )
