@@ -114,10 +114,8 @@ class Comparison:
                 "lacking": self.lacking,
                 "moved": self.moved,
                 "unplaced": self.unplaced,
-                "groups": [],
-                "lines": [],
             }
-        ) | {
+        ) | {  # each line is made plain by its own to_dict
             "groups": [line.to_dict() for line in self.groups],
             "lines": [line.to_dict() for line in self.lines],
         }

@@ -1,8 +1,11 @@
 """The score command explains its arguments in Chinese and marks the findings that block submission."""
 
+import json
 from pathlib import Path
 
-from scoring.engine.cli import EXIT_FINDINGS, build_parser, main
+import pytest
+
+from scoring.engine.cli import EXIT_FINDINGS, EXIT_OK, build_parser, main
 from tests.scoring.test_golden_seeds import frameworks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +27,20 @@ def test_errors_and_warnings_are_marked_apart():
     assert len(marks) == 13
     assert marks[:3] == ["[错误] project_sum", "[错误] project_sum", "[提示] income_nature_sum"]
     assert all(mark.startswith("[提示]") for mark in marks[2:])
+
+
+@pytest.mark.parametrize(
+    ("example", "code", "severities"),
+    [
+        ("seed003-futian-2021", EXIT_OK, ["warning", "warning"]),  # 提示 only: nothing blocks submission
+        ("seed001-zhuzhou-2022", EXIT_FINDINGS, ["error", "error", *["warning"] * 11]),
+    ],
+)
+def test_the_json_output_exits_as_the_text_does_by_whether_a_finding_blocks_submission(example, code, severities):
+    path = str(ROOT / "fixtures" / "examples" / f"{example}.json")
+    exit_code, output = main([path, "--format", "json"], frameworks())
+    assert (exit_code, [finding["severity"] for finding in json.loads(output)["findings"]]) == (code, severities)
+    assert main([path], frameworks())[0] == code
 
 
 def test_a_row_that_lacks_an_input_says_so_once():

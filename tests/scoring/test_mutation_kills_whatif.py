@@ -35,6 +35,20 @@ def test_the_text_names_both_rules_the_rows_without_a_place_and_a_difference_it_
     )
 
 
+def test_a_row_without_a_place_has_a_group_on_the_base_side_only():
+    """A line the other framework cannot place has no other side: no line, and no group (None, as the base side of a
+    line the base framework lacks), not an empty name."""
+    data = mof2021(code="no-map")
+    del data["row_group_map"]
+    facts, entries = project(completed=True)
+    result = compare(MOF2020, framework_from_dict(data), facts, entries)
+    unplaced = [line for line in result.lines if line.other is None]
+    assert [(line.name, line.base_group, line.other_group) for line in unplaced] == [
+        ("项目成本", "成本指标", None),
+        ("长效机制", "可持续影响指标", None),
+    ]
+
+
 def test_a_row_group_map_written_with_the_groups_names_places_the_rows():
     by_name = framework_from_dict(
         mof2021(code="by-name", row_group_map={"成本指标": "economic_cost", "可持续影响指标": "social"})

@@ -91,6 +91,11 @@ def test_a_text_without_a_limit_is_no_deadline_outside_a_timeliness_group(text):
     assert parse_deadline(text) is None
 
 
+@pytest.mark.parametrize("text", ["13月5日前", "2024年13月5日前", "截止13月1日", "9月31日前", "2月30日前", "0月5日前"])
+def test_a_date_that_does_not_exist_is_no_deadline_even_in_a_timeliness_group(text):
+    assert (parse_deadline(text), parse_deadline(text, timeliness=True)) == (None, None)
+
+
 def test_in_a_timeliness_group_a_bare_date_or_month_is_a_deadline():
     day = parse_deadline("6月30日", timeliness=True)
     assert (day.month, day.day, day.describe()) == (6, 30, "6月30日前")

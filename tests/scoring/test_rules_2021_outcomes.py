@@ -155,6 +155,25 @@ def test_satisfaction_typed_as_a_number_is_read_as_a_fraction_or_a_percentage():
     assert shown(line(framework, entry=entry())) == (None, None, "缺少：实际完成值", ["实际完成值"], [])
 
 
+@pytest.mark.parametrize(
+    ("actual", "points", "band", "share"),
+    [
+        ("96%", "10", "非常满意", "100%"),
+        ("85%", "6", "80%（含）以上", "60%"),  # a band without a label is named by its lower bound
+        ("50%", "0", "不满意", "0%"),
+    ],
+)
+def test_satisfaction_bands_a_framework_writes_are_named_by_their_labels(actual, points, band, share):
+    bands = [
+        {"min": "95%", "share": 1, "label": "非常满意"},
+        {"min": "80%", "share": "60%"},
+        {"min": 0, "share": 0, "label": "不满意"},
+    ]
+    got = line(one({"kind": "satisfaction_bands", "bands": bands}), entry=entry(actual_value=actual))
+    explanation = f"满意度 {D(actual[:-1]):.2f}%，{band}，得分值的 {share} → {points} 分"
+    assert shown(got) == (D(points).quantize(D("0.01")), band, explanation, [], [] if points == "10" else NO_REASON)
+
+
 def test_satisfaction_read_from_a_fact_is_explained_by_the_fact():
     rate = {"label": "服务对象满意度", "key": "satisfaction_rate", "fact": "satisfaction_recipients"}
     framework = one({"kind": "satisfaction_bands", "rate": rate})

@@ -216,6 +216,17 @@ def test_compare_as_json(tmp_path):
     code, out = main([_write(tmp_path, None), "--compare", "mof-2021-core", "--format", "json"], FRAMEWORKS)
     payload = json.loads(out)
     assert code == 0
+    assert list(payload) == [
+        "base",
+        "other",
+        "total_difference",
+        "grade_changed",
+        "lacking",
+        "moved",
+        "unplaced",
+        "groups",
+        "lines",
+    ]
     assert payload["base"]["total"] == "82.94" and payload["other"]["total"] is None
     assert payload["lacking"] == ["预算执行率：项目是否完成"]
     line = next(line for line in payload["lines"] if line["name"] == "完成80%")

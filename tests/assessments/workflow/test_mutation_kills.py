@@ -44,6 +44,24 @@ def test_the_email_carries_the_whole_message_and_the_link_to_the_review_tab(asse
     assert sent.body == f"{notification.message}\n\n请登录 perfeval 查看：{link}"
 
 
+def test_a_long_message_is_cut_to_60_characters_in_the_subject_and_kept_whole_in_the_body(assessment, people):
+    people["alice"].email = "alice@example.org"
+    people["alice"].save()
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    assessment.refresh_from_db()
+    mail.outbox.clear()
+    reason = "绩效目标表中产出指标的年度指标值与预算批复不一致，请按批复的目标重新填写并补充佐证资料后再提交"
+    workflow.assessment_return(assessment=assessment, user=people["bob"], reason=reason)
+    message = f"{assessment} 被退回修改。原因：{reason}"
+    [sent] = mail.outbox
+    assert sent.to == ["alice@example.org"]
+    cut = "绩效目标表中产出指标的年度指标值与预算批复不一致，请按批复的目"  # 60 characters with what precedes it
+    assert sent.subject == f"[perfeval 绩效自评] {assessment} 被退回修改。原因：{cut}"
+    assert len(sent.subject.removeprefix("[perfeval 绩效自评] ")) == 60
+    link = reverse("assessments:tab", args=[assessment.pk, "review"])
+    assert sent.body == f"{message}\n\n请登录 perfeval 查看：{link}"
+
+
 def test_a_mail_server_that_is_down_does_not_stop_the_submission(assessment, people, settings):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.MailServerDown"}}
     mail.outbox.clear()

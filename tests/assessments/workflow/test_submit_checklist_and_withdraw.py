@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from assessments.explanations import explanations_save, finding_key
-from assessments.models import Assessment, AuditEvent, EvaluationMember, FindingExplanation, Notification
+from assessments.models import Assessment, AuditEvent, EvaluationMember, FindingExplanation, Notification, SignOff
 from assessments.selectors import assessment_data
 from assessments.workflow import services as workflow
 from assessments.workflow.checklist import submit_checklist
@@ -180,6 +180,29 @@ def test_a_return_without_a_signature_still_ends_the_withdrawal(assessment, peop
     assessment.refresh_from_db()
     assert (assessment.status, assessment.current_step) == ("in_review", "group_leader")
     assert [e.action for e in AuditEvent.objects.filter(assessment=assessment).order_by("pk")] == ["submit", "return"]
+
+
+def test_a_signature_still_ends_the_withdrawal_after_its_step_was_removed_from_the_regions_steps(
+    assessment, people, region
+):
+    """评价组组长 signed; the region's steps were then edited to begin with 单位负责人, where the assessment waits. Nobody
+    acted on the first step as it now stands, but a reviewer signed this submission: withdrawing would take the
+    assessment back to draft with that signature still in force."""
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    workflow.assessment_sign(assessment=Assessment.objects.get(pk=assessment.pk), user=people["bob"], opinion="同意")
+    region.review_steps = ["unit_head", "supervisor", "finance"]
+    region.save()
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    assert not workflow.allowed_actions(people["alice"], assessment).withdraw
+    with pytest.raises(ValidationError) as refused:
+        workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
+    assert refused.value.messages == ["单位负责人审签已办理，不能再撤回；如需修改，请由当前审签人退回。"]
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.current_step) == ("in_review", "unit_head")
+    assert [(s.step, s.signer, s.voided_at) for s in SignOff.objects.filter(assessment=assessment)] == [
+        ("group_leader", people["bob"], None)
+    ]
+    assert [e.action for e in AuditEvent.objects.filter(assessment=assessment).order_by("pk")] == ["submit", "sign"]
 
 
 def test_a_draft_cannot_be_withdrawn(assessment, people):
