@@ -335,6 +335,9 @@ class Target(NamedTuple):
 
 _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _NUMBER_WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)(百万元|万元|千元|亿元|元)?")
+# A day of every month, quarter, week or year ('每月10日之前', '每季度第5个工作日前') is a date that comes back, not a
+# quantity: its number is no target to compare a result with ('每月培训2次' is one: a count per month).
+_RECURRING_DAY = re.compile(r"每个?(?:月|季度|季|周|年)(?:的)?第?\d+(?:个工作日|日|号)")
 
 
 def read_target(text: object) -> Target:
@@ -356,7 +359,7 @@ def _target(text: str) -> Target:
         return Target(None, None, False)
     comparator = _comparator(cleaned)
     found = _NUMBER_WITH_UNIT.findall(cleaned)
-    if len(found) != 1:
+    if len(found) != 1 or _RECURRING_DAY.search(cleaned):
         return Target(comparator, None, False)
     digits, unit = found[0]
     number = Decimal(digits)  # as written, however large: the caller decides (``check_range`` in the engine)

@@ -123,3 +123,29 @@ def test_a_hand_score_stands_in_for_a_computed_rule_only_when_marked_manual():
 def test_manual_must_be_true_or_false():
     with pytest.raises(ScoringError, match="是否人工评分应为 true 或 false"):
         entry_from_dict({"manual": "yes"}, code="budget_execution")
+
+
+def test_a_row_due_on_a_day_of_every_month_is_judged_on_time_or_not_not_compared_with_that_day():
+    """'每月10日之前' (a 时效 row of the demo: wages paid by the 10th of each month) was read as the number 10, so
+    the row was taken as quantitative and a result of “按时” could not be compared with it."""
+    data = {
+        "framework": "mof-2020-selfeval",
+        "facts": {"spending_actual": "90", "budget_full_year": "100"},
+        "entries": {
+            "时效指标": [
+                {"name": "工资按时发放", "weight": 10, "target_value": "每月10日之前", "actual_value": "按时"},
+                {
+                    "name": "补贴按时发放",
+                    "weight": 10,
+                    "target_value": "每月10日之前",
+                    "actual_value": "按时",
+                    "outcome": "达成年度指标",
+                    "score": 10,
+                },
+            ],
+        },
+    }
+    sheet, _ = score_input(data, {"mof-2020-selfeval": MOF})
+    unjudged, judged = sheet.line("工资按时发放"), sheet.line("补贴按时发放")
+    assert (unjudged.kind, unjudged.points, unjudged.missing) == ("qualitative", None, ["定性评价结果", "评分"])
+    assert (judged.kind, judged.points, judged.band) == ("qualitative", Decimal("10.00"), "达成年度指标")

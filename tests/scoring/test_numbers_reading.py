@@ -38,6 +38,14 @@ D = Decimal
         ("≥90%且≤100%", None, None, False),  # a range: neither, and no single number
         ("按计划完成", None, None, False),
         (None, None, None, False),
+        # A day that comes back every month, quarter or year is a date, not a quantity to compare a result with…
+        ("每月10日之前", None, None, False),
+        ("每月5号前", None, None, False),
+        ("每个月的15日前", None, None, False),
+        ("每季度第10个工作日前", None, None, False),
+        # …while a count per month is one.
+        ("每月培训2次", None, "2", False),
+        ("每周3次", None, "3", False),
     ],
 )
 def test_a_target_is_read_as_its_comparator_and_number(text, comparator, value, percent):
