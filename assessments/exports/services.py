@@ -28,6 +28,7 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -45,6 +46,9 @@ from assessments.summaries import percent, summary_from_data, summary_from_snaps
 from perfeval.runtime import collect_between_jobs
 from perfeval.spreadsheets import append_row, cell_number
 from units.access import visible_units
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 logger = logging.getLogger(__name__)
 
@@ -365,20 +369,22 @@ def assemble(job: ExportJob) -> dict:
 
     xlsx = directory / f"{job.year_label}绩效自评汇总表.xlsx"
     write_atomically(xlsx, summary_workbook(job, items))
-    page_counts = {item.pk: _page_count(item) for item in rendered}
+    # Each report is parsed once: for its length in the 目录, then merged from the same reader.
+    reports = [(item, _read_report(item)) for item in rendered]
+    page_counts = {item.pk: len(reader.pages) for item, reader in reports}
     front = front_matter_pdf(job, items, page_counts=page_counts)
     collect_between_jobs()
     combined = directory / f"{base}.pdf"
-    write_atomically(combined, combine_pdfs(front, rendered))
+    write_atomically(combined, combine_pdfs(front, reports))
     archive = directory / f"{base}.zip"
     write_atomically(archive, zip_bytes(rendered, combined=combined, xlsx=xlsx))
     return {"zip_file": _relative(archive), "combined_pdf": _relative(combined), "xlsx_file": _relative(xlsx)}
 
 
-def _page_count(item: ExportItem) -> int:
+def _read_report(item: ExportItem) -> "PdfReader":
     from pypdf import PdfReader
 
-    return len(PdfReader(Path(settings.MEDIA_ROOT) / item.pdf_path).pages)
+    return PdfReader(Path(settings.MEDIA_ROOT) / item.pdf_path)
 
 
 def summary_rows(items: list[ExportItem]) -> list[dict]:
@@ -475,15 +481,15 @@ def bookmark_title(item: ExportItem) -> str:
     return f"{summary.get('year', '')}年度 {summary.get('unit', '')}"
 
 
-def combine_pdfs(front: bytes, items: list[ExportItem]) -> bytes:
-    """The front matter, then each unit's PDF with one top-level bookmark per unit (its own headings below it), every
-    page numbered across the book."""
+def combine_pdfs(front: bytes, reports: list[tuple[ExportItem, "PdfReader"]]) -> bytes:
+    """The front matter, then each unit's PDF (item and its reader) with one top-level bookmark per unit (its own
+    headings below it), every page numbered across the book."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     writer.append(io.BytesIO(front), outline_item="封面及汇总表", import_outline=False)
-    for item in items:
-        writer.append(str(Path(settings.MEDIA_ROOT) / item.pdf_path), outline_item=bookmark_title(item))
+    for item, reader in reports:
+        writer.append(reader, outline_item=bookmark_title(item))
     stamps = PdfReader(io.BytesIO(running_numbers(len(writer.pages))))
     for page, stamp in zip(writer.pages, stamps.pages, strict=True):
         page.merge_page(stamp)
