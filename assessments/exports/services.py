@@ -427,6 +427,11 @@ def _front_html(job: ExportJob, items: list[ExportItem], rows: list[dict], *, fr
     )
 
 
+# Layouts of the front matter at most: the last one is kept whatever its length (a number's width moving a line to
+# the next page and back would never settle).
+FRONT_RENDERS = 4
+
+
 def front_matter_pdf(job: ExportJob, items: list[ExportItem], *, page_counts: dict[int, int] | None = None) -> bytes:
     """The cover, the 目录 (each report's first page in the book) and the summary table of all units, with the
     reports' fonts and CSS. The 目录's page numbers depend on the front matter's own length: it is rendered until
@@ -438,22 +443,22 @@ def front_matter_pdf(job: ExportJob, items: list[ExportItem], *, page_counts: di
             item.assessment = Assessment.objects.select_related("unit").get(pk=item.assessment_id)
     rows = summary_rows(items)
     stylesheets = [CSS(filename=finders.find(REPORT_CSS)), CSS(filename=finders.find(EXPORT_CSS))]
-    front_pages, pdf = 0, b""
-    for _ in range(4):
+    front_pages, document = 0, None
+    for _ in range(FRONT_RENDERS):
         start = front_pages + 1
         for row, item in zip(rows, items, strict=True):
             pages = (page_counts or {}).get(item.pk)
             row["page"] = start if pages else None
             start += pages or 0
         html = _front_html(job, items, rows, front_pages=front_pages)
+        document = None  # the previous layout's boxes go before the next one is built
         document = HTML(string=html, base_url=settings.BASE_DIR.as_uri() + "/").render(stylesheets=stylesheets)
         counted = len(document.pages)
-        pdf = document.write_pdf()
-        del document
         if counted == front_pages:
             break
         front_pages = counted
-    return pdf
+    # Only the layout that kept its length becomes a PDF (writing one costs about a third of its layout).
+    return document.write_pdf()
 
 
 def running_numbers(pages: int) -> bytes:
