@@ -438,9 +438,11 @@ def front_matter_pdf(job: ExportJob, items: list[ExportItem], *, page_counts: di
     that length no longer changes (twice, unless a number's width moves a line to another page)."""
     from weasyprint import CSS, HTML
 
-    for item in items:
-        if not item.summary:  # a failed item: name it from the database
-            item.assessment = Assessment.objects.select_related("unit").get(pk=item.assessment_id)
+    failed = [item for item in items if not item.summary]  # named from the database, in one query
+    if failed:
+        named = Assessment.objects.select_related("unit").in_bulk([item.assessment_id for item in failed])
+        for item in failed:
+            item.assessment = named[item.assessment_id]
     rows = summary_rows(items)
     stylesheets = [CSS(filename=finders.find(REPORT_CSS)), CSS(filename=finders.find(EXPORT_CSS))]
     front_pages, document = 0, None
