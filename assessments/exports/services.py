@@ -28,6 +28,7 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -45,6 +46,9 @@ from assessments.summaries import percent, summary_from_data, summary_from_snaps
 from perfeval.runtime import collect_between_jobs
 from perfeval.spreadsheets import append_row, cell_number
 from units.access import visible_units
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 logger = logging.getLogger(__name__)
 
@@ -365,20 +369,22 @@ def assemble(job: ExportJob) -> dict:
 
     xlsx = directory / f"{job.year_label}绩效自评汇总表.xlsx"
     write_atomically(xlsx, summary_workbook(job, items))
-    page_counts = {item.pk: _page_count(item) for item in rendered}
+    # Each report is parsed once: for its length in the 目录, then merged from the same reader.
+    reports = [(item, _read_report(item)) for item in rendered]
+    page_counts = {item.pk: len(reader.pages) for item, reader in reports}
     front = front_matter_pdf(job, items, page_counts=page_counts)
     collect_between_jobs()
     combined = directory / f"{base}.pdf"
-    write_atomically(combined, combine_pdfs(front, rendered))
+    write_atomically(combined, combine_pdfs(front, reports))
     archive = directory / f"{base}.zip"
     write_atomically(archive, zip_bytes(rendered, combined=combined, xlsx=xlsx))
     return {"zip_file": _relative(archive), "combined_pdf": _relative(combined), "xlsx_file": _relative(xlsx)}
 
 
-def _page_count(item: ExportItem) -> int:
+def _read_report(item: ExportItem) -> "PdfReader":
     from pypdf import PdfReader
 
-    return len(PdfReader(Path(settings.MEDIA_ROOT) / item.pdf_path).pages)
+    return PdfReader(Path(settings.MEDIA_ROOT) / item.pdf_path)
 
 
 def summary_rows(items: list[ExportItem]) -> list[dict]:
@@ -421,53 +427,158 @@ def _front_html(job: ExportJob, items: list[ExportItem], rows: list[dict], *, fr
     )
 
 
+# Layouts of the front matter at most: the last one is kept whatever its length (a number's width moving a line to
+# the next page and back would never settle).
+FRONT_RENDERS = 4
+
+
 def front_matter_pdf(job: ExportJob, items: list[ExportItem], *, page_counts: dict[int, int] | None = None) -> bytes:
     """The cover, the 目录 (each report's first page in the book) and the summary table of all units, with the
     reports' fonts and CSS. The 目录's page numbers depend on the front matter's own length: it is rendered until
     that length no longer changes (twice, unless a number's width moves a line to another page)."""
     from weasyprint import CSS, HTML
 
-    for item in items:
-        if not item.summary:  # a failed item: name it from the database
-            item.assessment = Assessment.objects.select_related("unit").get(pk=item.assessment_id)
+    failed = [item for item in items if not item.summary]  # named from the database, in one query
+    if failed:
+        named = Assessment.objects.select_related("unit").in_bulk([item.assessment_id for item in failed])
+        for item in failed:
+            item.assessment = named[item.assessment_id]
     rows = summary_rows(items)
     stylesheets = [CSS(filename=finders.find(REPORT_CSS)), CSS(filename=finders.find(EXPORT_CSS))]
-    front_pages, pdf = 0, b""
-    for _ in range(4):
+    front_pages, document = 0, None
+    for _ in range(FRONT_RENDERS):
         start = front_pages + 1
         for row, item in zip(rows, items, strict=True):
             pages = (page_counts or {}).get(item.pk)
             row["page"] = start if pages else None
             start += pages or 0
         html = _front_html(job, items, rows, front_pages=front_pages)
+        document = None  # the previous layout's boxes go before the next one is built
         document = HTML(string=html, base_url=settings.BASE_DIR.as_uri() + "/").render(stylesheets=stylesheets)
         counted = len(document.pages)
-        pdf = document.write_pdf()
-        del document
         if counted == front_pages:
             break
         front_pages = counted
-    return pdf
+    # Only the layout that kept its length becomes a PDF (writing one costs about a third of its layout).
+    return document.write_pdf()
 
 
-def running_numbers(pages: int) -> bytes:
-    """A PDF of `pages` empty A4 pages carrying only the book's running page number in the top margin (none on the
-    cover), to be laid over the combined PDF: each report keeps its own 第n页/共m页 at the foot."""
-    from weasyprint import CSS, HTML
+# The book's running page number, in the top margin of every page but the cover; each report keeps its own
+# 第n页/共m页 at the foot.
+RUNNING_NUMBER = "汇编第 {page} 页 / 共 {pages} 页"
+RUNNING_NUMBER_CSS = (
+    "@page {{ size: A4; margin: 20mm 17mm; @top-right {{ content: '{text}'; font-family: 'Noto Serif CJK SC', serif; "
+    "font-size: 8.5pt; color: #333; }} }}"
+)
+# The name of a page's running number among its XObjects (WeasyPrint's own names are short: a1.0, x3, …).
+RUNNING_NUMBER_NAME = "/PerfevalRunningNumber"
 
-    css = CSS(
-        string=(
-            "@page { size: A4; margin: 20mm 17mm; @top-right { content: '汇编第 ' counter(page) ' 页 / 共 ' "
-            "counter(pages) ' 页'; font-family: 'Noto Serif CJK SC', serif; font-size: 8.5pt; color: #333; } }"
-            "@page :first { @top-right { content: none; } }"
-            "div { break-after: page; } div:last-child { break-after: auto; }"
-        )
+
+class RunningNumbers:
+    """Each page's running number, drawn as WeasyPrint sets it in the page margin (RUNNING_NUMBER_CSS).
+
+    WeasyPrint lays out one page with a sample number in which every digit appears; a page's number is that page's
+    drawing with the sample's glyph codes replaced by its own and its x moved by the difference in width (the number
+    is right-aligned), in the same embedded font. Laying out an empty WeasyPrint page for each page of the book was
+    most of the assembly of a 200-unit export (bench/RESULTS.md)."""
+
+    SAMPLE = RUNNING_NUMBER.format(page="0123456789", pages="0123456789")
+    # WeasyPrint 70 draws a line of text as: Tm (flipped y), Tf, then one TJ of hex glyph codes and 0 adjustments.
+    TEXT = re.compile(
+        rb"1 0 0 -1 (?P<x>[-\d.]+) (?P<y>[-\d.]+) Tm\s+/(?P<font>\S+) (?P<size>[\d.]+) Tf\s+\[(?P<glyphs>[^\]]*)\] TJ"
     )
-    html = "<!doctype html><html><body>" + "<div></div>" * pages + "</body></html>"
-    document = HTML(string=html).render(stylesheets=[css])
-    pdf = document.write_pdf()
-    del document
-    return pdf
+
+    def __init__(self, writer):
+        from pypdf import PdfReader
+        from weasyprint import CSS, HTML
+
+        css = CSS(string=RUNNING_NUMBER_CSS.format(text=self.SAMPLE))
+        pdf = HTML(string="<!doctype html><html><body></body></html>").render(stylesheets=[css]).write_pdf()
+        sample = PdfReader(io.BytesIO(pdf)).pages[0]
+        content = sample.get_contents().get_data()
+        match = self.TEXT.search(content)
+        runs = re.findall(rb"<([0-9a-fA-F]*)>|([-\d.]+)", match["glyphs"]) if match else []
+        codes = b"".join(code for code, _ in runs).decode()
+        if not match or len(codes) != 4 * len(self.SAMPLE) or any(float(shift) for _, shift in runs if shift):
+            raise ValueError(f"汇编页码：无法识别 WeasyPrint 排出的页码（{content[:400]!r}）")
+        self.writer = writer
+        self.before, self.after = content[: match.start()], content[match.end() :]
+        self.y, self.font, self.size = match["y"].decode(), match["font"].decode(), match["size"].decode()
+        font = sample["/Resources"]["/Font"][f"/{self.font}"].get_object()
+        widths = _glyph_widths(font["/DescendantFonts"][0].get_object())
+        self.code = {char: codes[4 * i : 4 * i + 4] for i, char in enumerate(self.SAMPLE)}
+        self.advance = {char: widths(int(code, 16)) * float(self.size) / 1000 for char, code in self.code.items()}
+        self.right = float(match["x"]) + self.width(self.SAMPLE)
+        self.box = sample.mediabox
+        self.resources = writer._add_object(sample["/Resources"].clone(writer))  # one for every page's number
+
+    def width(self, text: str) -> float:
+        return sum(self.advance[char] for char in text)
+
+    def form(self, page: int, pages: int):
+        """Page `page`'s number as a Form XObject of the writer."""
+        from pypdf.generic import ArrayObject, FloatObject, NameObject, StreamObject
+
+        text = RUNNING_NUMBER.format(page=page, pages=pages)
+        glyphs = "".join(self.code[char] for char in text)
+        line = f"1 0 0 -1 {self.right - self.width(text):f} {self.y} Tm\n/{self.font} {self.size} Tf\n[<{glyphs}>] TJ"
+        stream = StreamObject()
+        stream.set_data(self.before + line.encode() + self.after)
+        stream.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(FloatObject(value) for value in self.box),
+                NameObject("/Resources"): self.resources,
+            }
+        )
+        return self.writer._add_object(stream.flate_encode())
+
+
+def _glyph_widths(cid_font):
+    """A CID font's advance widths (per 1,000 of the size) by glyph code, from its /W array and /DW."""
+    default = float(cid_font.get("/DW", 1000))
+    widths: dict[int, float] = {}
+    entries = list(cid_font.get("/W", []))
+    index = 0
+    while index < len(entries):
+        first, following = int(entries[index]), entries[index + 1]
+        if isinstance(following, list):  # c [w1 w2 …]
+            widths.update((first + offset, float(width)) for offset, width in enumerate(following))
+            index += 2
+        else:  # c_first c_last w
+            widths.update((code, float(entries[index + 2])) for code in range(first, int(following) + 1))
+            index += 3
+    return lambda code: widths.get(code, default)
+
+
+def number_pages(writer) -> None:
+    """Lay each page's running number over it (none on the cover). The page's own drawing is wrapped in q … Q, so
+    that the state it leaves (WeasyPrint's flipped coordinates) does not move the number; its content streams are
+    kept as they are."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
+
+    def stream(data: bytes):
+        plain = StreamObject()
+        plain.set_data(data)
+        return writer._add_object(plain)
+
+    numbers = RunningNumbers(writer)
+    save = stream(b"q\n")
+    restore_and_draw = stream(f"\nQ\nq {RUNNING_NUMBER_NAME} Do Q\n".encode())
+    pages = len(writer.pages)
+    for number, page in enumerate(writer.pages, start=1):
+        if number == 1:  # the cover
+            continue
+        resources = DictionaryObject(page.get("/Resources", DictionaryObject()).get_object())
+        xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+        xobjects[NameObject(RUNNING_NUMBER_NAME)] = numbers.form(number, pages)
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+        contents = page.get("/Contents")
+        drawn = contents.get_object() if contents is not None else ArrayObject()
+        parts = list(drawn) if isinstance(drawn, ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([save, *parts, restore_and_draw])
 
 
 def bookmark_title(item: ExportItem) -> str:
@@ -475,18 +586,16 @@ def bookmark_title(item: ExportItem) -> str:
     return f"{summary.get('year', '')}年度 {summary.get('unit', '')}"
 
 
-def combine_pdfs(front: bytes, items: list[ExportItem]) -> bytes:
-    """The front matter, then each unit's PDF with one top-level bookmark per unit (its own headings below it), every
-    page numbered across the book."""
-    from pypdf import PdfReader, PdfWriter
+def combine_pdfs(front: bytes, reports: list[tuple[ExportItem, "PdfReader"]]) -> bytes:
+    """The front matter, then each unit's PDF (item and its reader) with one top-level bookmark per unit (its own
+    headings below it), every page numbered across the book."""
+    from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.append(io.BytesIO(front), outline_item="封面及汇总表", import_outline=False)
-    for item in items:
-        writer.append(str(Path(settings.MEDIA_ROOT) / item.pdf_path), outline_item=bookmark_title(item))
-    stamps = PdfReader(io.BytesIO(running_numbers(len(writer.pages))))
-    for page, stamp in zip(writer.pages, stamps.pages, strict=True):
-        page.merge_page(stamp)
+    for item, reader in reports:
+        writer.append(reader, outline_item=bookmark_title(item))
+    number_pages(writer)
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()
     writer.write(out)

@@ -154,6 +154,19 @@ def test_a_unit_whose_render_raises_is_reported_failed_and_the_others_complete(c
     assert "以下单位的报告生成失败" in page and "株洲市行业办公室" in page and "模拟的渲染错误" in page
 
 
+@pytest.mark.parametrize(("failing", "queries"), [((), 1), ((ZHUZHOU,), 2), ((ZHUZHOU, TAOJIANG), 2)])
+def test_the_assembly_reads_its_items_in_one_query_and_the_failed_units_names_in_one_more(
+    demo, users, fake_render, django_assert_num_queries, failing, queries
+):
+    fake_render.fail = set(failing)
+    job = exports.export_start(user=users["admin"], year=None, scope="all")
+    assert (job.done, job.failed) == (3 - len(failing), len(failing))
+    job = ExportJob.objects.select_related("requested_by").get(pk=job.pk)  # as export_assemble loads it
+
+    with django_assert_num_queries(queries):
+        exports.assemble(job)
+
+
 def test_an_item_claimed_twice_is_rendered_once(demo, users, fake_render, no_worker):
     job = exports.export_start(user=users["admin"], year=2022, scope="all")
     (item,) = job.items.all()

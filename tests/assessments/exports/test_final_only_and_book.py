@@ -7,10 +7,12 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from weasyprint import CSS, HTML
 
 from assessments.exports import services as exports
 from assessments.exports.forms import NOTHING_FINAL
@@ -103,3 +105,44 @@ def test_the_summary_workbook_carries_the_rescored_totals(demo, users, fake_rend
     assert "复核后总分" in [cell.value for cell in framework_sheet[2]]
     summary = PdfReader(io.BytesIO(media(job.combined_pdf).read_bytes())).pages[2].extract_text()
     assert f"{Decimal(str(row['总分'])) - 2:.2f}" in summary
+
+
+def drawn_text(pdf: bytes) -> list[list[tuple]]:
+    """Per page: each piece of text with its font, size and place (the matrices pypdf applies)."""
+    pages = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        seen = []
+
+        def visit(text, cm, tm, font, size, seen=seen):
+            if text.strip():
+                seen.append((text, font["/BaseFont"].split("+")[-1], size, *cm, *tm))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(seen)
+    return pages
+
+
+def test_each_pages_running_number_is_drawn_as_weasyprint_sets_it_in_the_top_margin():
+    # What WeasyPrint draws with the number in each page's @top-right margin box, counted by CSS.
+    css = CSS(
+        string="@page { size: A4; margin: 20mm 17mm; @top-right { content: '汇编第 ' counter(page) ' 页 / 共 ' "
+        "counter(pages) ' 页'; font-family: 'Noto Serif CJK SC', serif; font-size: 8.5pt; color: #333; } } "
+        "@page :first { @top-right { content: none; } } div { break-after: page; } div:last-child { break-after: auto; }"
+    )
+    margins = (
+        HTML(string="<!doctype html><body>" + "<div></div>" * 12 + "</body>").render(stylesheets=[css]).write_pdf()
+    )
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(margins)).pages:
+        writer.add_blank_page(page.mediabox.width, page.mediabox.height)
+    exports.number_pages(writer)
+    out = io.BytesIO()
+    writer.write(out)
+
+    expected, drawn = drawn_text(margins), drawn_text(out.getvalue())
+    assert expected[0] == drawn[0] == []
+    assert [p[0][0] for p in drawn[1:]] == [f"汇编第 {n} 页 / 共 12 页" for n in range(2, 13)]
+    for want, got in zip(expected, drawn, strict=True):
+        assert [line[:3] for line in got] == [line[:3] for line in want]
+        # The same place to a hundredth of a CSS pixel: /W gives the glyphs' widths in whole thousandths of the size.
+        assert [line[3:] for line in got] == [pytest.approx(line[3:], abs=0.01) for line in want]
