@@ -645,11 +645,8 @@ class BandsRule(Rule):
         if found is not None:
             outcome.points = found.points
             outcome.band = found.label
-            text = outcome.text
-            if text.__class__ is tuple:  # the rate's formula, a deferred piece
-                outcome.text = [text, found.clause]
-            else:
-                outcome.text = append(text, found.clause)
+            # The rate's formula (a deferred piece: ``RateSpec.evaluate`` has just set it), then the band.
+            outcome.text = [outcome.text, found.clause]
             outcome.close = CLOSE_LITERAL
             return outcome
         raise ScoringError(f"{self.rate.label} {fmt_percent(rate)} 不在任何分档内")
