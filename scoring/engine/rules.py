@@ -56,8 +56,9 @@ ENTRY_FIELDS = {
 
 
 def describe_entry_field(name: str) -> str:
-    """An entry field as the user reads it: by its label alone, as vocabulary.describe names a fact."""
-    return ENTRY_FIELDS.get(name, name)
+    """An entry field as the user reads it: by its label alone, as vocabulary.describe names a fact. Only the fields
+    above are ever named."""
+    return ENTRY_FIELDS[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -1110,7 +1111,8 @@ def _deviation_text(deviation: Decimal, settings: Settings) -> str:
 
 
 def _symbol(comparator: str) -> str:
-    return {">=": "≥", "<=": "≤", "=": "="}.get(comparator, comparator)
+    # Only a comparator the rule accepted is shown: an unknown one is refused before its text is written.
+    return {">=": "≥", "<=": "≤", "=": "="}[comparator]
 
 
 @dataclass(frozen=True, slots=True)
