@@ -354,7 +354,8 @@ class RateSpec:
             object.__setattr__(self, "simple", (self.numerator[0][0], self.denominator[0][0]))
 
     def evaluate(self, facts: Mapping[str, Decimal], outcome: Outcome) -> Decimal | None:
-        """The rate, with its inputs and formula recorded on ``outcome``; None when an input is missing.
+        """The rate, with its inputs and formula recorded on ``outcome``; None when an input is missing (named in
+        ``outcome.missing``) or, every input given, the base (denominator) is zero.
 
         The formula is written only when the explanation is read; it keeps the figures it shows (``values``).
         """
@@ -444,11 +445,6 @@ class RateSpec:
         for name, sign in terms[1:]:
             text += f" {'+' if sign > 0 else '−'} {show_fact(name, facts[name])}"
         return f"({text})"
-
-    def zero_base(self, facts: Mapping[str, Decimal]) -> bool:
-        if self.form in {"fact", "weighted"}:
-            return False
-        return sum((facts.get(name, ZERO) * sign for name, sign in self.denominator), ZERO) == ZERO
 
 
 def _no_base_points(rate: RateSpec, weight: Decimal, outcome: Outcome) -> Outcome | None:
@@ -579,7 +575,7 @@ class RatioRule(Rule):
         outcome = Outcome(None)
         rate = self.rate.evaluate(ctx.facts, outcome)
         if rate is None:
-            if not outcome._missing and self.rate.zero_base(ctx.facts):
+            if not outcome._missing:  # every input given: the base is zero
                 return _no_base_points(self.rate, self.weight, outcome)
             return outcome
         return self.apply(rate, outcome, entry)
@@ -630,7 +626,7 @@ class BandsRule(Rule):
         outcome = Outcome(None)
         rate = self.rate.evaluate(ctx.facts, outcome)
         if rate is None:
-            if not outcome._missing and self.rate.zero_base(ctx.facts):
+            if not outcome._missing:  # every input given: the base is zero
                 return _no_base_points(self.rate, self.weight, outcome)
             return outcome
         return self.apply(rate, outcome)
@@ -693,7 +689,7 @@ class ExcessDeductionRule(Rule):
         outcome = Outcome(None)
         rate = self.rate.evaluate(ctx.facts, outcome)
         if rate is None:
-            if not outcome._missing and self.rate.zero_base(ctx.facts):
+            if not outcome._missing:  # every input given: the base is zero
                 return _no_base_points(self.rate, self.weight, outcome)
             return outcome
         return self.apply(rate, outcome)
