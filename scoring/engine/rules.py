@@ -345,9 +345,9 @@ class RateSpec:
     def __post_init__(self) -> None:
         names = [name for name, _ in self.numerator + self.denominator] + [name for name, _ in self.weights]
         object.__setattr__(self, "facts", tuple(dict.fromkeys(names)))
+        # Only a ratio can be simple: a fact or weighted rate has no numerator, a change rate two terms in it.
         if (
-            self.form in ("ratio", "change")
-            and len(self.numerator) == len(self.denominator) == 1
+            len(self.numerator) == len(self.denominator) == 1
             and self.numerator[0][1] == self.denominator[0][1] == 1
             and self.numerator[0][0] != self.denominator[0][0]
         ):
