@@ -56,8 +56,9 @@ ENTRY_FIELDS = {
 
 
 def describe_entry_field(name: str) -> str:
-    """An entry field as the user reads it: by its label alone, as vocabulary.describe names a fact."""
-    return ENTRY_FIELDS.get(name, name)
+    """An entry field as the user reads it: by its label alone, as vocabulary.describe names a fact. Only the fields
+    above are ever named."""
+    return ENTRY_FIELDS[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,16 +345,17 @@ class RateSpec:
     def __post_init__(self) -> None:
         names = [name for name, _ in self.numerator + self.denominator] + [name for name, _ in self.weights]
         object.__setattr__(self, "facts", tuple(dict.fromkeys(names)))
+        # Only a ratio can be simple: a fact or weighted rate has no numerator, a change rate two terms in it.
         if (
-            self.form in ("ratio", "change")
-            and len(self.numerator) == len(self.denominator) == 1
+            len(self.numerator) == len(self.denominator) == 1
             and self.numerator[0][1] == self.denominator[0][1] == 1
             and self.numerator[0][0] != self.denominator[0][0]
         ):
             object.__setattr__(self, "simple", (self.numerator[0][0], self.denominator[0][0]))
 
     def evaluate(self, facts: Mapping[str, Decimal], outcome: Outcome) -> Decimal | None:
-        """The rate, with its inputs and formula recorded on ``outcome``; None when an input is missing.
+        """The rate, with its inputs and formula recorded on ``outcome``; None when an input is missing (named in
+        ``outcome.missing``) or, every input given, the base (denominator) is zero.
 
         The formula is written only when the explanation is read; it keeps the figures it shows (``values``).
         """
@@ -443,11 +445,6 @@ class RateSpec:
         for name, sign in terms[1:]:
             text += f" {'+' if sign > 0 else '−'} {show_fact(name, facts[name])}"
         return f"({text})"
-
-    def zero_base(self, facts: Mapping[str, Decimal]) -> bool:
-        if self.form in {"fact", "weighted"}:
-            return False
-        return sum((facts.get(name, ZERO) * sign for name, sign in self.denominator), ZERO) == ZERO
 
 
 def _no_base_points(rate: RateSpec, weight: Decimal, outcome: Outcome) -> Outcome | None:
@@ -578,7 +575,7 @@ class RatioRule(Rule):
         outcome = Outcome(None)
         rate = self.rate.evaluate(ctx.facts, outcome)
         if rate is None:
-            if not outcome._missing and self.rate.zero_base(ctx.facts):
+            if not outcome._missing:  # every input given: the base is zero
                 return _no_base_points(self.rate, self.weight, outcome)
             return outcome
         return self.apply(rate, outcome, entry)
@@ -629,7 +626,7 @@ class BandsRule(Rule):
         outcome = Outcome(None)
         rate = self.rate.evaluate(ctx.facts, outcome)
         if rate is None:
-            if not outcome._missing and self.rate.zero_base(ctx.facts):
+            if not outcome._missing:  # every input given: the base is zero
                 return _no_base_points(self.rate, self.weight, outcome)
             return outcome
         return self.apply(rate, outcome)
@@ -645,11 +642,8 @@ class BandsRule(Rule):
         if found is not None:
             outcome.points = found.points
             outcome.band = found.label
-            text = outcome.text
-            if text.__class__ is tuple:  # the rate's formula, a deferred piece
-                outcome.text = [text, found.clause]
-            else:
-                outcome.text = append(text, found.clause)
+            # The rate's formula (a deferred piece: ``RateSpec.evaluate`` has just set it), then the band.
+            outcome.text = [outcome.text, found.clause]
             outcome.close = CLOSE_LITERAL
             return outcome
         raise ScoringError(f"{self.rate.label} {fmt_percent(rate)} 不在任何分档内")
@@ -695,7 +689,7 @@ class ExcessDeductionRule(Rule):
         outcome = Outcome(None)
         rate = self.rate.evaluate(ctx.facts, outcome)
         if rate is None:
-            if not outcome._missing and self.rate.zero_base(ctx.facts):
+            if not outcome._missing:  # every input given: the base is zero
                 return _no_base_points(self.rate, self.weight, outcome)
             return outcome
         return self.apply(rate, outcome)
@@ -1113,7 +1107,8 @@ def _deviation_text(deviation: Decimal, settings: Settings) -> str:
 
 
 def _symbol(comparator: str) -> str:
-    return {">=": "≥", "<=": "≤", "=": "="}.get(comparator, comparator)
+    # Only a comparator the rule accepted is shown: an unknown one is refused before its text is written.
+    return {">=": "≥", "<=": "≤", "=": "="}[comparator]
 
 
 @dataclass(frozen=True, slots=True)

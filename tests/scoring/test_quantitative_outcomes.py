@@ -117,6 +117,17 @@ def test_a_row_without_a_comparator_follows_its_direction():
     )
 
 
+def test_a_target_and_a_result_both_converted_to_wan_show_both_conversions():
+    got = line(one({"kind": "quantitative"}), entry=row("≥1000000元", "900000元"))
+    assert shown(got) == (
+        D("9.00"),
+        "未达到目标",
+        "实际 90万元，目标 ≥100万元（1000000元 = 100万元；900000元 = 90万元），完成比例 = 90 ÷ 100 = 90.00% → 9.00 分",
+        [],
+        NO_REASON,
+    )
+
+
 def test_a_row_without_its_target_or_result_names_what_is_missing():
     framework = one({"kind": "quantitative"})
     assert shown(line(framework, entry=row("", "90"))) == (None, None, "缺少：年度指标值", ["年度指标值"], [])

@@ -131,6 +131,33 @@ def test_execution_below_90_percent_asks_for_a_reason_unless_one_is_given():
     assert (explained.points, explained.warnings) == (D("8.50"), [])
 
 
+def test_a_ratio_over_a_zero_base_is_not_scored_unless_the_framework_gives_full_marks():
+    rate = {
+        "label": "执行率",
+        "key": "execution_rate",
+        "numerator": "spending_actual",
+        "denominator": "budget_full_year",
+    }
+    facts = {"spending_actual": D(0), "budget_full_year": D(0)}
+    assert shown(line(one({"kind": "ratio", "rate": rate}, weight=2), facts)) == (
+        None,
+        None,
+        "执行率 = 0.00 ÷ 0.00，分母为零",
+        [],
+        ["执行率的分母为零，无法计算"],
+        {},
+    )
+    full = {**rate, "if_no_base": "full", "no_base_label": "无预算"}
+    assert shown(line(one({"kind": "ratio", "rate": full}, weight=2), facts)) == (
+        D("2.00"),
+        "无预算",
+        "执行率：无预算，得满分 → 2.00 分",
+        [],
+        [],
+        {},
+    )
+
+
 def test_a_completion_rate_of_four_facts_shows_each_term_with_its_sign():
     rate = {
         "label": "预算完成率",

@@ -69,7 +69,6 @@ def test_a_rate_spec_of_each_form():
         None,
         "无发生额",
     )
-    assert fact.zero_base({}) is False
     ratio = RateSpec.from_params({"numerator": "a", "denominator": ["b", "-c"]}, "where")
     assert (ratio.form, ratio.key, ratio.label, ratio.numerator, ratio.denominator, ratio.facts, ratio.simple) == (
         "ratio",
@@ -86,7 +85,6 @@ def test_a_rate_spec_of_each_form():
         {"numerator": "a", "denominator": "b", "if_no_base": "full", "no_base_label": "未建设"}, "w"
     )
     assert (full.simple, full.if_no_base, full.no_base_label) == (("a", "b"), "full", "未建设")
-    assert (full.zero_base({"b": D(0)}), full.zero_base({"b": D(1)})) == (True, False)
     change = RateSpec.from_params({"change": ["a", "b"]}, "w")
     assert (change.form, change.numerator, change.denominator, change.simple) == (
         "change",

@@ -75,6 +75,7 @@ def refusal(kind: str, params: dict, weight=10) -> tuple[str, str | None]:
             "子项分值之和 9 不等于指标分值 10",
         ),
         ("quarterly_progress", {"per_quarter": 1, "average_points": 1}, "季度执行率各部分分值之和应等于指标分值"),
+        ("budget_execution", {"reason_below": "九成"}, "“九成”不是数字：请只填写数字，可带“万元”或“%”"),
         ("threshold_completion", {"threshold": "100%"}, "完成率门槛应在 0 至 100%（不含）之间"),
         ("threshold_completion", {"threshold": "-1%"}, "完成率门槛应在 0 至 100%（不含）之间"),
         ("execution_completion", {"bands": []}, "分档规则缺少档位"),

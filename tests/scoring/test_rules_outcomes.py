@@ -73,6 +73,21 @@ def test_fixed_asset_utilisation_scores_the_points_of_its_band(in_use, points, b
     assert shown(got) == expected
 
 
+def test_a_band_with_its_own_label_is_named_by_it_and_one_without_by_its_bounds():
+    bands = [{"max": "60%", "points": 0, "label": "利用不足"}, {"min": "60%", "points": 1}]
+    framework = one({"kind": "bands", "rate": UTILISATION, "bands": bands}, weight=1)
+    low = line(framework, {"fixed_assets_in_use": D(50), "fixed_assets_total": D(100)})
+    assert shown(low) == (
+        D("0.00"),
+        "利用不足",
+        "固定资产利用率 = 50.00 ÷ 100.00 = 50.00%，利用不足 → 0 分",
+        [],
+        NO_REASON,
+    )
+    high = line(framework, {"fixed_assets_in_use": D(60), "fixed_assets_total": D(100)})
+    assert shown(high) == (D("1.00"), "60%及以上", "固定资产利用率 = 60.00 ÷ 100.00 = 60.00%，60%及以上 → 1 分", [], [])
+
+
 def test_bands_over_a_zero_base_are_not_scored_unless_the_framework_gives_full_marks():
     framework = one({"kind": "bands", "rate": UTILISATION, "bands": FUTIAN_BANDS}, weight=1)
     got = line(framework, {"fixed_assets_in_use": D(1), "fixed_assets_total": D(0)})
