@@ -460,7 +460,7 @@ def _framework_rates(framework: FrameworkSpec | None) -> dict[str, str]:
     if framework is None:
         return found
     cached = _FRAMEWORK_RATES.get(id(framework))
-    if cached is not None and cached[0] is framework:
+    if cached is not None:  # an entry keeps its framework alive, so no other framework has that id meanwhile
         return cached[1]
     for indicator in framework.walk():
         rules = [indicator.rule] if indicator.rule is not None else []
