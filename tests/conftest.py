@@ -51,13 +51,18 @@ def _engine_caches_cleared():
     """Each test starts with the engine's caches empty (the ``lru_cache`` of ``numbers`` and ``rules``), as a process
     would. Mutation testing needs it: mutmut runs a mutant's tests in a process forked from the one that ran the whole
     selection clean, so a cached answer (a deadline read from '三个工作日内') would skip the mutated code, and its
-    mutants survived every test written for them. The score sheets ``assessments.scores`` keeps are dropped too."""
+    mutants survived every test written for them. The score sheets ``assessments.scores`` keeps are dropped too, and
+    the rate keys ``checks`` lists once per framework (a framework a test module builds at import was listed by the
+    clean run, so the listing's mutants never ran for it)."""
     for name, module in list(sys.modules.items()):
         # assessments.scores keeps the score sheets it computed: a sheet of the clean run would hide a mutant too
         if (name.startswith("scoring.engine.") or name == "assessments.scores") and module is not None:
             for value in vars(module).values():
                 if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
                     value.cache_clear()
+    checks = sys.modules.get("scoring.engine.checks")
+    if checks is not None:
+        checks._FRAMEWORK_RATES.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -367,8 +367,10 @@ def check_satisfaction_counts(facts: Mapping[str, Decimal]) -> list[Finding]:
 
 
 def percent_places(share: Decimal) -> int:
-    """The decimals a share was printed with as a percentage: 0.96 → 0 ('96%'), 0.965 → 1 ('96.5%')."""
-    return max(0, -share.as_tuple().exponent - 2) if share.is_finite() else 0
+    """The decimals a share was printed with as a percentage: 0.96 → 0 ('96%'), 0.965 → 1 ('96.5%'). The share is
+    finite (``score`` refuses a fact that is not, and a row's share is read from its digits); one that is not could
+    not be checked anyway (``quantize`` refuses it)."""
+    return max(0, -share.as_tuple().exponent - 2)
 
 
 def possible_survey_share(share: Decimal, responses: Decimal) -> bool:
@@ -460,7 +462,7 @@ def _framework_rates(framework: FrameworkSpec | None) -> dict[str, str]:
     if framework is None:
         return found
     cached = _FRAMEWORK_RATES.get(id(framework))
-    if cached is not None and cached[0] is framework:
+    if cached is not None:  # an entry keeps its framework alive, so no other framework has that id meanwhile
         return cached[1]
     for indicator in framework.walk():
         rules = [indicator.rule] if indicator.rule is not None else []

@@ -401,6 +401,38 @@ from scoring.engine.checks import (
         ),
         pytest.param(
             check_satisfaction_counts,
+            {"satisfaction_public": D("0.96"), "satisfaction_public_responses": D(40)},
+            [
+                {
+                    "code": "satisfaction_without_survey",
+                    "severity": "warning",
+                    "fields": ["satisfaction_public", "satisfaction_public_responses", "satisfaction_public_satisfied"],
+                    "message": "社会公众满意度 96.00% 缺少社会公众满意度·满意问卷数",
+                },
+                {
+                    "code": "satisfaction_impossible",
+                    "severity": "error",
+                    "fields": ["satisfaction_public", "satisfaction_public_responses"],
+                    "message": "社会公众满意度 96% 不可能来自 40 份有效问卷（任何满意份数 ÷ 40 都不等于这个百分数）",
+                },
+            ],
+            id="survey_share_no_count_of_responses_gives",  # 38/40 = 95 %, 39/40 = 97.5 %
+        ),
+        pytest.param(
+            check_satisfaction_counts,
+            {"satisfaction_public": D(0), "satisfaction_public_responses": D(30)},
+            [
+                {
+                    "code": "satisfaction_without_survey",
+                    "severity": "warning",
+                    "fields": ["satisfaction_public", "satisfaction_public_responses", "satisfaction_public_satisfied"],
+                    "message": "社会公众满意度 0.00% 缺少社会公众满意度·满意问卷数",
+                }
+            ],
+            id="survey_share_of_nobody_satisfied_is_possible",  # 0 of 30
+        ),
+        pytest.param(
+            check_satisfaction_counts,
             {
                 "satisfaction_staff": D("0.955"),
                 "satisfaction_staff_responses": D(200),
