@@ -83,6 +83,8 @@ def test_a_bare_result_is_read_in_its_target_s_money_unit(actual, target, read):
         ("第三季度前", ("date", None, 9, 30, None, None, False), "9月30日前"),
         ("上半年", ("date", None, 6, 30, None, None, False), "6月30日前"),
         ("下半年完成", ("date", None, 12, 31, None, None, False), "12月31日前"),
+        ("2024年上半年", ("date", 2024, 6, 30, None, None, False), "2024年6月30日前"),
+        ("2025年下半年前", ("date", 2025, 12, 31, None, None, False), "2025年12月31日前"),
         ("3个工作日内", ("duration", None, None, None, D(3), "工作日", False), "3个工作日内"),
         ("≤5天", ("duration", None, None, None, D(5), "天", False), "5天内"),
         ("30天以内", ("duration", None, None, None, D(30), "天", False), "30天内"),

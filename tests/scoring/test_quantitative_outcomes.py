@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.engine import IndicatorEntry
+from scoring.engine import IndicatorEntry, ScoringError
 from tests.scoring.test_rules import line, one
 
 D = Decimal
@@ -178,3 +178,17 @@ def test_a_result_30_percent_or_more_off_its_target_loses_two_points_when_the_fr
     framework = one({"kind": "quantitative"}, settings={"deviation_deduction": True})
     got = line(framework, entry=row("≥100", actual))
     assert shown(got) == (D(points), band, explanation, [], warnings)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message", "field"),
+    [
+        ({"target": D("1E+20"), "actual": D(5)}, "“1E+20”超出可处理的范围（整数部分最多 15 位）", "item"),
+        ({"target": D(5), "actual": D("1E-13")}, "“1E-13”超出可处理的范围（整数部分最多 15 位）", "item"),
+        ({"target": D(5), "actual": D("NaN")}, "“NaN”不是数字", "item"),
+    ],
+)
+def test_a_target_or_result_given_as_a_number_the_engine_cannot_handle_is_refused_quoting_it(fields, message, field):
+    with pytest.raises(ScoringError) as refused:
+        line(one({"kind": "quantitative"}), entry=IndicatorEntry(code="item", **fields))
+    assert (refused.value.message, refused.value.field) == (message, field)

@@ -229,6 +229,19 @@ def test_a_qualitative_score_outside_its_band_or_an_unknown_outcome_is_refused(o
     assert refusal(framework, entry(outcome=outcome, score=D(score))) == (message, "item")
 
 
+@pytest.mark.parametrize(
+    ("score", "message"),
+    [
+        (D("NaN"), "“NaN”不是数字"),
+        (D("1E+20"), "“1E+20”超出可处理的范围（整数部分最多 15 位）"),
+        ("九分", "“九分”不是数字：请只填写数字，可带“万元”或“%”"),
+    ],
+)
+def test_a_qualitative_score_that_is_no_number_the_engine_handles_is_refused_at_the_score(score, message):
+    framework = one({"kind": "qualitative_2021"})
+    assert refusal(framework, entry(outcome="基本达成目标", score=score)) == (message, "score")
+
+
 def test_a_qualitative_row_without_its_outcome_or_score_names_what_is_missing():
     framework = one({"kind": "qualitative_2021"})
     assert shown(line(framework, entry=entry())) == (
