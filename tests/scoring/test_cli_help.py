@@ -1,6 +1,7 @@
 """The score command explains its arguments in Chinese and marks the findings that block submission."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,11 @@ def test_the_help_names_every_argument_in_chinese():
     assert "评分输入 JSON 文件（格式见 README）" in shown
     assert "指标体系代码，覆盖输入文件中的 framework" in shown
     assert "{text,json}" in shown
+    assert re.search(r"(?m)--compare FRAMEWORK\s+同时按另一指标体系评分，逐项对比（不改变任何数据）$", shown)
+
+
+def test_the_output_is_text_unless_json_is_asked_for():
+    assert build_parser().parse_args(["in.json"]).format == "text"
 
 
 def test_errors_and_warnings_are_marked_apart():

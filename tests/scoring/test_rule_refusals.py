@@ -62,6 +62,11 @@ def refusal(kind: str, params: dict, weight=10) -> tuple[str, str | None]:
         ("bands", {"rate": RATE, "bands": [TWO_BANDS[0], {"min": "90%", "points": 11}]}, "档位得分 11 超出分值 10"),
         ("bands", {"rate": RATE, "bands": [{**TWO_BANDS[0], "points": -1}, TWO_BANDS[1]]}, "档位得分 -1 超出分值 10"),
         ("excess_deduction", {"rate": RATE}, "超额扣分规则缺少每个百分点的扣分（per_point 或 per_point_share）"),
+        (
+            "excess_deduction",
+            {"rate": RATE, "per_point_share": "一成"},
+            "“一成”不是数字：请只填写数字，可带“万元”或“%”",
+        ),
         ("proportional", {"done": "projects_on_time"}, "完成比例规则需要 done 和 planned 两个数据项"),
         ("proportional", {"planned": "projects_planned"}, "完成比例规则需要 done 和 planned 两个数据项"),
         ("choice", {}, "单选规则缺少选项"),

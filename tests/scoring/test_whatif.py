@@ -228,6 +228,11 @@ def test_compare_as_json(tmp_path):
         "lines",
     ]
     assert payload["base"]["total"] == "82.94" and payload["other"]["total"] is None
+    assert payload["base"]["framework"] == {
+        "code": "mof-2020-selfeval",
+        "version": 1,
+        "name": "财预〔2020〕10号绩效自评表",
+    }
     assert payload["lacking"] == ["预算执行率：项目是否完成"]
     line = next(line for line in payload["lines"] if line["name"] == "完成80%")
     assert (line["base"]["points"], line["other"]["points"], line["difference"]) == ("8.00", "5.00", "-3.00")
@@ -280,3 +285,9 @@ def test_a_summary_counts_grade_changes_and_ranks_the_indicators_that_move_most(
     text = summary.render_text()
     assert "等次改变 2 份，不变 0 份" in text and "  良 → 中：2 份" in text
     assert summary.to_dict()["grade_changes"] == [{"from": "良", "to": "中", "count": 2}]
+
+
+def test_compare_as_text_lists_what_the_other_framework_needs_and_the_data_lacks(tmp_path):
+    code, out = main([_write(tmp_path, None), "--compare", "mof-2021-core"], FRAMEWORKS)
+    assert code == 0
+    assert "\n\n对比体系需要而数据中缺少的：\n  - 预算执行率：项目是否完成\n" in out
