@@ -1,6 +1,8 @@
 """Assessment screens: one view per tab (GET shows it, POST saves it) and one live preview per tab, which
 recomputes the tab's derived figures and the score sheet from the typed values without saving them."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelformset_factory
@@ -146,17 +148,8 @@ FORM_BUILDERS = {
 def assessment_tab(request, assessment_id: int, tab: str):
     if tab not in TAB_LABELS:
         return render(request, "404.html", status=404)
-    loaded = Assessment.objects
-    if request.method == "GET":
-        # What the page shows comes in the query loading the assessment: the narrative and the explanations (the score
-        # panel), and last year's assessment — its figures for 上年 beside the inputs, itself for the 整改事项 the
-        # narrative reports on. A save, which mostly redirects, reads them only when it shows the page again.
-        loaded = with_texts(Assessment.objects.all())
-        if tab == "self-eval":  # the reviewers' comments stand under the rows
-            loaded = with_comments(loaded)
-        if tab in BESIDE_TABS or tab == "narrative":
-            loaded = with_year_before(loaded, figures=tab in BESIDE_TABS)
-    assessment, writable = get_assessment_for_user(request.user, assessment_id, loaded)
+    reads = TAB_READS[tab] if request.method == "GET" else ()
+    assessment, writable = get_assessment_for_user(request.user, assessment_id, reads)
     data = assessment_data(assessment, last_year=LAST_YEAR_READ.get(tab, ()))  # when it came with the assessment
     builder = FORM_BUILDERS.get(tab)
     forms, formsets, stale, conflict = {}, {}, None, None
@@ -214,7 +207,7 @@ def assessment_preview(request, assessment_id: int, tab: str):
     builder = FORM_BUILDERS.get(tab)
     if builder is None:
         return render(request, "404.html", status=404)
-    assessment, _ = get_assessment_for_user(request.user, assessment_id, with_texts(Assessment.objects.all()))
+    assessment, _ = get_assessment_for_user(request.user, assessment_id, (with_texts,))
     data = assessment_data(assessment)
     forms, formsets = builder(data, request.POST)
     for form in forms.values():
@@ -474,6 +467,18 @@ def _hints_beside_rows(context) -> None:
 BESIDE_TABS = ("basic", "finance", "basic-data", "self-eval")
 # What of an open last year a tab shows beside its inputs, read with this year's (selectors.LAST_YEAR_PARTS); its
 # facts and the unit's staffing come with the assessment.
+# What a tab's GET reads in the query loading the assessment: the narrative and the explanations (the score panel),
+# and last year's assessment — its figures for 上年 beside the inputs, itself for the 整改事项 the narrative reports
+# on. A save, which mostly redirects, reads them only when it shows the page again. Made once: the same objects on
+# every request let the loading query be compiled once (assessments.access.get_assessment_for_user).
+TAB_READS = {
+    tab: (
+        with_texts,
+        *((with_comments,) if tab == "self-eval" else ()),  # the reviewers' comments stand under the rows
+        *((partial(with_year_before, figures=tab in BESIDE_TABS),) if tab in BESIDE_TABS or tab == "narrative" else ()),
+    )
+    for tab in TAB_LABELS
+}
 LAST_YEAR_READ = {"finance": ("institutions",), "basic-data": ("special_funds",), "self-eval": ("indicator_rows",)}
 
 

@@ -55,7 +55,7 @@ def _render(request, data: AssessmentData, writable: bool, form=None):
 @require_GET
 def evidence_list(request, assessment_id: int):
     # The score panel's narrative and explanations come with the assessment.
-    assessment, writable = get_assessment_for_user(request.user, assessment_id, with_texts(Assessment.objects.all()))
+    assessment, writable = get_assessment_for_user(request.user, assessment_id, (with_texts,))
     return _render(request, assessment_data(assessment), writable)
 
 

@@ -136,7 +136,7 @@ def _render_list(request, assessment: Assessment, writable: bool, add_form, stal
 @require_GET
 def project_list(request, assessment_id: int):
     # The score panel's narrative and explanations come with the assessment.
-    assessment, writable = get_assessment_for_user(request.user, assessment_id, with_texts(Assessment.objects.all()))
+    assessment, writable = get_assessment_for_user(request.user, assessment_id, (with_texts,))
     return _render_list(request, assessment, writable, _add_form(assessment))
 
 

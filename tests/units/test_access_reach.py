@@ -128,18 +128,25 @@ def test_the_loaded_assessment_brings_what_its_pages_read(assessment, alice, dja
         assert [line.split("（")[1] for line in explanations(found)] == ["未分配指标体系，按本地区报告格式的默认）"] * 2
 
 
-def test_the_assessment_is_loaded_from_the_queryset_a_page_passes(assessment, alice, bob, charlie):
-    """A page may read more in the same query (`last_year.with_year_before`): the queryset it passes is the one
+def test_the_assessment_is_loaded_from_what_a_page_reads(assessment, alice, bob, charlie):
+    """A page may read more in the same query (`last_year.with_year_before`): the queryset its `reads` make is the one
     loaded from, and the access rules hold on it."""
-    from assessments.models import Assessment
+
+    def of_2021(queryset):
+        return queryset.filter(year=2021)
+
+    def of_2022(queryset):
+        return queryset.filter(year=2022)
 
     with pytest.raises(Http404):
-        get_assessment_for_user(alice, assessment.pk, Assessment.objects.filter(year=2021))
+        get_assessment_for_user(alice, assessment.pk, (of_2021,))
     with pytest.raises(Http404):
-        get_assessment_for_user(charlie, assessment.pk, Assessment.objects.filter(year=2022))
-    found, writable = get_assessment_for_user(alice, assessment.pk, Assessment.objects.filter(year=2022))
+        get_assessment_for_user(charlie, assessment.pk, (of_2022,))
+    found, writable = get_assessment_for_user(alice, assessment.pk, (of_2022,))
     assert (found, writable, found.year_staffing.staff_quota) == (assessment, True, 26)
-    assert get_assessment_for_user(bob, assessment.pk, Assessment.objects.filter(year=2022))[1] is False
+    assert get_assessment_for_user(bob, assessment.pk, (of_2022,))[1] is False
+    with pytest.raises(Http404):
+        get_assessment_for_user(alice, assessment.pk, (of_2022, of_2021))  # each read, in turn
 
 
 @pytest.mark.parametrize("role", [Role.PREPARER, Role.ADMIN, Role.GROUP_LEADER, Role.SUPERVISOR, Role.FINANCE])

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.access import get_assessment_for_user
-from assessments.models import Assessment, FindingExplanation, NarrativeSection
+from assessments.models import FindingExplanation, NarrativeSection
 from assessments.selectors import assessment_data, narrative_and_explanations, with_texts
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def texts(assessment):
 
 
 def test_every_text_reads_back_as_typed_with_the_assessment(alice, assessment, texts, django_assert_num_queries):
-    found, _ = get_assessment_for_user(alice, assessment.pk, with_texts(Assessment.objects.all()))
+    found, _ = get_assessment_for_user(alice, assessment.pk, (with_texts,))
     data = assessment_data(found)
     with django_assert_num_queries(0):
         assert (data.narrative(), data.explanations()) == texts
@@ -48,7 +48,7 @@ def test_read_alone_the_texts_are_the_same_in_one_query(assessment, texts, djang
 
 def test_without_texts_both_are_empty(alice, assessment, django_assert_num_queries):
     NarrativeSection.objects.filter(assessment=assessment).delete()
-    found, _ = get_assessment_for_user(alice, assessment.pk, with_texts(Assessment.objects.all()))
+    found, _ = get_assessment_for_user(alice, assessment.pk, (with_texts,))
     data = assessment_data(found)
     with django_assert_num_queries(0):
         assert (data.narrative(), data.explanations(), data.narrative_sections()) == ({}, {}, {})
@@ -56,7 +56,7 @@ def test_without_texts_both_are_empty(alice, assessment, django_assert_num_queri
 
 
 def test_read_again_after_a_refused_save_the_texts_are_the_newest(alice, assessment, texts):
-    found, _ = get_assessment_for_user(alice, assessment.pk, with_texts(Assessment.objects.all()))
+    found, _ = get_assessment_for_user(alice, assessment.pk, (with_texts,))
     NarrativeSection.objects.filter(assessment=assessment, key="section-1").update(body="someone else's")
     FindingExplanation.objects.filter(assessment=assessment, key="finding-2").delete()
     assert assessment_data(found).narrative()["section-1"] == AWKWARD[1]  # as loaded
@@ -106,7 +106,7 @@ def test_the_reviewers_comments_read_back_as_stored_with_the_assessment(
     answered.answered_at = datetime(2023, 3, 4, 5, 6, 7, 891011, tzinfo=UTC)
     answered.save()
     ReviewComment.objects.filter(pk=answered.pk).update(created_at=datetime(2023, 1, 1, 8, 0, 0, 1, tzinfo=UTC))
-    found, _ = get_assessment_for_user(alice, assessment.pk, with_comments(Assessment.objects.all()))
+    found, _ = get_assessment_for_user(alice, assessment.pk, (with_comments,))
     with django_assert_num_queries(0):
         loaded = review_comments(found)
     stored = list(ReviewComment.objects.filter(assessment=assessment))

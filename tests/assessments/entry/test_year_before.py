@@ -3,6 +3,7 @@ assessment, facts and snapshot as looking it up alone, the year before and no ot
 last year's 整改事项 from it."""
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _loaded(user, assessment, **kwargs) -> Assessment:
-    found, _ = get_assessment_for_user(user, assessment.pk, with_year_before(Assessment.objects.all(), **kwargs))
+    found, _ = get_assessment_for_user(user, assessment.pk, (partial(with_year_before, **kwargs),))
     return found
 
 
@@ -86,7 +87,7 @@ def test_a_stranger_still_gets_404_and_a_reader_no_write_with_last_year_loaded(b
 
     with pytest.raises(Http404):
         _loaded(charlie, assessment)
-    found, writable = get_assessment_for_user(bob, assessment.pk, with_year_before(Assessment.objects.all()))
+    found, writable = get_assessment_for_user(bob, assessment.pk, (with_year_before,))
     assert (found, writable) == (assessment, False)
 
 
