@@ -133,7 +133,7 @@ def allowed_actions(user, assessment: Assessment) -> Allowed:
         first is not None
         and current.code == first.code
         and can_write(user, assessment.unit)
-        and not _reviewed_since_submit(assessment)
+        and _first_act_since_submit(assessment) is None
     )
     return Allowed(act=act, on_behalf_of=on_behalf_of, rescore=act and current.code == "finance", withdraw=withdraw)
 
@@ -224,16 +224,22 @@ def assessment_submit(*, assessment: Assessment, user, confirmed: str | None = N
     return assessment
 
 
-def _reviewed_since_submit(assessment: Assessment) -> bool:
-    """A reviewer signed, returned or re-scored after the last submission (back at the first step after a return
-    to it, the first reviewer has acted although the step is the same)."""
+def _first_act_since_submit(assessment: Assessment) -> AuditEvent | None:
+    """The first signature, return or re-scoring by a reviewer after the last submission, or None (back at the first
+    step after a return to it, the first reviewer has acted although the step is the same)."""
     # The last submission by pk, the order the acts are compared in below (events of one assessment are written one
     # transition at a time, under its row lock, so it is also the last by time).
     submitted = AuditEvent.objects.filter(assessment=assessment, action="submit").order_by("-pk").first()
     acted = AuditEvent.objects.filter(assessment=assessment, action__in=("sign", "return", "rescore"))
     if submitted is not None:
         acted = acted.filter(pk__gt=submitted.pk)
-    return acted.exists()
+    return acted.order_by("pk").first()
+
+
+def _acted_where(event: AuditEvent) -> str:
+    """The step an act was done at, as its label names it: this module writes a signature's and a return's label as
+    “<step>：…” and a re-scoring's as “抽查复核：…”."""
+    return event.action_label.partition("：")[0]
 
 
 def assessment_withdraw(*, assessment: Assessment, user) -> Assessment:
@@ -243,8 +249,11 @@ def assessment_withdraw(*, assessment: Assessment, user) -> Assessment:
         raise PermissionDenied(WITHDRAW_NOT_WRITER)
     if assessment.status != Assessment.Status.IN_REVIEW:
         raise ValidationError(WITHDRAW_NOT_IN_REVIEW.format(status=assessment.status_label))
+    acted = _first_act_since_submit(assessment)
+    if acted is not None:  # named by where it was done: the region's steps may have changed since
+        raise ValidationError(WITHDRAW_ACTED.format(step=_acted_where(acted)))
     first = _next_step(assessment, None)
-    if first is None or assessment.current_step != first.code or _reviewed_since_submit(assessment):
+    if first is None or assessment.current_step != first.code:
         raise ValidationError(WITHDRAW_ACTED.format(step=first.label if first else "审签人"))
     # `returned` stays False: submitting cleared it and nothing sets it while the assessment is in review.
     _save_state(assessment, status=Assessment.Status.DRAFT, current_step="")

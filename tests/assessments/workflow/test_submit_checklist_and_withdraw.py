@@ -176,7 +176,8 @@ def test_a_return_without_a_signature_still_ends_the_withdrawal(assessment, peop
     assert not workflow.allowed_actions(people["alice"], assessment).withdraw
     with pytest.raises(ValidationError) as refused:
         workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
-    assert refused.value.messages == ["评价组组长签署已办理，不能再撤回；如需修改，请由当前审签人退回。"]
+    # The 单位负责人 returned it; the 评价组组长 has done nothing yet.
+    assert refused.value.messages == ["单位负责人审签已办理，不能再撤回；如需修改，请由当前审签人退回。"]
     assessment.refresh_from_db()
     assert (assessment.status, assessment.current_step) == ("in_review", "group_leader")
     assert [e.action for e in AuditEvent.objects.filter(assessment=assessment).order_by("pk")] == ["submit", "return"]
@@ -196,7 +197,8 @@ def test_a_signature_still_ends_the_withdrawal_after_its_step_was_removed_from_t
     assert not workflow.allowed_actions(people["alice"], assessment).withdraw
     with pytest.raises(ValidationError) as refused:
         workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
-    assert refused.value.messages == ["单位负责人审签已办理，不能再撤回；如需修改，请由当前审签人退回。"]
+    # The signature is named, at the step it was given, though that step is no longer the region's.
+    assert refused.value.messages == ["评价组组长签署已办理，不能再撤回；如需修改，请由当前审签人退回。"]
     assessment.refresh_from_db()
     assert (assessment.status, assessment.current_step) == ("in_review", "unit_head")
     assert [(s.step, s.signer, s.voided_at) for s in SignOff.objects.filter(assessment=assessment)] == [
@@ -274,3 +276,22 @@ def test_explanations_are_refused_outside_a_draft_and_for_readers(assessment, pe
         explanations_save(
             assessment=assessment, user=people["alice"], posted={key: ("", "x")}, findings=scored.findings
         )
+
+
+def test_a_rescoring_at_the_only_step_ends_the_withdrawal_and_is_named(assessment, people, region):
+    """A region whose one step is 财政部门归口业务科室: its re-scoring is the reviewer's act the refusal names."""
+    assessment.facts.budget_full_year, assessment.facts.spending_actual = Decimal("100"), Decimal("95")
+    assessment.facts.save()
+    region.review_steps = ["finance"]
+    region.save()
+    workflow.assessment_submit(assessment=assessment, user=people["alice"])
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    assert workflow.allowed_actions(people["alice"], assessment).withdraw
+    workflow.assessment_rescore(
+        assessment=assessment, user=people["fiona"], indicator_key="budget_execution", score=Decimal("9"), reason="抽查"
+    )
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    assert not workflow.allowed_actions(people["alice"], assessment).withdraw
+    with pytest.raises(ValidationError) as refused:
+        workflow.assessment_withdraw(assessment=assessment, user=people["alice"])
+    assert refused.value.messages == ["抽查复核已办理，不能再撤回；如需修改，请由当前审签人退回。"]
