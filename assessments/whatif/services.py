@@ -68,13 +68,6 @@ def project_whatif(
     return WhatIf(f"{assessment.year} 年度项目支出绩效自评：{project.name}", base, other, comparison)
 
 
-def signed(value) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.2f}"
-    return text if value < 0 else f"+{text}"
-
-
 def comparison_rows(comparison: Comparison) -> list[dict]:
     """Each indicator as the screen and the workbook show it: group, name, both scores with their rule, difference."""
     rows = []
