@@ -24,23 +24,25 @@ def score(
     by_code, rows = _sort_entries(framework, entries, prepared.leaf_codes)
     stated = stated or _NOTHING_STATED
     stated_items = _stated_items(framework, stated.items, prepared.keys)
-    scorer = _Scorer(framework, Context(facts, framework.settings, framework.rounding.places), by_code, rows)
+    scorer = _Scorer(framework, prepared, Context(facts, framework.settings, framework.rounding.places), by_code, rows)
     scorer.walk(prepared.nodes, stated_items)
     return scorer.finish(stated.total)
 
 
 _NOTHING_STATED = Stated()
 _NO_REASON_WARNING = "未得满分，需填写偏差原因分析及改进措施"
-_FACT_NAMES = vocabulary.FACTS.keys()
+_FACT_NAMES = frozenset(vocabulary.FACTS)
 _RATE_FACTS = frozenset(name for name, fact in vocabulary.FACTS.items() if fact.is_rate)
 _ONE = Decimal(1)
 
 
 def _check_facts(facts: Mapping[str, Decimal]) -> None:
-    if not facts.keys() <= _FACT_NAMES:
+    # Every sheet passes these checks, so they are written as the fewest passes over the facts, in C: a frozenset's
+    # issuperset, and counting the values whose type is Decimal (a list's count) rather than a set of their types.
+    if not _FACT_NAMES.issuperset(facts):
         name = sorted(facts.keys() - _FACT_NAMES)[0]
         raise ScoringError(f"未知的数据项“{name}”", field=name)
-    if facts and set(map(type, facts.values())) != {Decimal}:
+    if list(map(type, facts.values())).count(Decimal) != len(facts):
         for name, value in facts.items():
             if type(value) is not Decimal:
                 raise ScoringError(
@@ -76,7 +78,9 @@ def _sort_entries(
     framework: FrameworkSpec, entries, leaf_codes: frozenset[str]
 ) -> tuple[dict[str, IndicatorEntry], dict[str, list[IndicatorEntry]]]:
     """Entries by indicator code, and unit-written rows by their level-2 group."""
-    items = entries.values() if isinstance(entries, Mapping) else entries
+    # A list, as the app and the JSON input give, is taken as is before asking isinstance(…, Mapping), an ABC check
+    # that costs about as much as sorting a sheet's entries.
+    items = entries if entries.__class__ is list or not isinstance(entries, Mapping) else entries.values()
     by_code: dict[str, IndicatorEntry] = {}
     rows: dict[str, list[IndicatorEntry]] = {}
     for entry in items:
@@ -141,15 +145,19 @@ class _Plan:
 
     ``nodes`` are the top-level indicators, each with its ``children``; ``leaf_codes`` are the indicators an entry
     may score; ``keys`` resolves a code, name or alias to a code exactly as ``FrameworkSpec.resolve`` does (keys it
-    does not hold go to ``resolve``).
+    does not hold go to ``resolve``); ``group_codes`` are the indicators that are not leaves of the framework (a
+    stated score for one of them is compared with what its lines can reach).
     """
 
-    __slots__ = ("keys", "leaf_codes", "nodes")
+    __slots__ = ("group_codes", "keys", "leaf_codes", "nodes")
 
-    def __init__(self, nodes: tuple[_Node, ...], leaf_codes: frozenset[str], keys: dict[str, str]):
+    def __init__(
+        self, nodes: tuple[_Node, ...], leaf_codes: frozenset[str], keys: dict[str, str], group_codes: frozenset[str]
+    ):
         self.nodes = nodes
         self.leaf_codes = leaf_codes
         self.keys = keys
+        self.group_codes = group_codes
 
     def __reduce__(self):
         # Derived data: a copied or unpickled framework prepares its own on first use.
@@ -176,14 +184,16 @@ def plan(framework: FrameworkSpec) -> _Plan:
         # resolve() strips a key that is not a code before looking it up as an alias: only stripped aliases match as is.
         keys = {alias: code for alias, code in framework.by_alias.items() if alias == alias.strip()}
         keys.update((code, code) for code in framework.by_code)
-        prepared = _Plan(nodes, leaf_codes, keys)
+        group_codes = frozenset(code for code, spec in framework.by_code.items() if not spec.is_leaf)
+        prepared = _Plan(nodes, leaf_codes, keys, group_codes)
         object.__setattr__(framework, "plan", prepared)
     return prepared
 
 
 class _Scorer:
-    def __init__(self, framework, ctx, entries, rows):
+    def __init__(self, framework, prepared, ctx, entries, rows):
         self.framework = framework
+        self.group_codes = prepared.group_codes
         self.ctx = ctx
         self.places = ctx.places
         self.quantum = QUANTA[ctx.places]
@@ -227,7 +237,7 @@ class _Scorer:
         return total
 
     def group(self, node: _Node) -> Decimal | None:
-        line = ScoreLine(node.code, node.name, node.level, node.weight, None, parent=node.parent, is_leaf=False)
+        line = ScoreLine.group(node.code, node.name, node.level, node.weight, node.parent)
         self.lines.append(line)
         line.points = self.score_nodes(node.children)
         if node.rows_below:
@@ -252,7 +262,7 @@ class _Scorer:
         """A 10号 level-2 group: its rows are written by the unit, and so is its weight (their sum)."""
         spec = node.spec
         code = node.code
-        line = ScoreLine(code, node.name, node.level, spec.weight, None, parent=node.parent, is_leaf=False)
+        line = ScoreLine.group(code, node.name, node.level, spec.weight, node.parent)
         self.lines.append(line)
         children = [self.unit_row(spec, index, entry) for index, entry in enumerate(self.rows.get(code, ()), 1)]
         line.weight = sum((child.weight for child in children), ZERO)
@@ -297,11 +307,10 @@ class _Scorer:
                 outcome.warnings.append(_NO_REASON_WARNING)
             if stated is not None:
                 difference = points - stated
-        line = ScoreLine(
-            code, name, level, weight, points, kind, parent=parent, reason=entry.reason, stated_score=stated
+        # The line reads its band, explanation, inputs… from the rule's outcome.
+        line = ScoreLine.scored(
+            code, name, level, weight, points, kind, parent, entry.reason, stated, difference, outcome
         )
-        line.difference = difference
-        line._outcome = outcome  # the line reads its band, explanation, inputs… from the rule's outcome
         self.lines.append(line)
         if stated is None:
             self.all_stated = False
@@ -384,7 +393,8 @@ class _Scorer:
                 f"{fmt(line.points, places)} 分，相差 {fmt(line.difference, places)}"
             )
         total = self.total
-        if total is not None and getcontext().prec >= 28:
+        every_leaf_scored = total is not None and getcontext().prec >= 28
+        if every_leaf_scored:
             # Every leaf was scored: their sum is the total (sums of rounded points are exact at this precision).
             scored_total = total
         else:
@@ -415,23 +425,23 @@ class _Scorer:
         sheet.incomplete = self.incomplete
         sheet.overweight = self.overweight
         sheet.misfit = self.misfit
-        sheet.max_attainable, sheet.stated_groups = self._attainable()
+        # With every leaf scored, the most the sheet can reach is what it scored.
+        sheet.max_attainable, sheet.stated_groups = self._attainable(scored_total if every_leaf_scored else None)
         if self.all_stated and any(line.is_leaf for line in self.lines):
             sheet.stated_items_total = self.stated_sum
         self._stated_totals(sheet)
         return sheet
 
-    def _attainable(self) -> tuple[Decimal, list[tuple[str, str, Decimal, Decimal]]]:
-        """The most the sheet can still reach (scored points plus the weights of lines not scored), and each group
-        with a stated score: (code, name, stated, most attainable)."""
-        total = ZERO
-        for line in self.lines:
-            if line.is_leaf:
-                points = line.points
-                total += points if points is not None else line.weight or ZERO
-        by_code = self.framework.by_code
-        stated_groups = [code for code in self.stated_items if code in by_code and not by_code[code].is_leaf]
-        if not stated_groups:
+    def _attainable(self, total: Decimal | None) -> tuple[Decimal, list[tuple[str, str, Decimal, Decimal]]]:
+        """The most the sheet can still reach (scored points plus the weights of lines not scored; ``total`` when
+        the caller knows it), and each group with a stated score: (code, name, stated, most attainable)."""
+        if total is None:
+            total = ZERO
+            for line in self.lines:
+                if line.is_leaf:
+                    points = line.points
+                    total += points if points is not None else line.weight or ZERO
+        if self.group_codes.isdisjoint(self.stated_items):
             return total, []
         parents = {line.code: line.parent for line in self.lines}
         by_group: dict[str, Decimal] = {}

@@ -32,6 +32,8 @@ _KIND_LABELS = {
 }
 
 
+_new = object.__new__
+
 _AS_IS = frozenset({str, int, bool, type(None)})
 
 
@@ -135,6 +137,67 @@ class ScoreLine:
             outcome._missing = missing
             outcome._warnings = warnings
             outcome._parts = parts
+
+    @classmethod
+    def scored(
+        cls,
+        code: str,
+        name: str,
+        level: int,
+        weight: Decimal | None,
+        points: Decimal | None,
+        kind: str | None,
+        parent: str | None,
+        reason: str | None,
+        stated_score: Decimal | None,
+        difference: Decimal | None,
+        outcome: Outcome,
+    ) -> "ScoreLine":
+        """A leaf as the scorer builds it, reading what its rule found from ``outcome``.
+
+        The same line as ``ScoreLine(code, …, kind, parent=…, reason=…, stated_score=…)`` with ``difference`` and
+        ``_outcome`` set, built by storing each slot once: the constructor's keyword defaults and its check for
+        details cost about as much again, and a sheet builds a line for every indicator.
+        """
+        line = _new(cls)
+        line.code = code
+        line.name = name
+        line.level = level
+        line.weight = weight
+        line.points = points
+        line.kind = kind
+        line.parent = parent
+        line.is_leaf = True
+        line.unit_row = False
+        line.target_value = None
+        line.actual_value = None
+        line.reason = reason
+        line.stated_score = stated_score
+        line.difference = difference
+        line._outcome = outcome
+        return line
+
+    @classmethod
+    def group(cls, code: str, name: str, level: int, weight: Decimal | None, parent: str | None) -> "ScoreLine":
+        """A group line with no points yet, as ``ScoreLine(code, name, level, weight, None, parent=…,
+        is_leaf=False)`` builds it (see ``scored``)."""
+        line = _new(cls)
+        line.code = code
+        line.name = name
+        line.level = level
+        line.weight = weight
+        line.points = None
+        line.kind = None
+        line.parent = parent
+        line.is_leaf = False
+        line.unit_row = False
+        line.target_value = None
+        line.actual_value = None
+        line.reason = None
+        line.stated_score = None
+        line.difference = None
+        line._outcome = None
+        return line
 
     def _detail(self) -> Outcome:
         outcome = self._outcome

@@ -26,6 +26,7 @@ from scoring.engine import (
     score_input,
     stated_from_dict,
 )
+from scoring.engine.rules import Outcome
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 _spec = importlib.util.spec_from_file_location("make_golden", GOLDEN / "make_golden.py")
@@ -119,6 +120,72 @@ def test_every_attribute_of_a_scored_line_is_set():
             for name in ScoreLine.__slots__:
                 getattr(line, name)  # AttributeError if the scorer forgot one
             assert line.to_dict()["code"] == line.code
+
+
+def test_the_scorers_line_builders_give_the_lines_the_constructor_gives():
+    """``ScoreLine.scored`` and ``ScoreLine.group`` store each slot directly (for speed): the same lines as
+    ``ScoreLine(...)``, attribute for attribute, with the outcome's details read through."""
+    outcome = Outcome(Decimal("1.5"), "说明", band="档", inputs={"a": Decimal(1)}, warnings=["注意"])
+    outcome.close = 0
+    line = ScoreLine.scored(
+        "x", "指标", 3, Decimal(2), Decimal("1.50"), "ratio", "g", "理由", Decimal(2), Decimal("-0.50"), outcome
+    )
+    built = ScoreLine(
+        "x",
+        "指标",
+        3,
+        Decimal(2),
+        Decimal("1.50"),
+        "ratio",
+        band="档",
+        explanation="说明",
+        inputs={"a": Decimal(1)},
+        warnings=["注意"],
+        parent="g",
+        reason="理由",
+        stated_score=Decimal(2),
+        difference=Decimal("-0.50"),
+    )
+    assert line == built
+    assert line._outcome is outcome
+    assert [getattr(line, name) for name in ScoreLine.__slots__ if name != "_outcome"] == [
+        getattr(built, name) for name in ScoreLine.__slots__ if name != "_outcome"
+    ]
+    group = ScoreLine.group("g", "组", 2, Decimal(20), "top")
+    built_group = ScoreLine("g", "组", 2, Decimal(20), None, parent="top", is_leaf=False)
+    assert group._outcome is None  # created when a detail is first read or set, as for a constructed group
+    assert [getattr(group, name) for name in ScoreLine.__slots__] == [
+        getattr(built_group, name) for name in ScoreLine.__slots__
+    ]
+    assert group == built_group
+
+
+def _attainable_by_hand(sheet):
+    """``max_attainable`` and ``stated_groups`` as first written: one pass over the lines, whatever was scored."""
+    total = Decimal(0)
+    for line in sheet.lines:
+        if line.is_leaf:
+            total += line.points if line.points is not None else line.weight or Decimal(0)
+    return total
+
+
+@pytest.mark.parametrize("example", sorted(SEEDS))
+def test_the_most_attainable_is_the_sum_over_the_leaves(example):
+    """With every leaf scored the scorer takes the total it already has as the most attainable: the same Decimal,
+    exponent included, as adding up the leaves (and with lines unscored it adds them up)."""
+    sheet, _ = _seed_sheet(example)
+    expected = _attainable_by_hand(sheet)
+    assert (str(sheet.max_attainable), sheet.max_attainable.as_tuple()) == (str(expected), expected.as_tuple())
+
+
+@pytest.mark.parametrize("case", range(0, len(VARIANTS), 4))
+def test_the_most_attainable_is_the_sum_over_the_leaves_of_generated_inputs(case):
+    try:
+        sheet = _score(VARIANTS[case]["input"])
+    except ScoringError:
+        return
+    expected = _attainable_by_hand(sheet)
+    assert sheet.max_attainable.as_tuple() == expected.as_tuple()
 
 
 def test_a_line_built_by_hand_behaves_as_the_dataclass_did():
