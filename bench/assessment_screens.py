@@ -109,11 +109,26 @@ def timed(fn) -> list[float]:
     return [served(fn) for _ in range(ROUNDS)]
 
 
-def report(name: str, samples: list[float]) -> None:
+def timed_alternately(fn, baseline) -> tuple[list[float], list[float], list[float], list[float], list, list]:
+    """`fn` and `baseline` one after the other, round by round, so that both meet the same load: wall times, process
+    CPU and database CPU of each."""
+    for _ in range(5):
+        fn(), baseline()
+    samples = {fn: ([], [], []), baseline: ([], [], [])}
+    for _ in range(ROUNDS):
+        for each in (fn, baseline):
+            wall, cpu, db = samples[each]
+            wall.append(served(each))
+            cpu.append(_cpu[-1])
+            db.append(_db_cpu[-1])
+    return samples[fn], samples[baseline]
+
+
+def report(name: str, samples: list[float], cpu_samples=None, db_samples=None) -> None:
     ordered = sorted(samples)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-    cpu = statistics.median(_cpu[-len(samples) :])
-    read = [ms for ms in _db_cpu[-len(samples) :] if ms is not None]
+    cpu = statistics.median(cpu_samples if cpu_samples is not None else _cpu[-len(samples) :])
+    read = [ms for ms in (db_samples if db_samples is not None else _db_cpu[-len(samples) :]) if ms is not None]
     db = f"   DB CPU p50 {statistics.median(read):5.1f} ms" if read else ""
     print(
         f"{name:<28} p50 {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   max {ordered[-1]:7.1f} ms"
@@ -128,9 +143,27 @@ def main():
     client = Client()
     client.force_login(user)
     print(f"database: {connection.vendor}; rounds: {ROUNDS}; 50 indicator rows, 5 projects × 10 rows")
+    from assessments import access
+
+    def built_anew(fn):
+        """`fn` with the query loading the assessment built and compiled on every request, as before
+        perfeval.compiled: the baseline of the lines below, interleaved with them."""
+
+        def anew():
+            kept = access._loader
+            access._loader = lambda reads, superuser, database: _NOT_BOUND
+            try:
+                return fn()
+            finally:
+                access._loader = kept
+
+        return anew
+
     for tab in ("basic", "finance", "basic-data", "self-eval", "narrative", "score"):
         url = f"/assessments/{assessment.pk}/{tab}/"
-        report(f"GET {tab}", timed(lambda url=url: client.get(url)))
+        bound, anew = timed_alternately(lambda url=url: client.get(url), built_anew(lambda url=url: client.get(url)))
+        report(f"GET {tab}", *bound)
+        report("  loading query built anew", *anew)
 
     from django.template.loader import get_template
 
@@ -164,7 +197,19 @@ def main():
         save()
     report("POST self-eval (save)", [save() for _ in range(ROUNDS)])
     preview = f"/assessments/{assessment.pk}/self-eval/preview/"
-    report("POST self-eval preview", timed(lambda: client.post(preview, urlencode(data), content_type=FORM_ENCODED)))
+    bound, anew = timed_alternately(
+        lambda: client.post(preview, urlencode(data), content_type=FORM_ENCODED),
+        built_anew(lambda: client.post(preview, urlencode(data), content_type=FORM_ENCODED)),
+    )
+    report("POST self-eval preview", *bound)
+    report("  loading query built anew", *anew)
+
+
+class _NotBound:
+    usable = False
+
+
+_NOT_BOUND = _NotBound()
 
 
 if __name__ == "__main__":
