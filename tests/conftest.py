@@ -55,8 +55,9 @@ def _engine_caches_cleared():
     the rate keys ``checks`` lists once per framework (a framework a test module builds at import was listed by the
     clean run, so the listing's mutants never ran for it)."""
     for name, module in list(sys.modules.items()):
-        # assessments.scores keeps the score sheets it computed: a sheet of the clean run would hide a mutant too
-        if (name.startswith("scoring.engine.") or name == "assessments.scores") and module is not None:
+        # assessments.scores keeps the score sheets it computed: a sheet of the clean run would hide a mutant too; and
+        # assessments.access its compiled loading queries, built by the clean run from the code a mutant changes
+        if (name.startswith("scoring.engine.") or name in {"assessments.scores", "assessments.access"}) and module:
             for value in vars(module).values():
                 if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
                     value.cache_clear()
