@@ -112,3 +112,13 @@ def test_a_bound_query_counts_as_one_query(assessment, alice, django_assert_num_
     get_assessment_for_user(alice, assessment.pk, (with_texts,))  # compiled here
     with django_assert_num_queries(1):
         get_assessment_for_user(alice, assessment.pk, (with_texts,))
+
+
+def test_once_compiled_the_query_is_not_built_again(assessment, alice, monkeypatch):
+    get_assessment_for_user(alice, assessment.pk, (with_texts,))  # compiled here
+
+    def built(*args):
+        raise AssertionError("the loading query was built again")
+
+    monkeypatch.setattr(access, "_loading", built)
+    assert get_assessment_for_user(alice, assessment.pk, (with_texts,)) == (assessment, True)
