@@ -116,6 +116,12 @@ def dave(django_user_model, department):
 
 
 @pytest.fixture
+def root(django_user_model):
+    """A superuser: sees every unit and may write everywhere."""
+    return django_user_model.objects.create_superuser(username="root", password="secret-pass-123")
+
+
+@pytest.fixture
 def charlie(django_user_model, other_unit):
     return _member(django_user_model, "charlie", other_unit, Role.PREPARER)
 

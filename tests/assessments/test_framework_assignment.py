@@ -232,11 +232,6 @@ def _loaded(user, assessment, django_assert_num_queries) -> list[str]:
         return frameworks_explanations(found)
 
 
-@pytest.fixture
-def root(django_user_model):
-    return django_user_model.objects.create_superuser(username="root", password="secret-pass-123")
-
-
 def test_the_nearest_assignment_of_a_county_comes_with_the_assessment(
     frameworks, county_unit, county, region, alice, root, django_assert_num_queries
 ):

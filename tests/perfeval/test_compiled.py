@@ -27,11 +27,6 @@ def loaded(instance, depth=0) -> dict:
 
 
 @pytest.fixture
-def root(django_user_model):
-    return django_user_model.objects.create_superuser(username="root", password="secret-pass-123")
-
-
-@pytest.fixture
 def two_years(assessment, unit, alice):
     """甲单位's 2022 draft and the 2021 one before it (what `with_year_before` reads)."""
     return assessment, assessment_create(unit=unit, year=2021, user=alice)

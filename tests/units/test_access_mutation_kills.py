@@ -14,11 +14,6 @@ from units.models import Membership, Role
 
 
 @pytest.fixture
-def root(django_user_model):
-    return django_user_model.objects.create_superuser(username="root", password="secret-pass-123")
-
-
-@pytest.fixture
 def two_years(assessment, unit, alice):
     """甲单位's 2022 (the `assessment` fixture) and 2023 assessments: a member sees both."""
     return assessment, assessment_create(unit=unit, year=2023, user=alice)

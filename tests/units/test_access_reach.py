@@ -42,11 +42,6 @@ def below_branch(branch, region):
     return Unit.objects.create(code="U-001-1-1", name="三级机构", parent=branch, region=region)
 
 
-@pytest.fixture
-def root(django_user_model):
-    return django_user_model.objects.create_superuser(username="root", password="secret-pass-123")
-
-
 def test_a_department_membership_reaches_a_unit_two_levels_below_it(dave, department, unit, branch, other_unit):
     assert set(visible_units(dave)) == {department, unit, branch}
     found, writable = get_unit_for_user(dave, branch.pk)
