@@ -33,41 +33,59 @@ def light(status: str | None, due, today) -> tuple[str, str]:
     return "amber", "进行中"
 
 
-def refresh_stale(assessments) -> int:
-    """Summarise again and store the assessments of the queryset whose stored line is missing or was computed from
-    other inputs than the current ones (the key test of assessments.summaries.refresh_summaries, made by the database:
-    only the stale assessments' ids and keys come back). The key is read before store_summaries reads the data, so a
-    save landing in between leaves an older key beside newer figures, which the next call computes again. Returns
-    how many were stale."""
-    stale = dict(
-        with_summary_keys(assessments)
-        .annotate(fresh=Case(When(summary__key=F("current_key"), then=Value(True)), default=Value(False)))
-        .filter(fresh=False)
-        .order_by()
-        .values_list("pk", "current_key")
+def _fresh(assessments):
+    """The assessments, each with `fresh`: whether its stored summary line was computed from its current inputs (the
+    key test of assessments.summaries.refresh_summaries, made by the database)."""
+    return with_summary_keys(assessments).annotate(
+        fresh=Case(When(summary__key=F("current_key"), then=Value(True)), default=Value(False))
     )
+
+
+def refresh_stale(assessments) -> int:
+    """Summarise again and store the assessments of the queryset whose stored line is missing or stale: only their
+    ids and keys come back from the database. The key is read before store_summaries reads the data, so a save
+    landing in between leaves an older key beside newer figures, which the next call computes again. Returns how many
+    were stale."""
+    stale = dict(_fresh(assessments).filter(fresh=False).order_by().values_list("pk", "current_key"))
     if stale:
         store_summaries(stale)
     return len(stale)
 
 
-def light_counts(assessments, unstarted_units, *, year, deadlines, today) -> tuple[Counter, int, int]:
-    """The traffic lights of the assessments and of the units not started (a queryset, or None), counted by region,
-    year and status by the database; with how many assessments and how many units not started there are."""
-    groups = Counter()
-    for region_id, group_year, status, count in (
-        assessments.order_by().values_list("unit__region_id", "year", "status").annotate(count=Count("pk"))
-    ):
-        groups[(region_id, group_year, status)] += count
-    started = sum(groups.values())
+def status_groups(assessments) -> Counter:
+    """How many assessments there are per (region, year, status, grade), grouped by the database — with every stored
+    line brought up to date first. The key test rides on the grouping: when no line is stale (the usual case) the
+    one pass is all; otherwise the stale ones are summarised again (refresh_stale) and the groups counted again."""
+    for _ in range(2):
+        groups, stale = Counter(), 0
+        for region_id, year, status, grade, fresh, count in (
+            _fresh(assessments)
+            .order_by()
+            .values_list("unit__region_id", "year", "status", "summary__grade", "fresh")
+            .annotate(count=Count("pk"))
+        ):
+            groups[(region_id, year, status, grade or "")] += count
+            stale += 0 if fresh else count
+        if not stale or not refresh_stale(assessments):
+            break
+    return groups
+
+
+def light_counts(groups: Counter, unstarted_units, *, year, deadlines, today) -> tuple[Counter, int, int]:
+    """The traffic lights of the assessments (status_groups) and of the units not started (a queryset, or None,
+    counted by region by the database); with how many assessments and how many units not started there are."""
+    by_status = Counter()
+    for (region_id, group_year, status, _), count in groups.items():
+        by_status[(region_id, group_year, status)] += count
+    started = sum(by_status.values())
     unstarted = 0
     if unstarted_units is not None:
         for region_id, count in unstarted_units.order_by().values_list("region_id").annotate(count=Count("pk")):
-            groups[(region_id, year, None)] += count
+            by_status[(region_id, year, None)] += count
             unstarted += count
-    regions = Region.objects.select_related("parent__parent").in_bulk({region_id for region_id, _, _ in groups})
+    regions = Region.objects.select_related("parent__parent").in_bulk({region_id for region_id, _, _ in by_status})
     lights = Counter()
-    for (region_id, group_year, status), count in groups.items():
+    for (region_id, group_year, status), count in by_status.items():
         lights[light(status, deadline_for(regions[region_id], group_year, deadlines), today)[0]] += count
     return lights, started, unstarted
 
@@ -79,17 +97,18 @@ def _average(total: Decimal, count: int) -> Decimal | None:
     return (total / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def grades_and_averages(assessments, *, counted: str):
-    """Of the assessments counted (the final ones, or with `counted` "all" every one): how many have each grade, in
-    GRADE_ORDER and then any other grade by name; and the average total of all units and of each 主管部门 (by name,
-    in the order in which each first appears in the table: newest year first, then by unit code), each with how
-    many totals it averages."""
-    if counted != "all":
-        assessments = assessments.filter(status=Assessment.Status.FINAL)
+def grades_and_averages(groups: Counter, assessments, *, counted: str):
+    """Of the assessments counted (the final ones, or with `counted` "all" every one): how many have each grade (from
+    status_groups), in GRADE_ORDER and then any other grade by name; and the average total of all units and of each
+    主管部门 (by name, in the order in which each first appears in the table: newest year first, then by unit code),
+    each with how many totals it averages."""
+    final = counted != "all"
     grades = Counter()
-    for grade, count in assessments.order_by().values_list("summary__grade").annotate(count=Count("pk")):
-        if grade:
+    for (_, _, status, grade), count in groups.items():
+        if grade and (status == Assessment.Status.FINAL or not final):
             grades[grade] += count
+    if final:
+        assessments = assessments.filter(status=Assessment.Status.FINAL)
     grade_counts = OrderedDict((grade, grades.pop(grade)) for grade in GRADE_ORDER if grade in grades)
     grade_counts.update(sorted(grades.items()))
     # One group per 主管部门 and year, ordered as the table is (newest year first, then by unit code — the database's

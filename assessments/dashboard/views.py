@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from assessments.access import require_administrator
 from assessments.dashboard import charts as dashboard_charts
-from assessments.dashboard.figures import grades_and_averages, light, light_counts, refresh_stale
+from assessments.dashboard.figures import grades_and_averages, light, light_counts, status_groups
 from assessments.models import Assessment, Reminder
 from assessments.rectification.services import overdue_by_unit, overdue_counts
 from assessments.summaries import percent, store_summaries, stored_summary
@@ -98,7 +98,7 @@ def dashboard(request):
     assessments = Assessment.objects.filter(unit__in=units)
     if year is not None:
         assessments = assessments.filter(year=year)
-    refresh_stale(assessments)
+    groups = status_groups(assessments)
     unstarted = None
     if year is not None:
         # Units that have not started the year's assessment count too.
@@ -110,9 +110,9 @@ def dashboard(request):
     deadlines = all_deadlines()
     today = timezone.localdate()
     lights, started_count, unstarted_count = light_counts(
-        assessments, unstarted, year=year, deadlines=deadlines, today=today
+        groups, unstarted, year=year, deadlines=deadlines, today=today
     )
-    grade_counts, averages = grades_and_averages(assessments, counted=counted)
+    grade_counts, averages = grades_and_averages(groups, assessments, counted=counted)
     table = DashboardRows(
         assessments, started_count, unstarted, unstarted_count, year=year, deadlines=deadlines, today=today
     )
