@@ -55,20 +55,26 @@ def refresh_stale(assessments) -> int:
 def status_groups(assessments) -> Counter:
     """How many assessments there are per (region, year, status, grade), grouped by the database — with every stored
     line brought up to date first. The key test rides on the grouping: when no line is stale (the usual case) the
-    one pass is all; otherwise the stale ones are summarised again (refresh_stale) and the groups counted again."""
-    for _ in range(2):
-        groups, stale = Counter(), 0
-        for region_id, year, status, grade, fresh, count in (
-            _fresh(assessments)
-            .order_by()
-            .values_list("unit__region_id", "year", "status", "summary__grade", "fresh")
-            .annotate(count=Count("pk"))
-        ):
-            groups[(region_id, year, status, grade or "")] += count
-            stale += 0 if fresh else count
-        if not stale or not refresh_stale(assessments):
-            break
+    one pass is all; otherwise the stale ones are summarised again (refresh_stale) and the groups counted again —
+    whatever refresh_stale finds, since another request may have stored those lines in between."""
+    groups, stale = _status_groups(assessments)
+    if stale:
+        refresh_stale(assessments)
+        groups, _ = _status_groups(assessments)
     return groups
+
+
+def _status_groups(assessments) -> tuple[Counter, int]:
+    groups, stale = Counter(), 0
+    for region_id, year, status, grade, fresh, count in (
+        _fresh(assessments)
+        .order_by()
+        .values_list("unit__region_id", "year", "status", "summary__grade", "fresh")
+        .annotate(count=Count("pk"))
+    ):
+        groups[(region_id, year, status, grade or "")] += count
+        stale += 0 if fresh else count
+    return groups, stale
 
 
 def light_counts(groups: Counter, unstarted_units, *, year, deadlines, today) -> tuple[Counter, int, int]:
