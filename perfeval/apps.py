@@ -9,10 +9,13 @@ class PerfevalConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.backends.signals import connection_created
 
+        from perfeval.aggregates import register_sqlite_aggregates
         from perfeval.middleware import start_idle_clock
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="perfeval-idle-clock")
+        connection_created.connect(register_sqlite_aggregates, dispatch_uid="perfeval-sqlite-aggregates")
 
 
 class AxesConfig(axes_apps.AppConfig):

@@ -3,9 +3,7 @@ deadline (green final; amber draft or in review before the deadline; red not fin
 distribution and the average score as inline SVG charts. With a year chosen it is the year's 汇总 (every unit's
 total, grade and budget execution rate), searchable by unit and shown a page at a time."""
 
-from collections import Counter, OrderedDict
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 from django.shortcuts import render
@@ -14,15 +12,15 @@ from django.views.decorators.http import require_GET
 
 from assessments.access import require_administrator
 from assessments.dashboard import charts as dashboard_charts
+from assessments.dashboard.figures import grades_and_averages, light, light_counts, status_groups
 from assessments.models import Assessment, Reminder
 from assessments.rectification.services import overdue_by_unit, overdue_counts
-from assessments.summaries import percent, refresh_summaries, store_summaries, stored_summary
+from assessments.summaries import percent, store_summaries, stored_summary
 from perfeval.paging import paginate, search_text
 from units.access import visible_units
 from units.deadlines import all_deadlines, deadline_for
-from units.models import Region, Unit
+from units.models import Unit
 
-GRADE_ORDER = ("优", "良", "中", "较差", "差")
 ALL_YEARS = "all"
 # What the averages and the grade distribution count: final reports by default (a draft's score is not a result).
 COUNTED = {"final": "仅已定稿", "all": "全部状态（含草稿和审签中）"}
@@ -32,41 +30,27 @@ REMINDERS_SHOWN = 10
 OVERDUE_SHOWN = 10
 
 
-def light(status: str | None, due, today) -> tuple[str, str]:
-    """(colour, label) of one unit's traffic light."""
-    if status == Assessment.Status.FINAL:
-        return "green", "已定稿"
-    if due is not None and today > due:
-        return "red", "已逾期"
-    if status is None:
-        return "grey", "未创建"
-    return "amber", "进行中"
-
-
-def _average(values: list[Decimal]) -> Decimal | None:
-    if not values:
-        return None
-    return (sum(values) / len(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 class DashboardRows(Sequence):
-    """The table's rows in order — the assessments in scope (their ids in the order of the summary lines), then for
-    one year the units that have not started it — read from the database a page at a time, by id, so that the
-    database sorts nothing but the ids."""
+    """The table's rows in order — the assessments in scope (newest year first, then by unit code), then for one
+    year the units that have not started it — read from the database a page at a time: the page's ids (the database
+    sorts nothing but the ids), then those rows by id. Its length is the counts already made for the traffic lights,
+    so that no id beyond the page is read."""
 
-    def __init__(self, started: list[int], unstarted: list[int], *, year, deadlines, today):
-        self.started, self.unstarted = started, unstarted
+    def __init__(self, started, started_count: int, unstarted, unstarted_count: int, *, year, deadlines, today):
+        self.started = started.order_by("-year", "unit__code", "pk").values_list("pk", flat=True)
+        self.unstarted = unstarted.order_by("code").values_list("pk", flat=True) if unstarted is not None else None
+        self.started_count, self.unstarted_count = started_count, unstarted_count
         self.year, self.deadlines, self.today = year, deadlines, today
 
     def __len__(self):
-        return len(self.started) + len(self.unstarted)
+        return self.started_count + self.unstarted_count
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop, _ = index.indices(len(self))
         rows = []
-        pks = self.started[start:stop]
+        pks = list(self.started[start:stop]) if start < min(stop, self.started_count) else []
         if pks:
             loaded = Assessment.objects.select_related(
                 "unit__region__parent__parent", "unit__parent", "framework_version__framework", "summary"
@@ -84,7 +68,8 @@ class DashboardRows(Sequence):
                 rate = percent(summary["execution_rate"])
                 row = {"assessment": assessment, "summary": summary, "rate": rate, "due": due}
                 rows.append({**row, "light": colour, "light_label": label})
-        pks = self.unstarted[max(0, start - len(self.started)) : max(0, stop - len(self.started))]
+        first, last = max(0, start - self.started_count), max(0, stop - self.started_count)
+        pks = list(self.unstarted[first:last]) if self.unstarted is not None and first < last else []
         if pks:
             units = Unit.objects.select_related("region__parent__parent", "parent").in_bulk(pks)
             for unit in (units[pk] for pk in pks if pk in units):
@@ -95,40 +80,10 @@ class DashboardRows(Sequence):
         return rows
 
 
-def _figures(lines, unstarted, *, year, deadlines, today, counted=COUNTED_DEFAULT):
-    """The traffic-light counts of every line and every unit not started; the grade distribution and the averages
-    (all units, then by 主管部门) of the lines counted: the final ones, or with `counted` "all" every line."""
-    regions = Region.objects.select_related("parent__parent").in_bulk(
-        {line.region_id for line in lines} | {region_id for _, region_id in unstarted}
-    )
-    # Counted by region, year and status first: thousands of lines fall into a few dozen such groups.
-    groups = Counter((line.region_id, line.year, line.status) for line in lines)
-    groups.update((region_id, year, None) for _, region_id in unstarted)
-    lights = Counter()
-    for (region_id, group_year, status), count in groups.items():
-        lights[light(status, deadline_for(regions[region_id], group_year, deadlines), today)[0]] += count
-    if counted != "all":
-        lines = [line for line in lines if line.status == Assessment.Status.FINAL]
-    grades = Counter(line.grade for line in lines if line.grade)
-    grade_counts = OrderedDict((grade, grades.pop(grade)) for grade in GRADE_ORDER if grade in grades)
-    grade_counts.update(sorted(grades.items()))
-    department_ids = {line.department_id for line in lines if line.department_id}
-    departments = dict(Unit.objects.filter(pk__in=department_ids).values_list("pk", "name"))
-    totals: OrderedDict[str, list[Decimal]] = OrderedDict()
-    for line in lines:
-        if line.total:
-            department = departments.get(line.department_id) or "（无主管部门）"
-            totals.setdefault(department, []).append(Decimal(line.total))
-    everything = [value for values in totals.values() for value in values]
-    averages = [("全部单位", _average(everything), len(everything))]
-    averages += [(name, _average(values), len(values)) for name, values in totals.items()]
-    return lights, grade_counts, averages
-
-
 @require_GET
 def dashboard(request):
-    """The counts and charts cover every assessment in scope (from the stored summaries, brought up to date first:
-    assessments.summaries.refresh_summaries); the table shows them a page at a time."""
+    """The counts and charts cover every assessment in scope (from the stored summaries, brought up to date first,
+    counted by the database: assessments.dashboard.figures); the table shows them a page at a time."""
     require_administrator(request.user)
     units = visible_units(request.user)
     years = list(Assessment.objects.filter(unit__in=units).order_by("-year").values_list("year", flat=True).distinct())
@@ -143,28 +98,23 @@ def dashboard(request):
     assessments = Assessment.objects.filter(unit__in=units)
     if year is not None:
         assessments = assessments.filter(year=year)
-    lines = refresh_summaries(assessments)
-    unstarted: list[tuple[int, int]] = []
+    groups = status_groups(assessments)
+    unstarted = None
     if year is not None:
         # Units that have not started the year's assessment count too.
-        unstarted = list(
+        unstarted = (
             units.exclude(kind=Unit.Kind.DEPARTMENT)
             .exclude(pk__in=Assessment.objects.filter(year=year).values("unit_id"))
             .filter(is_active=True)
-            .order_by("code")
-            .values_list("pk", "region_id")
         )
     deadlines = all_deadlines()
     today = timezone.localdate()
-    lights, grade_counts, averages = _figures(
-        lines, unstarted, year=year, deadlines=deadlines, today=today, counted=counted
+    lights, started_count, unstarted_count = light_counts(
+        groups, unstarted, year=year, deadlines=deadlines, today=today
     )
+    grade_counts, averages = grades_and_averages(groups, assessments, counted=counted)
     table = DashboardRows(
-        [line.assessment_id for line in lines],
-        [pk for pk, _ in unstarted],
-        year=year,
-        deadlines=deadlines,
-        today=today,
+        assessments, started_count, unstarted, unstarted_count, year=year, deadlines=deadlines, today=today
     )
     page = paginate(request, table, per_page=DASHBOARD_PAGE)
     context = {
