@@ -36,7 +36,7 @@ def get_assessment_for_user(user, assessment_id, reads: Reads = ()) -> tuple[Ass
         raise Http404(NOT_FOUND)  # no row has such an id; as a parameter the database would refuse it
     loader = _loader(tuple(reads), user.is_superuser, Assessment.objects.db)
     if loader.usable:
-        found = list(loader.bind(user=user.pk, assessment=assessment_id))
+        found = loader.load(user=user.pk, assessment=assessment_id)
     else:
         found = list(_loading(reads, user, assessment_id))
     if not found:

@@ -7,7 +7,7 @@ every tab. Its SQL depends only on its shape (what the page reads, whether the u
 the assessment only change parameters.
 
 `CompiledQuery` builds the query with stand-in values (sentinels), compiles it, and keeps the SQL and the positions
-of the stand-ins among the parameters. Each use copies the parameters with the real values in those positions and
+of the stand-ins among the parameters. Each use (`load`) copies the parameters with the real values in those positions and
 runs the kept SQL through Django's own compiler, which then turns the rows into model instances as for any query
 (select_related, annotations, converters).
 
@@ -57,8 +57,9 @@ class CompiledQuery:
         )
         self.sql, self.params = sql, tuple(params)
 
-    def bind(self, **values: int) -> QuerySet:
-        """The query for these values, compiled already: evaluating it runs the kept SQL."""
+    def load(self, **values: int) -> list:
+        """The model instances the query gives for these values, by the kept SQL. A list, not a QuerySet: a QuerySet
+        filtered further would copy the bound compiler and run the kept SQL without the new condition."""
         if not self.usable:
             raise ValueError("This query's shape cannot be bound; build it as usual.")
         params = list(self.params)
@@ -71,7 +72,7 @@ class CompiledQuery:
         compiler.as_sql = lambda *args, **kwargs: (self.sql, bound)
         query = copy.copy(self.queryset.query)
         query.get_compiler = lambda *args, **kwargs: compiler
-        return QuerySet(model=self.queryset.model, query=query, using=self.queryset.db)
+        return list(QuerySet(model=self.queryset.model, query=query, using=self.queryset.db))
 
 
 def _slots(params, other_params, first: Mapping[str, int], second: Mapping[str, int]) -> dict[str, list[int]] | None:

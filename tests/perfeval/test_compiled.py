@@ -72,7 +72,7 @@ def test_a_shape_whose_sql_depends_on_a_value_is_not_bound(db):
     varying = CompiledQuery(lambda user: Assessment.objects.filter(pk__in=range(user % 3 + 1)), ("user",))
     assert not varying.usable
     with pytest.raises(ValueError):
-        varying.bind(user=1)
+        varying.load(user=1)
 
 
 def test_a_shape_with_another_parameter_that_depends_on_a_value_is_not_bound(db):
@@ -93,7 +93,7 @@ def test_a_value_that_shows_up_twice_is_bound_in_both_places(assessment, alice):
     assert once.usable and once.slots == {"user": [once.params.index(-2_000_000_001)]}
     both = CompiledQuery(lambda user: Assessment.objects.filter(pk=user).exclude(pk__lt=user), ("user",))
     assert both.usable and len(both.slots["user"]) == 2
-    assert list(both.bind(user=assessment.pk)) == [assessment]
+    assert both.load(user=assessment.pk) == [assessment]
 
 
 def test_a_queryset_that_is_not_of_model_instances_is_not_bound(db):
