@@ -16,7 +16,6 @@ from perfeval.compiled import CompiledQuery
 from units.access import is_administrator, may_write, visible_units
 
 ADMIN_ONLY = "年度导出和管理看板只对管理员开放。"
-NOT_FOUND = "没有找到这份自评，或您无权查看。"
 Reads = tuple[Callable[[QuerySet], QuerySet], ...]
 
 
@@ -30,17 +29,17 @@ def get_assessment_for_user(user, assessment_id, reads: Reads = ()) -> tuple[Ass
     try:
         assessment_id = int(assessment_id)
     except (TypeError, ValueError):
-        raise Http404(NOT_FOUND) from None
+        raise Http404 from None
     low, high = connections[Assessment.objects.db].ops.integer_field_range(Assessment._meta.pk.get_internal_type())
     if (low is not None and assessment_id < low) or (high is not None and assessment_id > high):
-        raise Http404(NOT_FOUND)  # no row has such an id; as a parameter the database would refuse it
-    loader = _loader(tuple(reads), user.is_superuser, Assessment.objects.db)
+        raise Http404  # no row has such an id; as a parameter the database would refuse it
+    loader = _loader(tuple(reads), user.is_superuser)
     if loader.usable:
         found = loader.load(user=user.pk, assessment=assessment_id)
     else:
         found = list(_loading(reads, user, assessment_id))
     if not found:
-        raise Http404(NOT_FOUND)
+        raise Http404
     assessment = found[0]
     if not hasattr(assessment, "year_staffing"):  # no staffing that year: the join leaves the attribute unset
         assessment.year_staffing = None
@@ -48,7 +47,7 @@ def get_assessment_for_user(user, assessment_id, reads: Reads = ()) -> tuple[Ass
 
 
 @lru_cache(maxsize=64)  # a handful of shapes; bounded should a caller make new `reads` objects per request
-def _loader(reads: Reads, superuser: bool, database: str) -> CompiledQuery:
+def _loader(reads: Reads, superuser: bool) -> CompiledQuery:
     """The compiled query of these `reads` for a superuser or for anyone else: the two differ in shape (a superuser
     sees every unit and may write everywhere, without a membership to look up)."""
 

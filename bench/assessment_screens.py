@@ -151,7 +151,7 @@ def main():
 
         def anew():
             kept = access._loader
-            access._loader = lambda reads, superuser, database: _NOT_BOUND
+            access._loader = lambda reads, superuser: _NOT_BOUND
             try:
                 return fn()
             finally:

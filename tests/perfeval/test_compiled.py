@@ -2,7 +2,6 @@
 a shape whose SQL depends on its values is never bound."""
 
 import pytest
-from django.db import connection
 from django.http import Http404
 
 from assessments import access
@@ -44,7 +43,7 @@ def test_every_page_shape_loads_what_the_query_built_anew_loads(shape, two_years
             assert bound.pk == wanted.pk
             assert loaded(bound) == loaded(built)
             assert writable is built.user_may_write
-    assert all(access._loader(shape, superuser, connection.alias).usable for superuser in (True, False))
+    assert all(access._loader(shape, superuser).usable for superuser in (True, False))
 
 
 def test_the_user_and_the_assessment_are_bound_on_every_use(two_years, alice, dave, charlie):
@@ -117,3 +116,15 @@ def test_once_compiled_the_query_is_not_built_again(assessment, alice, monkeypat
 
     monkeypatch.setattr(access, "_loading", built)
     assert get_assessment_for_user(alice, assessment.pk, (with_texts,)) == (assessment, True)
+
+
+def test_a_shape_that_cannot_be_bound_is_built_and_checked_as_before(two_years, alice, dave, charlie, monkeypatch):
+    class NotBound:
+        usable = False
+
+    monkeypatch.setattr(access, "_loader", lambda reads, superuser: NotBound())
+    this_year, last_year = two_years
+    assert get_assessment_for_user(alice, this_year.pk, (with_texts,)) == (this_year, True)
+    assert get_assessment_for_user(dave, last_year.pk) == (last_year, False)
+    with pytest.raises(Http404):
+        get_assessment_for_user(charlie, this_year.pk)

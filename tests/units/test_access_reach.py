@@ -190,3 +190,13 @@ def test_a_few_ids_and_many_reach_the_same_units_and_assessments(
     assert set(Assessment.objects.filter(reached_from([department.pk], via="unit__"))) == {assessment}
     assert set(Unit.objects.filter(reached_from([branch.pk]))) == {branch, below_branch}
     assert not Assessment.objects.filter(reached_from([branch.pk], via="unit__")).exists()
+
+
+def test_the_staffing_loaded_with_an_assessment_is_that_of_its_year(frameworks, unit, alice):
+    from assessments.services import assessment_create
+    from units.models import Staffing
+
+    Staffing.objects.create(unit=unit, year=2021, staff_quota=20, staff_actual=19)  # the fixture's is 2022's: 26
+    for year, quota in ((2022, 26), (2021, 20)):
+        assessment = assessment_create(unit=unit, year=year, user=alice)
+        assert get_assessment_for_user(alice, assessment.pk)[0].year_staffing.staff_quota == quota
