@@ -15,7 +15,7 @@ from assessments.models import Assessment
 from assessments.summaries import store_summaries, with_summary_keys
 from perfeval.aggregates import ExactSum
 from units.deadlines import deadline_for
-from units.models import Region
+from units.models import Region, Unit
 
 GRADE_ORDER = ("优", "良", "中", "较差", "差")
 NO_DEPARTMENT = "（无主管部门）"
@@ -75,6 +75,18 @@ def _status_groups(assessments) -> tuple[Counter, int]:
         groups[(region_id, year, status, grade or "")] += count
         stale += 0 if fresh else count
     return groups, stale
+
+
+def unstarted_units(units, year: int | None):
+    """The units of the scope that count as not started in `year`: active budget units (not 主管部门) without an
+    assessment of that year. None when no year is chosen (every year at once has no "not started")."""
+    if year is None:
+        return None
+    return (
+        units.exclude(kind=Unit.Kind.DEPARTMENT)
+        .exclude(pk__in=Assessment.objects.filter(year=year).values("unit_id"))
+        .filter(is_active=True)
+    )
 
 
 def light_counts(groups: Counter, unstarted_units, *, year, deadlines, today) -> tuple[Counter, int, int]:

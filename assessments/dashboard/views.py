@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from assessments.access import require_administrator
 from assessments.dashboard import charts as dashboard_charts
-from assessments.dashboard.figures import grades_and_averages, light, light_counts, status_groups
+from assessments.dashboard.figures import grades_and_averages, light, light_counts, status_groups, unstarted_units
 from assessments.models import Assessment, Reminder
 from assessments.rectification.services import overdue_by_unit, overdue_counts
 from assessments.summaries import percent, store_summaries, stored_summary
@@ -99,14 +99,7 @@ def dashboard(request):
     if year is not None:
         assessments = assessments.filter(year=year)
     groups = status_groups(assessments)
-    unstarted = None
-    if year is not None:
-        # Units that have not started the year's assessment count too.
-        unstarted = (
-            units.exclude(kind=Unit.Kind.DEPARTMENT)
-            .exclude(pk__in=Assessment.objects.filter(year=year).values("unit_id"))
-            .filter(is_active=True)
-        )
+    unstarted = unstarted_units(units, year)  # for one year, the units that have not started it count too
     deadlines = all_deadlines()
     today = timezone.localdate()
     lights, started_count, unstarted_count = light_counts(

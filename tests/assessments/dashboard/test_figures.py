@@ -21,6 +21,7 @@ from assessments.dashboard.figures import (
     light_counts,
     refresh_stale,
     status_groups,
+    unstarted_units,
 )
 from assessments.frozen import guards_lifted
 from assessments.models import Assessment, AssessmentSummary
@@ -122,13 +123,7 @@ def compare(*, year, counted, query=""):
     assessments = Assessment.objects.filter(unit__in=units)
     if year is not None:
         assessments = assessments.filter(year=year)
-    unstarted = None
-    if year is not None:
-        unstarted = (
-            units.exclude(kind=Unit.Kind.DEPARTMENT)
-            .exclude(pk__in=Assessment.objects.filter(year=year).values("unit_id"))
-            .filter(is_active=True)
-        )
+    unstarted = unstarted_units(units, year)
     deadlines, today = all_deadlines(), timezone.localdate()
     groups = status_groups(assessments)
     lights, started, not_started = light_counts(groups, unstarted, year=year, deadlines=deadlines, today=today)
