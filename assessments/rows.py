@@ -125,12 +125,28 @@ class RowFields:
 
 def stored_rows(rows, *, indicators, groups, disabled: bool, made: RowFields | None = None) -> list[RowView]:
     """The rows as stored, in their order, each under the prefix its form would have (row-0, row-1, …). `made`: the
-    page's RowFields, when its blank row takes them too."""
+    page's RowFields, when its blank row takes them too. A row whose stored values were laid out before under the
+    same prefix, indicator and groups is copied from that layout (`_laid_out`) instead of laid out again."""
     made = made or RowFields(groups)
+    groups_key = _shown(groups)
     views = []
     for index, row in enumerate(rows):
         indicator = indicators.get(row.code) if row.code else None
-        views.append(_stored(row, f"row-{index}", index + 1, indicator, made.of(indicator), disabled, made.written))
+        prefix = f"row-{index}"
+        key = (id(indicator), groups_key, prefix, disabled, _stored_values(row))
+        with _laid_out_lock:
+            laid_out = _laid_out.get(key)
+            if laid_out is not None:
+                _laid_out.move_to_end(key)
+        if laid_out is None:
+            laid_out = _stored(row, prefix, index + 1, indicator, made.of(indicator), disabled, made.written)
+            with _laid_out_lock:
+                _laid_out[key] = _copy_view(laid_out)  # kept apart: the page sets the views' scores, 上年 and 提示
+                if len(_laid_out) > ROWS_KEPT:
+                    _laid_out.popitem(last=False)
+        else:
+            laid_out = _copy_view(laid_out)
+        views.append(laid_out)
     return views
 
 
@@ -366,9 +382,73 @@ def row_html(view: RowView, writable: bool) -> str:
 
 
 def forget_written_rows() -> None:
-    """Drop the rows kept (tests start without them, as a new process would)."""
+    """Drop the rows kept, written and laid out (tests start without them, as a new process would)."""
     with _written_lock:
         _written.clear()
+    with _laid_out_lock:
+        _laid_out.clear()
+
+
+# Stored rows laid out once and reused. Laying out a stored row's inputs (`_stored`: a thousand inputs on a 自评表 of
+# 50 rows) cost more than writing the rows once they were kept; it depends only on the row's stored values, its
+# prefix and order (the prefix gives both), its indicator (the fields it shows; kept alive by the layout, so its id
+# names it), the level-2 groups a unit-written row may take, and whether the inputs are disabled. The key holds all
+# of them, every stored field of the row included, so a layout is reused only for equal values. What a page adds to
+# a view (its score line, last year's row and values, the 提示, the suggested targets) is set on a copy.
+_laid_out: OrderedDict[tuple, RowView] = OrderedDict()
+_laid_out_lock = threading.Lock()
+_ROW_FIELDS: tuple = ()
+
+
+def _stored_values(row) -> tuple:
+    global _ROW_FIELDS
+    if not _ROW_FIELDS:
+        _ROW_FIELDS = tuple(field.attname for field in IndicatorRow._meta.concrete_fields)
+    return tuple(_shown(getattr(row, name)) for name in _ROW_FIELDS)
+
+
+def _copy_control(ctrl: Control) -> Control:
+    return Control(
+        ctrl.kind,
+        ctrl.name,
+        ctrl.id,
+        ctrl.label,
+        ctrl.value,
+        ctrl.attrs,
+        ctrl.options,
+        ctrl.errors,
+        ctrl.options_html,
+        ctrl.choices,
+        ctrl.prior,
+    )
+
+
+def _copy_view(view: RowView) -> RowView:
+    """A view and its inputs as new objects (with_last_year sets an input's 上年), sharing their immutable values."""
+    controls = {name: _copy_control(ctrl) for name, ctrl in view.controls.items()}
+    return RowView(
+        prefix=view.prefix,
+        pk=view.pk,
+        code=view.code,
+        indicator=view.indicator,
+        mode=view.mode,
+        controls=controls,
+        hidden=view.hidden,
+        group=view.group,
+        name=view.name,
+        deleted=view.deleted,
+        kind=view.kind,
+        survey=view.survey,
+        manual=view.manual,
+        target_reading=view.target_reading,
+        target_unread=view.target_unread,
+        meta_filled=view.meta_filled,
+        suggestions=view.suggestions,
+        prior=view.prior,
+        line=view.line,
+        answers=tuple(controls[name] for name in controls if name.startswith("ans_")),
+        hints=view.hints,
+    )
 
 
 def _shown(value) -> object:

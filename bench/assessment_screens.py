@@ -181,6 +181,21 @@ def main():
     row_tag.row_html = lambda view, writable: get_template(ROW_TEMPLATE).render({"row": view, "writable": writable})
     report("GET self-eval, rows not kept", timed(lambda: client.get(url)))
     row_tag.row_html = kept
+    # The rows' inputs laid out from the stored values on every view, as before the layouts were kept
+    # (assessments.rows.stored_rows), interleaved with views that reuse them.
+    from assessments import rows
+
+    def laid_out_anew():
+        with_layouts = rows._laid_out
+        rows._laid_out = _Forgetful()
+        try:
+            return client.get(url)
+        finally:
+            rows._laid_out = with_layouts
+
+    kept_layouts, anew = timed_alternately(lambda: client.get(url), laid_out_anew)
+    report("GET self-eval, layouts kept", *kept_layouts)
+    report("  rows laid out anew", *anew)
 
     url = f"/assessments/{assessment.pk}/self-eval/"
     data = form_data(client.get(url).content.decode())
@@ -203,6 +218,16 @@ def main():
     )
     report("POST self-eval preview", *bound)
     report("  loading query built anew", *anew)
+
+
+class _Forgetful(dict):
+    """A store of row layouts that keeps none."""
+
+    def __setitem__(self, key, value):
+        pass
+
+    def move_to_end(self, key):
+        pass
 
 
 class _NotBound:
