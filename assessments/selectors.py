@@ -3,6 +3,7 @@
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache, partial
 
 from django.db.models import F, OuterRef, Q, StringAgg, Subquery, TextField, Value
 from django.db.models.functions import Cast, JSONObject
@@ -22,6 +23,7 @@ from assessments.models import (
     SpecialFund,
 )
 from assessments.scores import ScoredAssessment, score_assessment
+from perfeval.compiled import CompiledQuery
 from scoring.engine import metadata
 from units.models import Staffing
 
@@ -96,7 +98,7 @@ def assessment_data(assessment: Assessment, *, reread: bool = False, last_year: 
         institutions=_read("institutions", assessment, prior if "institutions" in last_year else None),
         special_funds=_read("special_funds", assessment, prior if "special_funds" in last_year else None),
         rows=_read("indicator_rows", assessment, prior if "indicator_rows" in last_year else None),
-        projects=list(Project.objects.filter(assessment=assessment)),
+        projects=_read("projects", assessment, None),
     )
     if loaded_with_them and hasattr(assessment, "narrative_rows"):  # loaded `with_texts`
         data._texts = _texts_decoded(assessment, assessment.narrative_rows, assessment.explanation_rows)
@@ -117,19 +119,37 @@ LAST_YEAR_PARTS = {
     "special_funds": (SpecialFund, {}),
     "indicator_rows": (IndicatorRow, {"project": None}),  # its own, not its projects'
 }
+# The parts every page reads: the projects only ever this year's.
+PARTS = {**LAST_YEAR_PARTS, "projects": (Project, {})}
 
 
 def _read(name: str, assessment: Assessment, prior: Assessment | None) -> list:
     """This year's rows of one part; with `prior`, last year's too in the same query (one OR), kept on it for
     `LastYear` (`read_with_this_year`)."""
-    model, only = LAST_YEAR_PARTS[name]
+    query = _part_query(name, prior is not None)
+    ids = {"assessment": assessment.pk} if prior is None else {"assessment": assessment.pk, "prior": prior.pk}
+    found = query.load(**ids) if query.usable else list(_part(name, **ids))
     if prior is None:
-        return list(model.objects.filter(assessment=assessment))
+        return found
     this, before = [], []
-    for row in model.objects.filter(Q(assessment=assessment) | Q(assessment=prior, **only)):
+    for row in found:
         (this if row.assessment_id == assessment.pk else before).append(row)
     vars(prior).setdefault("read_with_this_year", {})[name] = before
     return this
+
+
+def _part(name: str, assessment: int, prior: int | None = None):
+    model, only = PARTS[name]
+    if prior is None:
+        return model.objects.filter(assessment=assessment)
+    return model.objects.filter(Q(assessment=assessment) | Q(assessment=prior, **only))
+
+
+@lru_cache(maxsize=16)
+def _part_query(name: str, with_prior: bool) -> CompiledQuery:
+    """The query of a part, compiled once per process: every page reads four of them, and Django built and compiled
+    each anew per request (perfeval.compiled; the ids are bound on each use)."""
+    return CompiledQuery(partial(_part, name), ("assessment", "prior") if with_prior else ("assessment",))
 
 
 def with_texts(queryset):

@@ -165,6 +165,30 @@ def main():
         report(f"GET {tab}", *bound)
         report("  loading query built anew", *anew)
 
+    from assessments import selectors
+
+    def parts_built_anew(fn):
+        """`fn` with the parts every page reads (rows, projects, institutions, special funds) built and compiled on
+        every request, as before selectors._part_query: the baseline of the lines below, interleaved with them."""
+
+        def anew():
+            kept = selectors._part_query
+            selectors._part_query = lambda name, with_prior: _NOT_BOUND
+            try:
+                return fn()
+            finally:
+                selectors._part_query = kept
+
+        return anew
+
+    for tab in ("basic", "self-eval"):
+        url = f"/assessments/{assessment.pk}/{tab}/"
+        bound, anew = timed_alternately(
+            lambda url=url: client.get(url), parts_built_anew(lambda url=url: client.get(url))
+        )
+        report(f"GET {tab}, parts bound", *bound)
+        report("  parts built anew", *anew)
+
     from django.template.loader import get_template
 
     import assessments.templatetags.indicator_rows as row_tag

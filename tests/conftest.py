@@ -46,6 +46,9 @@ if os.environ.get("PERFEVAL_TEST_DB_TEMPLATE"):
         os.unlink(path)
 
 
+COMPILED_OR_KEPT = {"assessments.scores", "assessments.access", "assessments.selectors"}
+
+
 @pytest.fixture(autouse=True)
 def _engine_caches_cleared():
     """Each test starts with the engine's caches empty (the ``lru_cache`` of ``numbers`` and ``rules``), as a process
@@ -56,8 +59,9 @@ def _engine_caches_cleared():
     clean run, so the listing's mutants never ran for it)."""
     for name, module in list(sys.modules.items()):
         # assessments.scores keeps the score sheets it computed: a sheet of the clean run would hide a mutant too; and
-        # assessments.access its compiled loading queries, built by the clean run from the code a mutant changes
-        if (name.startswith("scoring.engine.") or name in {"assessments.scores", "assessments.access"}) and module:
+        # assessments.access and assessments.selectors their compiled queries, built by the clean run from the code
+        # a mutant changes
+        if (name.startswith("scoring.engine.") or name in COMPILED_OR_KEPT) and module:
             for value in vars(module).values():
                 if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
                     value.cache_clear()
