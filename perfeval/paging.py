@@ -2,6 +2,7 @@
 so that they keep every other query parameter (the search, the year, the other lists' pages)."""
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.http import urlencode
 
 
@@ -14,7 +15,9 @@ def search_text(request, param: str = "q") -> str:
 def paginate(request, object_list, *, per_page: int, param: str = "page") -> Page:
     """The page asked for in `param` (the last one when past the end, the first when not a number). The page gets
     `links`: (number or "…", URL or None) for a window around it, and `previous_url`, `next_url`."""
-    page = Paginator(object_list, per_page).get_page(request.GET.get(param))
+    page = _first_page_read_once(object_list, per_page, request.GET.get(param))
+    if page is None:
+        page = Paginator(object_list, per_page).get_page(request.GET.get(param))
 
     def url(number: int) -> str:
         query = request.GET.copy()
@@ -29,3 +32,27 @@ def paginate(request, object_list, *, per_page: int, param: str = "page") -> Pag
     page.previous_url = url(page.previous_page_number()) if page.has_previous() else None
     page.next_url = url(page.next_page_number()) if page.has_next() else None
     return page
+
+
+def _first_page_read_once(object_list, per_page: int, asked) -> Page | None:
+    """The first page, read with one more row: when there is no more, their number is the count, and the list's one
+    page costs one query where Django's Paginator takes two (the count, then the page). A first page is what most
+    lists show (a preparer's inbox: four short lists); of a longer list, the Paginator counts it when the links ask.
+    None for a page asked for by another number (0 and below give the last page): the Paginator then counts and
+    reads the page asked for, as it always does."""
+    if not isinstance(object_list, QuerySet) or not _first_page(asked):
+        return None
+    rows = list(object_list[: per_page + 1])
+    paginator = Paginator(object_list, per_page)
+    if len(rows) <= per_page:
+        paginator.count = len(rows)  # a cached_property: the Paginator counts no further
+    return Page(rows[:per_page], 1, paginator)
+
+
+def _first_page(asked) -> bool:
+    """Whether the Paginator gives the first page for `asked`, however long the list: for 1, and for anything it
+    cannot read as a number."""
+    try:
+        return int(asked) == 1
+    except (TypeError, ValueError):
+        return True
