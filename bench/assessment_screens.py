@@ -189,6 +189,31 @@ def main():
         report(f"GET {tab}, parts bound", *bound)
         report("  parts built anew", *anew)
 
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    import perfeval.templatetags.perfeval as tags
+
+    def fields_by_crispy(fn):
+        """`fn` with the labelled fields written by crispy's templates, as before perfeval.widgets.labelled_field."""
+
+        def crispy():
+            kept = tags.labelled_field
+            tags.labelled_field = as_crispy_field
+            try:
+                return fn()
+            finally:
+                tags.labelled_field = kept
+
+        return crispy
+
+    for tab in ("basic", "narrative"):
+        url = f"/assessments/{assessment.pk}/{tab}/"
+        bound, anew = timed_alternately(
+            lambda url=url: client.get(url), fields_by_crispy(lambda url=url: client.get(url))
+        )
+        report(f"GET {tab}, fields labelled", *bound)
+        report("  fields by crispy", *anew)
+
     from django.template.loader import get_template
 
     import assessments.templatetags.indicator_rows as row_tag

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.safestring import mark_safe
 
-from perfeval.widgets import control, field_input
+from perfeval.widgets import control, field_input, labelled_field
 from scoring.engine import MANUAL_BAND
 
 register = template.Library()
@@ -71,6 +71,12 @@ def by_hand(line) -> bool:
 
 
 register.filter("control", control)
+
+
+@register.filter
+def labelled(bound_field):
+    """The field with its label, errors and help text, as crispy's `as_crispy_field` writes it (perfeval.widgets)."""
+    return labelled_field(bound_field)
 
 
 @register.simple_tag(takes_context=True, name="field_input")

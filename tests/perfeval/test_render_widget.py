@@ -52,3 +52,77 @@ def test_a_disabled_field_renders_disabled_as_django_does():
     html = render_widget(form["reception_budget"], {"class": "x"})
     assert " disabled" in html
     assert _normal(html) == _normal(form["reception_budget"].as_widget(attrs={"class": "x"}))
+
+
+def _tags_only(html: str) -> str:
+    """Equal as rendered HTML around tags: the indentation crispy's templates leave around and between tags (and
+    inside a label, beside its text) does not show."""
+    return re.sub(r"\s*(<[^>]*>)\s*", r"\1", _normal(html))
+
+
+def _entry_forms():
+    """Every form whose fields the data-entry tabs write with `labelled_field`, unbound, bound with values (some
+    refused, some with markup in them) and read-only."""
+    from assessments.models import Assessment, Facts
+    from units.models import Staffing, Unit
+
+    typed = {
+        "contact_person": '张<三> & "李四"',
+        "contact_phone": "abc",
+        "functions": "第一条\n第二条",
+        "goal_planned": "",
+        "staff_quota": "-3",
+        "reception_budget": "1,234.5",
+        "reception_actual": "一百",
+        "austerity_measures": 'a < b & "c"',
+        "budget_full_year": "x",
+    }
+    makers = [
+        lambda data: forms.UnitInfoForm(data, instance=Unit(name="甲"), prefix="unit"),
+        lambda data: forms.StaffingForm(data, instance=Staffing(year=2022), prefix="staffing"),
+        lambda data: forms.GoalForm(data, instance=Assessment(year=2022), prefix="goal"),
+        lambda data: forms.BasicDataForm(data, instance=Facts(), prefix="facts"),
+        lambda data: forms.ExecutionForm(data, instance=Facts(), prefix="facts"),
+    ]
+    for make in makers:
+        for state in ("unbound", "bound", "disabled"):
+            form = make(None)
+            prefix = form.prefix
+            if state == "bound":
+                data = {f"{prefix}-{name}": typed.get(name, "12") for name in form.fields}
+                yield f"{type(form).__name__}-{state}", lambda make=make, data=data: _validated(make(data))
+            elif state == "disabled":
+                yield f"{type(form).__name__}-{state}", lambda make=make: _disabled(make(None))
+            else:
+                yield f"{type(form).__name__}-{state}", lambda make=make: make(None)
+
+
+def _validated(form):
+    form.is_valid()
+    return form
+
+
+def _disabled(form):
+    for field in form.fields.values():
+        field.disabled = True
+    return form
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "make"), list(_entry_forms()), ids=lambda value: value if isinstance(value, str) else ""
+)
+def test_a_labelled_field_is_written_as_crispy_writes_it(state, make):
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from perfeval.widgets import labelled_field
+
+    ours, theirs = make(), make()  # crispy sets classes on the widget it renders: each its own form
+    assert ours.fields
+    written = 0
+    for name in ours.fields:
+        assert _tags_only(labelled_field(ours[name])) == _tags_only(as_crispy_field(theirs[name])), name
+        written += "textinput" in str(labelled_field(ours[name])) or "textarea" in str(labelled_field(ours[name]))
+    assert written
+    if state.endswith("bound") and not state.endswith("unbound"):
+        assert any(ours[name].errors for name in ours.fields) or type(ours).__name__ == "GoalForm"
