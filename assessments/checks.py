@@ -3,6 +3,7 @@
 and each project table's (附件1-3) own findings, each 提示 with its stored explanation and the place it is fixed."""
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -38,7 +39,15 @@ def finding_link(assessment: Assessment, finding, rows: dict[str, str] | None = 
     """Where the user fixes a finding: the tab holding its first field, at that field (the page scrolls to it and
     highlights it). `rows`: row_prefixes of the 自评表, to reach a finding about one indicator row."""
     slug, anchor = finding_place(finding, rows)
-    return reverse("assessments:tab", args=[assessment.pk, slug]) + (f"#{anchor}" if anchor else "")
+    return _tab_url(assessment, slug) + (f"#{anchor}" if anchor else "")
+
+
+def _tab_url(assessment: Assessment, slug: str) -> str:
+    """A tab's address, reversed once per loaded assessment: a page links dozens of findings to a handful of tabs."""
+    urls = vars(assessment).setdefault("_tab_urls", {})
+    if slug not in urls:
+        urls[slug] = reverse("assessments:tab", args=[assessment.pk, slug])
+    return urls[slug]
 
 
 def finding_place(finding, rows: dict[str, str] | None = None) -> tuple[str, str]:
@@ -132,7 +141,7 @@ class ProjectChecks(Checks):
     # a score line's code → the key 佐证材料 are attached to its stored row under (evidence: a project's rows by id)
     evidence_keys: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property  # each 提示 of the table links to it
     def url(self) -> str:
         return reverse("assessments:project", args=[self.project.assessment_id, self.project.pk])
 
