@@ -229,10 +229,13 @@ def project_checks(data, *, explanations: dict[str, str] | None = None) -> list[
     funds_codes = funds_block_codes(spec)
     if explanations is None:
         explanations = stored_explanations(data.assessment)
+    rows_of: dict[int, list] = {}
+    for row in data.rows:
+        rows_of.setdefault(row.project_id, []).append(row)
     found = []
     for project in data.projects:
         project.assessment = data.assessment
-        rows = [row for row in data.rows if row.project_id == project.pk]
+        rows = rows_of.get(project.pk, [])
         try:
             scored, error = score_project(project, spec=spec, rows=rows), ""
         except ValidationError as refused:
