@@ -125,28 +125,13 @@ class RowFields:
 
 def stored_rows(rows, *, indicators, groups, disabled: bool, made: RowFields | None = None) -> list[RowView]:
     """The rows as stored, in their order, each under the prefix its form would have (row-0, row-1, …). `made`: the
-    page's RowFields, when its blank row takes them too. A row whose stored values were laid out before under the
-    same prefix, indicator and groups is copied from that layout (`_laid_out`) instead of laid out again."""
+    page's RowFields, when its blank row takes them too."""
     made = made or RowFields(groups)
     groups_key = _shown(groups)
     views = []
     for index, row in enumerate(rows):
         indicator = indicators.get(row.code) if row.code else None
-        prefix = f"row-{index}"
-        key = (id(indicator), groups_key, prefix, disabled, _stored_values(row))
-        with _laid_out_lock:
-            laid_out = _laid_out.get(key)
-            if laid_out is not None:
-                _laid_out.move_to_end(key)
-        if laid_out is None:
-            laid_out = _stored(row, prefix, index + 1, indicator, made.of(indicator), disabled, made.written)
-            with _laid_out_lock:
-                _laid_out[key] = _copy_view(laid_out)  # kept apart: the page sets the views' scores, 上年 and 提示
-                if len(_laid_out) > ROWS_KEPT:
-                    _laid_out.popitem(last=False)
-        else:
-            laid_out = _copy_view(laid_out)
-        views.append(laid_out)
+        views.append(_laid_out_row(row, f"row-{index}", index + 1, indicator, made, disabled, groups_key))
     return views
 
 
@@ -154,7 +139,25 @@ def blank_row(*, groups, made: RowFields | None = None) -> RowView:
     """A new unit-written row under the prefix the page replaces when it adds one (添加…三级指标). `made`: the page's
     RowFields, when its stored rows have made the unit-written rows' fields already."""
     made = made or RowFields(groups)
-    return _stored(IndicatorRow(), "row-__prefix__", None, None, made.of(None), False, made.written)
+    return _laid_out_row(IndicatorRow(), "row-__prefix__", None, None, made, False, _shown(groups))
+
+
+def _laid_out_row(row, prefix: str, order, indicator, made: RowFields, disabled: bool, groups_key) -> RowView:
+    """The row laid out (`_stored`), or a copy of its layout kept from an earlier page (`_laid_out`): the same stored
+    values under the same prefix (which gives the order), indicator, groups and disabled state."""
+    key = (id(indicator), groups_key, prefix, disabled, _stored_values(row))
+    with _laid_out_lock:
+        laid_out = _laid_out.get(key)
+        if laid_out is not None:
+            _laid_out.move_to_end(key)
+    if laid_out is not None:
+        return _copy_view(laid_out)
+    laid_out = _stored(row, prefix, order, indicator, made.of(indicator), disabled, made.written)
+    with _laid_out_lock:
+        _laid_out[key] = _copy_view(laid_out)  # kept apart: the page sets the views' scores, 上年 and 提示
+        if len(_laid_out) > ROWS_KEPT:
+            _laid_out.popitem(last=False)
+    return laid_out
 
 
 def _stored(row, prefix: str, order, indicator, fields: dict, disabled: bool, written: dict) -> RowView:

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 def _table_views(client, assessment) -> list:
     response = client.get(reverse("assessments:tab", args=[assessment.pk, "self-eval"]))
     assert response.status_code == 200
-    return [item.form for item in response.context["indicator_table"] if item.form is not None]
+    views = [item.form for item in response.context["indicator_table"] if item.form is not None]
+    return [*views, response.context["blank_row"]] if response.context["blank_row"] is not None else views
 
 
 def test_every_demo_row_laid_out_again_is_the_row_laid_out_anew(client, django_user_model):
