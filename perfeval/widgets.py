@@ -108,14 +108,15 @@ _LABELLED = {
 
 def labelled_field(bound_field):
     """A field with its label, errors and help text as django-crispy-forms' bootstrap5 `field.html` writes it
-    (`as_crispy_field` of a form without a helper), for the text inputs, textareas and selects of the data-entry
-    tabs: crispy's nested templates cost 0.5 ms a field, six times the input itself. Any other field, or a form
-    with a crispy helper (its settings change the markup), goes to crispy. tests/perfeval/test_render_widget.py
+    (`as_crispy_field`), for the text inputs, textareas and selects of the data-entry tabs: crispy's nested
+    templates cost 0.5 ms a field, six times the input itself. Any other field, or a form whose crispy helper sets
+    more than where errors stand, goes to crispy. tests/perfeval/test_render_widget.py
     checks that both give the same HTML."""
     widget = bound_field.field.widget
     kind = type(widget)
     bootstrap = _LABELLED.get(kind.__name__) if kind.template_name.startswith("django/forms/") else None
-    if bootstrap is None or getattr(bound_field.form, "helper", None) is not None or bound_field.use_fieldset:
+    inline_errors = _inline_errors(getattr(bound_field.form, "helper", None))
+    if bootstrap is None or inline_errors is None or bound_field.use_fieldset:
         return as_crispy_field(bound_field)
     errors = bound_field.errors
     # crispy adds the widget's class name to its classes, then Bootstrap's, then is-invalid
@@ -141,8 +142,9 @@ def labelled_field(bound_field):
     parts.append(render_widget(bound_field, {"class": classes}))
     if errors:
         parts.append(f'<div id="{escape(errors.field_id)}_error" class="invalid-feedback">')
+        tag = "span" if inline_errors else "p"
         parts += [
-            f'<p id="error_{number}_{escape(auto_id)}"><strong>{escape(error)}</strong></p>'
+            f'<{tag} id="error_{number}_{escape(auto_id)}"><strong>{escape(error)}</strong></{tag}>'
             for number, error in enumerate(errors, 1)
         ]
         parts.append("</div>")
@@ -151,3 +153,25 @@ def labelled_field(bound_field):
         parts.append(f'<div {helptext_id}class="form-text">{bound_field.help_text}</div>')
     parts.append("</div>")
     return mark_safe("".join(parts))
+
+
+# What a crispy helper may set for `labelled_field` to write its fields: crispy's defaults but for error_text_inline.
+_HELPER_DEFAULTS = {
+    "field_template": "bootstrap5/field.html",
+    "field_class": "",
+    "label_class": "",
+    "form_show_errors": True,
+    "form_show_labels": True,
+    "help_text_inline": False,
+}
+
+
+def _inline_errors(helper) -> bool | None:
+    """Whether crispy writes the field's errors inline (a helper's default) or as a block (no helper); None when the
+    helper sets anything else that changes the markup."""
+    if helper is None:
+        return False
+    attributes = helper.get_attributes("bootstrap5")
+    if any(attributes.get(name, default) != default for name, default in _HELPER_DEFAULTS.items()):
+        return None
+    return bool(attributes.get("error_text_inline"))

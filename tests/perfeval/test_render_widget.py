@@ -63,8 +63,11 @@ def _tags_only(html: str) -> str:
 def _entry_forms():
     """Every form whose fields the data-entry tabs write with `labelled_field`, unbound, bound with values (some
     refused, some with markup in them) and read-only."""
+    from assessments.layouts import LAYOUTS
     from assessments.models import Assessment, Facts
     from units.models import Staffing, Unit
+
+    sections = next(iter(LAYOUTS.values())).sections
 
     typed = {
         "contact_person": '张<三> & "李四"',
@@ -83,13 +86,16 @@ def _entry_forms():
         lambda data: forms.GoalForm(data, instance=Assessment(year=2022), prefix="goal"),
         lambda data: forms.BasicDataForm(data, instance=Facts(), prefix="facts"),
         lambda data: forms.ExecutionForm(data, instance=Facts(), prefix="facts"),
+        # a form with a crispy helper: its errors inline
+        lambda data: forms.NarrativeForm(data, assessment=Assessment(year=2022), sections=sections, stored={}),
     ]
     for make in makers:
         for state in ("unbound", "bound", "disabled"):
             form = make(None)
-            prefix = form.prefix
             if state == "bound":
-                data = {f"{prefix}-{name}": typed.get(name, "12") for name in form.fields}
+                data = {form.add_prefix(name): typed.get(name, "12") for name in form.fields}
+                if isinstance(form, forms.NarrativeForm):
+                    data[next(iter(form.fields))] = "长" * 50001  # over its length: refused
                 yield f"{type(form).__name__}-{state}", lambda make=make, data=data: _validated(make(data))
             elif state == "disabled":
                 yield f"{type(form).__name__}-{state}", lambda make=make: _disabled(make(None))
@@ -126,3 +132,23 @@ def test_a_labelled_field_is_written_as_crispy_writes_it(state, make):
     assert written
     if state.endswith("bound") and not state.endswith("unbound"):
         assert any(ours[name].errors for name in ours.fields) or type(ours).__name__ == "GoalForm"
+        if isinstance(ours, forms.NarrativeForm):
+            assert '<span id="error_1_' in str(labelled_field(ours[next(iter(ours.fields))]))
+
+
+@pytest.mark.parametrize(("setting", "value"), [("label_class", "col-2"), ("help_text_inline", True)])
+def test_a_helper_that_changes_more_than_where_errors_stand_is_left_to_crispy(setting, value):
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from assessments.layouts import LAYOUTS
+    from assessments.models import Assessment
+    from perfeval.widgets import labelled_field
+
+    def make():
+        form = forms.NarrativeForm(None, assessment=Assessment(year=2022), sections=sections, stored={})
+        setattr(form.helper, setting, value)
+        return form
+
+    sections = next(iter(LAYOUTS.values())).sections
+    name = next(iter(make().fields))
+    assert _tags_only(labelled_field(make()[name])) == _tags_only(as_crispy_field(make()[name]))
