@@ -12,10 +12,11 @@ def search_text(request, param: str = "q") -> str:
     return request.GET.get(param, "").replace("\x00", "").strip()
 
 
-def paginate(request, object_list, *, per_page: int, param: str = "page") -> Page:
+def paginate(request, object_list, *, per_page: int, param: str = "page", first_rows=None) -> Page:
     """The page asked for in `param` (the last one when past the end, the first when not a number). The page gets
-    `links`: (number or "…", URL or None) for a window around it, and `previous_url`, `next_url`."""
-    page = _first_page_read_once(object_list, per_page, request.GET.get(param))
+    `links`: (number or "…", URL or None) for a window around it, and `previous_url`, `next_url`. `first_rows`: a
+    function giving `object_list[: per_page + 1]` another way (a query compiled once), used for a first page."""
+    page = _first_page_read_once(object_list, per_page, request.GET.get(param), first_rows)
     if page is None:
         page = Paginator(object_list, per_page).get_page(request.GET.get(param))
 
@@ -34,7 +35,7 @@ def paginate(request, object_list, *, per_page: int, param: str = "page") -> Pag
     return page
 
 
-def _first_page_read_once(object_list, per_page: int, asked) -> Page | None:
+def _first_page_read_once(object_list, per_page: int, asked, first_rows=None) -> Page | None:
     """The first page, read with one more row: when there is no more, their number is the count, and the list's one
     page costs one query where Django's Paginator takes two (the count, then the page). A first page is what most
     lists show (a preparer's inbox: four short lists); of a longer list, the Paginator counts it when the links ask.
@@ -42,7 +43,7 @@ def _first_page_read_once(object_list, per_page: int, asked) -> Page | None:
     reads the page asked for, as it always does."""
     if not isinstance(object_list, QuerySet) or not _first_page(asked):
         return None
-    rows = list(object_list[: per_page + 1])
+    rows = first_rows() if first_rows is not None else list(object_list[: per_page + 1])
     paginator = Paginator(object_list, per_page)
     if len(rows) <= per_page:
         paginator.count = len(rows)  # a cached_property: the Paginator counts no further

@@ -46,7 +46,7 @@ if os.environ.get("PERFEVAL_TEST_DB_TEMPLATE"):
         os.unlink(path)
 
 
-COMPILED_OR_KEPT = {"assessments.scores", "assessments.access", "assessments.selectors"}
+COMPILED_OR_KEPT = {"assessments.scores", "assessments.access", "assessments.selectors", "assessments.workflow.inbox"}
 
 
 @pytest.fixture(autouse=True)
@@ -59,8 +59,8 @@ def _engine_caches_cleared():
     clean run, so the listing's mutants never ran for it)."""
     for name, module in list(sys.modules.items()):
         # assessments.scores keeps the score sheets it computed: a sheet of the clean run would hide a mutant too; and
-        # assessments.access and assessments.selectors their compiled queries, built by the clean run from the code
-        # a mutant changes
+        # assessments.access, assessments.selectors and assessments.workflow.inbox their compiled queries, built by
+        # the clean run from the code a mutant changes
         if (name.startswith("scoring.engine.") or name in COMPILED_OR_KEPT) and module:
             for value in vars(module).values():
                 if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:

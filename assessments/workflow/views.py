@@ -7,7 +7,6 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,16 +14,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.access import get_assessment_for_user
-from assessments.models import Assessment, AuditEvent, Notification, Reminder, ReviewComment, SignOff
+from assessments.models import Assessment, AuditEvent, Notification, Reminder, ReviewComment
 from assessments.selectors import assessment_data
 from assessments.tabs import tab_context
 from assessments.workflow import services as workflow
 from assessments.workflow.checklist import submit_checklist
+from assessments.workflow.inbox import (
+    first_page_readers,
+    held_units,
+    inbox_lists,
+    reached_assessments,
+    unread_notifications,
+    visible_assessments,
+)
 from perfeval.paging import paginate, search_text
 from perfeval.spreadsheets import csv_row
-from units.access import reached_from
 from units.deadlines import all_deadlines, deadline_for
-from units.models import WRITE_ROLES, Delegation, Membership
+from units.models import Delegation, Membership
 
 
 def _done(request, assessment, call, success: str):
@@ -221,31 +227,12 @@ def audit_view(request, assessment_id: int):
 
 INBOX_PAGE = 20
 REMINDERS_SHOWN = datetime.timedelta(days=30)
-HANDLED_ACTIONS = ("return", "sign", "rescore", "comment")
-
-
-def _reached_assessments(unit_ids) -> Q:
-    """Assessments of the given units and of the units below them: with the few ids of a user's memberships written
-    into the query, the database tests each assessment against them instead of building the set of visible units
-    again for every list."""
-    return reached_from(unit_ids, via="unit__")
-
-
-def _waiting_for(held: list[tuple[int, str]]) -> Q:
-    """In review at a step whose role the user holds (`held`: unit and role of each membership and delegation in
-    force) in the unit or above it: what workflow.acting_for allows, asked of the database for every assessment."""
-    waiting = Q(pk__in=[])
-    for step in workflow.STEPS.values():
-        unit_ids = {unit_id for unit_id, role in held if role == step.role}
-        if unit_ids:
-            waiting |= Q(current_step=step.code) & _reached_assessments(unit_ids)
-    return Q(status=Assessment.Status.IN_REVIEW) & waiting
 
 
 def inbox(request):
     """待我处理 · 被退回 · 我已处理 · 未提交, each a page of its own, with each region-year's deadline and overdue
     items marked. The lists are selected by the database, so a reviewer of thousands of units gets a page as fast as
-    a preparer of one."""
+    a preparer of one (assessments.workflow.inbox)."""
     user, today = request.user, timezone.localdate()
     query = search_text(request)
     memberships = list(Membership.objects.filter(user=user).order_by().values_list("unit_id", "role"))
@@ -254,27 +241,13 @@ def inbox(request):
         .order_by()
         .values_list("unit_id", "role")
     )
-    visible = Assessment.objects.all()
-    if not user.is_superuser:  # as units.access.visible_units
-        visible = visible.filter(_reached_assessments({unit_id for unit_id, _ in memberships}))
-    writable = Q()
-    if not user.is_superuser:  # units.access.can_write
-        writable = _reached_assessments({unit_id for unit_id, role in memberships if role in WRITE_ROLES})
-    if query:
-        visible = visible.filter(Q(unit__name__icontains=query) | Q(unit__code__icontains=query))
-    visible = visible.select_related("unit__region__parent__parent").order_by("-year", "unit__code", "pk")
-    handled = SignOff.objects.filter(signer=user).values("assessment_id")
-    acted = AuditEvent.objects.filter(user=user, action__in=HANDLED_ACTIONS).values("assessment_id")
-    waiting = _waiting_for(memberships + delegations)
-    lists = {
-        "waiting": visible.filter(waiting),
-        "returned": visible.filter(writable, status=Assessment.Status.DRAFT, returned=True),
-        # What waits for the user again (a resubmission they signed before) is listed once, under 待我处理.
-        "handled": visible.filter(Q(pk__in=handled) | Q(pk__in=acted)).exclude(waiting),
-        "unsubmitted": visible.filter(status=Assessment.Status.DRAFT, returned=False),
-    }
+    units = held_units(memberships, delegations)
+    lists = inbox_lists(user, units, query)
+    # Without a search, each list's first page comes by its query compiled once for users holding as many units.
+    readers = first_page_readers(user, units, INBOX_PAGE + 1) if not query else {}
     pages = {
-        name: paginate(request, assessments, per_page=INBOX_PAGE, param=name) for name, assessments in lists.items()
+        name: paginate(request, assessments, per_page=INBOX_PAGE, param=name, first_rows=readers.get(name))
+        for name, assessments in lists.items()
     }
     deadlines = all_deadlines()
     for page in pages.values():
@@ -282,12 +255,13 @@ def inbox(request):
             due = deadline_for(assessment.unit.region, assessment.year, deadlines)
             assessment.due = due
             assessment.overdue = due is not None and today > due and assessment.status != Assessment.Status.FINAL
-    notifications = list(Notification.objects.filter(user=user, read_at=None).select_related("assessment")[:20])
+    notifications = unread_notifications(user)
     batchable = any(a.current_step in workflow.BATCH_STEPS for a in pages["waiting"].object_list)
     # The reminders sent about the assessments the user sees: a reviewer learns which units are late too.
     reminders = list(
         Reminder.objects.filter(
-            assessment__in=visible.order_by().values("pk"), created_at__gte=timezone.now() - REMINDERS_SHOWN
+            assessment__in=visible_assessments(user, units["seen"], query).order_by().values("pk"),
+            created_at__gte=timezone.now() - REMINDERS_SHOWN,
         ).select_related("assessment__unit")[:20]
     )
     context = {
@@ -314,7 +288,7 @@ def batch_sign_view(request):
     if not request.user.is_superuser:
         units = Membership.objects.filter(user=request.user).values_list("unit_id", flat=True)
         delegated = Delegation.objects.filter(delegate=request.user).values_list("unit_id", flat=True)
-        visible = visible.filter(_reached_assessments({*units, *delegated}))
+        visible = visible.filter(reached_assessments({*units, *delegated}))
     chosen = list(visible.filter(pk__in=ids).order_by("unit__code", "pk"))
     if len(chosen) < len(set(ids)):
         messages.error(request, f"有 {len(set(ids)) - len(chosen)} 份自评不存在或您无权查看，未签署。")
