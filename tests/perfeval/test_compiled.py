@@ -128,3 +128,22 @@ def test_a_shape_that_cannot_be_bound_is_built_and_checked_as_before(two_years, 
     assert get_assessment_for_user(dave, last_year.pk) == (last_year, False)
     with pytest.raises(Http404):
         get_assessment_for_user(charlie, this_year.pk)
+
+
+def test_an_id_in_the_columns_range_is_asked_of_the_database_and_one_outside_is_not(
+    assessment, alice, monkeypatch, django_assert_num_queries
+):
+    """The range is the primary key column's, as the database reports it (SQLite reports none; PostgreSQL's bigint):
+    its bounds themselves are ids a row may have."""
+    from django.db import connections
+
+    ops = connections[Assessment.objects.db].ops
+    asked = []
+    monkeypatch.setattr(ops, "integer_field_range", lambda internal_type: asked.append(internal_type) or (-10, 10))
+    for inside in (-10, 10):
+        with django_assert_num_queries(1), pytest.raises(Http404):
+            get_assessment_for_user(alice, inside)
+    for outside in (-11, 11):
+        with django_assert_num_queries(0), pytest.raises(Http404):
+            get_assessment_for_user(alice, outside)
+    assert set(asked) == {Assessment._meta.pk.get_internal_type()}
