@@ -269,20 +269,17 @@ class _Scorer:
             elif node.unit_rows:
                 points = self.rows_group(node).points
             else:
-                points = self.group(node)
+                # A group: its line comes before its children's, and its points are their sum.
+                line = ScoreLine.group(node.code, node.name, node.level, node.weight, node.parent)
+                lines.append(line)
+                points = line.points = self.score_nodes(node.children)
+                if node.rows_below:
+                    self._row_weights(node.spec, line)
+                if node.subtotal:
+                    self.subtotals[node.code] = points
             if total is not None:
                 total = None if points is None else total + points
         return total
-
-    def group(self, node: _Node) -> Decimal | None:
-        line = ScoreLine.group(node.code, node.name, node.level, node.weight, node.parent)
-        self.lines.append(line)
-        line.points = self.score_nodes(node.children)
-        if node.rows_below:
-            self._row_weights(node.spec, line)
-        if node.subtotal:
-            self.subtotals[node.code] = line.points
-        return line.points
 
     def rows_group(self, node: _Node) -> ScoreLine:
         """A 10号 level-2 group: its rows are written by the unit, and so is its weight (their sum)."""
