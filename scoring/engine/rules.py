@@ -792,19 +792,19 @@ class ProportionalRule(Rule):
         return (self.done, self.planned)
 
     def evaluate(self, ctx: Context, entry: IndicatorEntry) -> Outcome:
-        missing = [vocabulary.describe(name) for name in self.facts() if name not in ctx.facts]
-        if missing:
-            return missing_outcome(missing)
-        done, planned = ctx.facts[self.done], ctx.facts[self.planned]
+        facts = ctx.facts
+        if self.done not in facts or self.planned not in facts:
+            return missing_outcome([vocabulary.describe(name) for name in self.facts() if name not in facts])
+        done, planned = facts[self.done], facts[self.planned]
         outcome = Outcome(None, "", None, {self.done: done, self.planned: planned})
         if planned == ZERO:
             outcome.points = self.weight
             outcome.band = "无计划事项"
             outcome.explanation = f"{self.label}：无计划事项，得满分"
             return outcome
-        rate = min(done / planned, ONE)
-        outcome.rates["completion_rate"] = done / planned
-        outcome.points = rate * self.weight
+        completion = done / planned  # divided once: the rate shown and the rate scored (capped at 100 %)
+        outcome.rates["completion_rate"] = completion
+        outcome.points = min(completion, ONE) * self.weight
         outcome.text = (ProportionalRule._text, self, done, planned)
         return outcome
 
