@@ -341,10 +341,17 @@ class RateSpec:
     facts: tuple[str, ...] = ()
     # (numerator, denominator) when each is one fact added, as most rates are: computed without the general sums.
     simple: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    # (numerator, denominator) with each sign as a Decimal: multiplying by an int converts it to the same Decimal
+    # first, for every term of every sheet.
+    signed: tuple = field(default=((), ()), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = [name for name, _ in self.numerator + self.denominator] + [name for name, _ in self.weights]
         object.__setattr__(self, "facts", tuple(dict.fromkeys(names)))
+        signed = tuple(
+            tuple((name, Decimal(sign)) for name, sign in side) for side in (self.numerator, self.denominator)
+        )
+        object.__setattr__(self, "signed", signed)
         # Only a ratio can be simple: a fact or weighted rate has no numerator, a change rate two terms in it.
         if (
             len(self.numerator) == len(self.denominator) == 1
@@ -395,11 +402,12 @@ class RateSpec:
                 outcome.rates[self.key] = rate
                 return rate
             # sum((facts[name] * sign …), ZERO) written as loops: the same operations in the same order.
+            numerator, denominator = self.signed
             top = ZERO
-            for name, sign in self.numerator:
+            for name, sign in numerator:
                 top += facts[name] * sign
             base = ZERO
-            for name, sign in self.denominator:
+            for name, sign in denominator:
                 base += facts[name] * sign
         if base == ZERO:
             outcome.text = (RateSpec._ratio_text, self, values, None)
