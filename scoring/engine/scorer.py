@@ -34,6 +34,9 @@ _NO_REASON_WARNING = "未得满分，需填写偏差原因分析及改进措施"
 _FACT_NAMES = frozenset(vocabulary.FACTS)
 _RATE_FACTS = frozenset(name for name, fact in vocabulary.FACTS.items() if fact.is_rate)
 _ONE = Decimal(1)
+# The builders bound once: reading a classmethod off the class makes a new bound method at every call.
+_scored_line = ScoreLine.scored
+_group_line = ScoreLine.group
 
 
 def _check_facts(facts: Mapping[str, Decimal]) -> None:
@@ -255,7 +258,7 @@ class _Scorer:
                         outcome.warnings.append(_NO_REASON_WARNING)
                     if stated is not None:
                         difference = points - stated
-                line = ScoreLine.scored(
+                line = _scored_line(
                     code, node.name, node.level, node.weight, points, node.kind, node.parent, entry.reason, stated,
                     difference, outcome,
                 )  # fmt: skip
@@ -270,7 +273,7 @@ class _Scorer:
                 points = self.rows_group(node).points
             else:
                 # A group: its line comes before its children's, and its points are their sum.
-                line = ScoreLine.group(node.code, node.name, node.level, node.weight, node.parent)
+                line = _group_line(node.code, node.name, node.level, node.weight, node.parent)
                 lines.append(line)
                 points = line.points = self.score_nodes(node.children)
                 if node.rows_below:
@@ -285,7 +288,7 @@ class _Scorer:
         """A 10号 level-2 group: its rows are written by the unit, and so is its weight (their sum)."""
         spec = node.spec
         code = node.code
-        line = ScoreLine.group(code, node.name, node.level, spec.weight, node.parent)
+        line = _group_line(code, node.name, node.level, spec.weight, node.parent)
         self.lines.append(line)
         children = [self.unit_row(spec, index, entry) for index, entry in enumerate(self.rows.get(code, ()), 1)]
         line.weight = sum((child.weight for child in children), ZERO)
@@ -331,9 +334,7 @@ class _Scorer:
             if stated is not None:
                 difference = points - stated
         # The line reads its band, explanation, inputs… from the rule's outcome.
-        line = ScoreLine.scored(
-            code, name, level, weight, points, kind, parent, entry.reason, stated, difference, outcome
-        )
+        line = _scored_line(code, name, level, weight, points, kind, parent, entry.reason, stated, difference, outcome)
         self.lines.append(line)
         if stated is None:
             self.all_stated = False
