@@ -34,7 +34,8 @@ _NO_REASON_WARNING = "未得满分，需填写偏差原因分析及改进措施"
 _FACT_NAMES = frozenset(vocabulary.FACTS)
 _RATE_FACTS = frozenset(name for name, fact in vocabulary.FACTS.items() if fact.is_rate)
 _ONE = Decimal(1)
-# The builders bound once: reading a classmethod off the class makes a new bound method at every call.
+_new = object.__new__
+# The builders bound once, for unit rows: reading a classmethod off the class makes a new bound method at every call.
 _scored_line = ScoreLine.scored
 _group_line = ScoreLine.group
 
@@ -228,8 +229,10 @@ class _Scorer:
     def score_nodes(self, nodes: tuple[_Node, ...]) -> Decimal | None:
         """Add the lines of ``nodes`` (and of everything below them); the sum of their points, None if one has none.
 
-        A leaf of the framework is scored here, as ``add_leaf`` scores a unit's row, written out in the loop: most of
-        a sheet's lines are leaves, and the two calls per leaf cost about as much as what they do.
+        A leaf of the framework is scored here, as ``add_leaf`` scores a unit's row, and its line and a group's are
+        built here slot by slot, as ``ScoreLine.scored`` and ``ScoreLine.group`` build them: written out in the loop
+        because the calls cost about as much as what they do, and a sheet has a line for every indicator. (A test
+        compares every line of every seed's sheet with what the builders give.)
         """
         total = ZERO
         entries = self.entries
@@ -258,10 +261,22 @@ class _Scorer:
                         outcome.warnings.append(_NO_REASON_WARNING)
                     if stated is not None:
                         difference = points - stated
-                line = _scored_line(
-                    code, node.name, node.level, node.weight, points, node.kind, node.parent, entry.reason, stated,
-                    difference, outcome,
-                )  # fmt: skip
+                line = _new(ScoreLine)  # as ScoreLine.scored builds it
+                line.code = code
+                line.name = node.name
+                line.level = node.level
+                line.weight = node.weight
+                line.points = points
+                line.kind = node.kind
+                line.parent = node.parent
+                line.is_leaf = True
+                line.unit_row = False
+                line.target_value = None
+                line.actual_value = None
+                line.reason = entry.reason
+                line.stated_score = stated
+                line.difference = difference
+                line._outcome = outcome
                 lines.append(line)
                 if stated is None:
                     self.all_stated = False
@@ -273,7 +288,22 @@ class _Scorer:
                 points = self.rows_group(node).points
             else:
                 # A group: its line comes before its children's, and its points are their sum.
-                line = _group_line(node.code, node.name, node.level, node.weight, node.parent)
+                line = _new(ScoreLine)  # as ScoreLine.group builds it
+                line.code = node.code
+                line.name = node.name
+                line.level = node.level
+                line.weight = node.weight
+                line.points = None
+                line.kind = None
+                line.parent = node.parent
+                line.is_leaf = False
+                line.unit_row = False
+                line.target_value = None
+                line.actual_value = None
+                line.reason = None
+                line.stated_score = None
+                line.difference = None
+                line._outcome = None
                 lines.append(line)
                 points = line.points = self.score_nodes(node.children)
                 if node.rows_below:
