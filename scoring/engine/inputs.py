@@ -104,15 +104,13 @@ class IndicatorEntry:
 
     @property
     def has_reason(self) -> bool:
-        return _has_reason(self.reason)
+        # Written out here and in PartEntry rather than calling a shared function: read for most lines of a sheet.
+        reason = self.reason
+        return reason is not None and reason.strip() not in _NO_REASON
 
 
 # Texts units write in the reason column that say there is nothing to explain.
 _NO_REASON = frozenset({"", "无", "无偏差", "/", "-", "—"})
-
-
-def _has_reason(reason: str | None) -> bool:
-    return reason is not None and reason.strip() not in _NO_REASON
 
 
 class PartEntry:
@@ -136,7 +134,8 @@ class PartEntry:
 
     @property
     def has_reason(self) -> bool:
-        return _has_reason(self.reason)
+        reason = self.reason  # as IndicatorEntry.has_reason
+        return reason is not None and reason.strip() not in _NO_REASON
 
 
 EMPTY_ENTRY = IndicatorEntry()

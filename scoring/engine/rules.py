@@ -341,10 +341,17 @@ class RateSpec:
     facts: tuple[str, ...] = ()
     # (numerator, denominator) when each is one fact added, as most rates are: computed without the general sums.
     simple: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    # (numerator, denominator) with each sign as a Decimal: multiplying by an int converts it to the same Decimal
+    # first, for every term of every sheet.
+    signed: tuple = field(default=((), ()), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = [name for name, _ in self.numerator + self.denominator] + [name for name, _ in self.weights]
         object.__setattr__(self, "facts", tuple(dict.fromkeys(names)))
+        signed = tuple(
+            tuple((name, Decimal(sign)) for name, sign in side) for side in (self.numerator, self.denominator)
+        )
+        object.__setattr__(self, "signed", signed)
         # Only a ratio can be simple: a fact or weighted rate has no numerator, a change rate two terms in it.
         if (
             len(self.numerator) == len(self.denominator) == 1
@@ -395,11 +402,12 @@ class RateSpec:
                 outcome.rates[self.key] = rate
                 return rate
             # sum((facts[name] * sign …), ZERO) written as loops: the same operations in the same order.
+            numerator, denominator = self.signed
             top = ZERO
-            for name, sign in self.numerator:
+            for name, sign in numerator:
                 top += facts[name] * sign
             base = ZERO
-            for name, sign in self.denominator:
+            for name, sign in denominator:
                 base += facts[name] * sign
         if base == ZERO:
             outcome.text = (RateSpec._ratio_text, self, values, None)
@@ -792,19 +800,19 @@ class ProportionalRule(Rule):
         return (self.done, self.planned)
 
     def evaluate(self, ctx: Context, entry: IndicatorEntry) -> Outcome:
-        missing = [vocabulary.describe(name) for name in self.facts() if name not in ctx.facts]
-        if missing:
-            return missing_outcome(missing)
-        done, planned = ctx.facts[self.done], ctx.facts[self.planned]
+        facts = ctx.facts
+        if self.done not in facts or self.planned not in facts:
+            return missing_outcome([vocabulary.describe(name) for name in self.facts() if name not in facts])
+        done, planned = facts[self.done], facts[self.planned]
         outcome = Outcome(None, "", None, {self.done: done, self.planned: planned})
         if planned == ZERO:
             outcome.points = self.weight
             outcome.band = "无计划事项"
             outcome.explanation = f"{self.label}：无计划事项，得满分"
             return outcome
-        rate = min(done / planned, ONE)
-        outcome.rates["completion_rate"] = done / planned
-        outcome.points = rate * self.weight
+        completion = done / planned  # divided once: the rate shown and the rate scored (capped at 100 %)
+        outcome.rates["completion_rate"] = completion
+        outcome.points = min(completion, ONE) * self.weight
         outcome.text = (ProportionalRule._text, self, done, planned)
         return outcome
 

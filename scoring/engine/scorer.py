@@ -34,6 +34,10 @@ _NO_REASON_WARNING = "未得满分，需填写偏差原因分析及改进措施"
 _FACT_NAMES = frozenset(vocabulary.FACTS)
 _RATE_FACTS = frozenset(name for name, fact in vocabulary.FACTS.items() if fact.is_rate)
 _ONE = Decimal(1)
+_new = object.__new__
+# The builders bound once, for unit rows: reading a classmethod off the class makes a new bound method at every call.
+_scored_line = ScoreLine.scored
+_group_line = ScoreLine.group
 
 
 def _check_facts(facts: Mapping[str, Decimal]) -> None:
@@ -223,46 +227,98 @@ class _Scorer:
         self.total = self.score_nodes(nodes)
 
     def score_nodes(self, nodes: tuple[_Node, ...]) -> Decimal | None:
-        """Add the lines of ``nodes`` (and of everything below them); the sum of their points, None if one has none."""
+        """Add the lines of ``nodes`` (and of everything below them); the sum of their points, None if one has none.
+
+        A leaf of the framework is scored here, as ``add_leaf`` scores a unit's row, and its line and a group's are
+        built here slot by slot, as ``ScoreLine.scored`` and ``ScoreLine.group`` build them: written out in the loop
+        because the calls cost about as much as what they do, and a sheet has a line for every indicator. (A test
+        compares every line of every seed's sheet with what the builders give.)
+        """
         total = ZERO
+        entries = self.entries
+        stated_items = self.stated_items
+        ctx = self.ctx
+        quantum = self.quantum
+        lines = self.lines
         for node in nodes:
             if node.is_leaf:
-                points = self.leaf(node).points
+                # One of the framework's indicators, scored by its rule (or by a typed score where the rule cannot run).
+                code = node.code
+                entry = entries.get(code, EMPTY_ENTRY)
+                outcome = node.rule.evaluate(ctx, entry)
+                # A hand score stands in where the rule lacks data, or where the unit chose it (数据无法取得，人工评分).
+                if node.overridable and entry.score is not None and (outcome._missing or entry.manual):
+                    outcome = _override(node.spec, entry, outcome)
+                stated = stated_items.get(code)
+                points = outcome.points
+                difference = None
+                if points is None:
+                    outcome.close = 0
+                else:
+                    points = points.quantize(quantum, ROUND_HALF_UP)
+                    outcome.close_points = points  # the explanation's end: see add_leaf
+                    if points < node.weight and not entry.has_reason:
+                        outcome.warnings.append(_NO_REASON_WARNING)
+                    if stated is not None:
+                        difference = points - stated
+                line = _new(ScoreLine)  # as ScoreLine.scored builds it
+                line.code = code
+                line.name = node.name
+                line.level = node.level
+                line.weight = node.weight
+                line.points = points
+                line.kind = node.kind
+                line.parent = node.parent
+                line.is_leaf = True
+                line.unit_row = False
+                line.target_value = None
+                line.actual_value = None
+                line.reason = entry.reason
+                line.stated_score = stated
+                line.difference = difference
+                line._outcome = outcome
+                lines.append(line)
+                if stated is None:
+                    self.all_stated = False
+                elif self.all_stated:
+                    self.stated_sum += stated
+                if difference:
+                    self.differences.append(line)
             elif node.unit_rows:
                 points = self.rows_group(node).points
             else:
-                points = self.group(node)
+                # A group: its line comes before its children's, and its points are their sum.
+                line = _new(ScoreLine)  # as ScoreLine.group builds it
+                line.code = node.code
+                line.name = node.name
+                line.level = node.level
+                line.weight = node.weight
+                line.points = None
+                line.kind = None
+                line.parent = node.parent
+                line.is_leaf = False
+                line.unit_row = False
+                line.target_value = None
+                line.actual_value = None
+                line.reason = None
+                line.stated_score = None
+                line.difference = None
+                line._outcome = None
+                lines.append(line)
+                points = line.points = self.score_nodes(node.children)
+                if node.rows_below:
+                    self._row_weights(node.spec, line)
+                if node.subtotal:
+                    self.subtotals[node.code] = points
             if total is not None:
                 total = None if points is None else total + points
         return total
-
-    def group(self, node: _Node) -> Decimal | None:
-        line = ScoreLine.group(node.code, node.name, node.level, node.weight, node.parent)
-        self.lines.append(line)
-        line.points = self.score_nodes(node.children)
-        if node.rows_below:
-            self._row_weights(node.spec, line)
-        if node.subtotal:
-            self.subtotals[node.code] = line.points
-        return line.points
-
-    def leaf(self, node: _Node) -> ScoreLine:
-        """One of the framework's indicators, scored by its rule (or by a typed score where the rule cannot run)."""
-        entry = self.entries.get(node.code, EMPTY_ENTRY)
-        outcome = node.rule.evaluate(self.ctx, entry)
-        # A hand score stands in where the rule lacks data, or where the unit chose it (数据无法取得，人工评分).
-        if node.overridable and entry.score is not None and (outcome._missing or entry.manual):
-            outcome = _override(node.spec, entry, outcome)
-        stated = self.stated_items.get(node.code)
-        return self.add_leaf(
-            node.code, node.name, node.level, node.weight, node.kind, node.parent, entry, outcome, stated
-        )
 
     def rows_group(self, node: _Node) -> ScoreLine:
         """A 10号 level-2 group: its rows are written by the unit, and so is its weight (their sum)."""
         spec = node.spec
         code = node.code
-        line = ScoreLine.group(code, node.name, node.level, spec.weight, node.parent)
+        line = _group_line(code, node.name, node.level, spec.weight, node.parent)
         self.lines.append(line)
         children = [self.unit_row(spec, index, entry) for index, entry in enumerate(self.rows.get(code, ()), 1)]
         line.weight = sum((child.weight for child in children), ZERO)
@@ -308,9 +364,7 @@ class _Scorer:
             if stated is not None:
                 difference = points - stated
         # The line reads its band, explanation, inputs… from the rule's outcome.
-        line = ScoreLine.scored(
-            code, name, level, weight, points, kind, parent, entry.reason, stated, difference, outcome
-        )
+        line = _scored_line(code, name, level, weight, points, kind, parent, entry.reason, stated, difference, outcome)
         self.lines.append(line)
         if stated is None:
             self.all_stated = False

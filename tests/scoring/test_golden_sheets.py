@@ -122,6 +122,29 @@ def test_every_attribute_of_a_scored_line_is_set():
             assert line.to_dict()["code"] == line.code
 
 
+def test_the_scorer_builds_each_line_as_the_line_builders_do():
+    """``score_nodes`` writes out what ``ScoreLine.scored`` and ``ScoreLine.group`` do (for speed): every line of
+    every seed's sheet is the line the builder gives from the same values, slot for slot, its outcome included."""
+    for example in sorted(SEEDS):
+        sheet, _ = _seed_sheet(example)
+        for line in sheet.lines:
+            if line.unit_row:
+                continue  # built by ScoreLine.scored itself (add_leaf)
+            if line.is_leaf:
+                built = ScoreLine.scored(
+                    line.code, line.name, line.level, line.weight, line.points, line.kind, line.parent,
+                    line.reason, line.stated_score, line.difference, line._outcome,
+                )  # fmt: skip
+            else:
+                built = ScoreLine.group(line.code, line.name, line.level, line.weight, line.parent)
+                built.points = line.points
+                built.weight = line.weight
+                built._outcome = line._outcome  # a group's warnings (10号 weights) are added after it is built
+            assert [getattr(line, name) for name in ScoreLine.__slots__] == [
+                getattr(built, name) for name in ScoreLine.__slots__
+            ], (example, line.code)
+
+
 def test_the_scorers_line_builders_give_the_lines_the_constructor_gives():
     """``ScoreLine.scored`` and ``ScoreLine.group`` store each slot directly (for speed): the same lines as
     ``ScoreLine(...)``, attribute for attribute, with the outcome's details read through."""

@@ -171,6 +171,19 @@ def test_figures_are_shown_rounded_half_up_with_their_places():
     assert (show_points(D("1.50")), show_points(D(0)), show_points(D("0.70"))) == ("1.5", "0", "0.7")
 
 
+def test_fmt_writes_the_fixed_point_text_of_the_rounded_figure_at_every_places():
+    # fmt and fmt_percent write str() of the rounded Decimal: the same text as f"{…:f}" for 0–6 places, with zeros,
+    # negative zero, tiny and large figures and whole numbers with a positive exponent.
+    values = [D(text) for text in ("0", "-0", "0E+3", "1E+2", "123456789012345", "-0.0001", "1E-12", "0.5", "-2.5")]
+    values += [D("9.999999"), D("0.0000005"), D("-0.0000005"), D("99.995"), D("96.97"), D("1") / D("3")]
+    for value in values:
+        for places in range(7):
+            rounded = value.quantize(D(1).scaleb(-places), rounding="ROUND_HALF_UP")
+            assert fmt(value, places) == f"{rounded:f}", (value, places)
+            percent = (value * 100).quantize(D(1).scaleb(-places), rounding="ROUND_HALF_UP")
+            assert fmt_percent(value, places) == f"{percent:f}%", (value, places)
+
+
 def test_a_bare_result_too_large_for_the_engine_is_refused_quoting_it():
     limit = parse_deadline("3天内")
     assert refusal(read_completion, "100000000000000000000", limit) == (

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from scoring.engine import IndicatorEntry, ScoringError, score
-from scoring.engine.rules import CheckRule, Context, RatioRule, Settings
+from scoring.engine.rules import CheckRule, Context, Outcome, RateSpec, RatioRule, Settings
 from scoring.engine.rules_2021 import SatisfactionBandsRule
 from tests.scoring.test_rules import line, one
 
@@ -192,3 +192,23 @@ def test_a_direct_row_not_achieved_is_shown_with_the_framework_s_zero():
     sheet = score(frameworks()["mof-2021-core"], {}, [row(True), row(False)])
     assert shown(sheet.line("quality.1")) == (D("10.00"), "达成", "直接赋分：达成，得满分 → 10 分", [], [])
     assert shown(sheet.line("quality.2")) == (D("0.00"), "未达成", "直接赋分：未达成，不得分 → 0 分", [], [])
+
+
+def test_a_rate_of_several_terms_is_the_sum_of_each_fact_times_its_int_sign_to_the_digit():
+    # RateSpec keeps its signs as Decimals (``signed``) to multiply by; an int sign is converted to the same Decimal
+    # first, so each sum is what sum((fact * int sign …), ZERO) gives: value, exponent and sign of zero alike.
+    rate = RateSpec.from_params({"numerator": ["a", "b", "-c"], "denominator": ["d", "-e"]}, "here")
+    assert [sign for _, sign in rate.numerator] == [1, 1, -1]
+    assert [sign.__class__ for side in rate.signed for _, sign in side] == [Decimal] * 5
+    awkward = [Decimal(text) for text in ("-0", "0E+3", "1E+2", "0.10", "123456789012345678901234567890", "-2.5")]
+    names = ("a", "b", "c", "d", "e")
+    for shift in range(len(awkward)):
+        facts = {name: awkward[(index + shift) % len(awkward)] for index, name in enumerate(names)}
+        top = sum((facts[name] * sign for name, sign in rate.numerator), Decimal(0))
+        base = sum((facts[name] * sign for name, sign in rate.denominator), Decimal(0))
+        outcome = Outcome(None)
+        found = rate.evaluate(facts, outcome)
+        if base == 0:
+            assert found is None
+        else:
+            assert found.as_tuple() == (top / base).as_tuple()
