@@ -6,9 +6,11 @@ import os
 
 bind = os.getenv("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 
-# Sync workers, one per core the process may run on (cgroup/cpuset limits included): on 2 cores, threaded workers
-# doubled the p95 latency of the same page (stack notes).
-workers = int(os.getenv("WEB_CONCURRENCY", str(len(os.sched_getaffinity(0)))))
+# Sync workers, one more than the cores the process may run on (cgroup/cpuset limits included): a sync worker waits
+# for the database and for the client to take its response, and the extra one uses the core meanwhile. On 2 cores,
+# the project's mix at 50 arrivals a second had p95 130 and 135 ms with 3 workers against 294 and 165 ms with 2, runs
+# alternated (bench/RESULTS.md, session 9). Threaded workers doubled the p95 latency of the same page (stack notes).
+workers = int(os.getenv("WEB_CONCURRENCY", str(len(os.sched_getaffinity(0)) + 1)))
 worker_class = "sync"
 
 # Load Django once in the master: wsgi.py then runs perfeval.runtime.tune_gc(), which freezes everything loaded so
