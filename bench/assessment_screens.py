@@ -12,6 +12,7 @@ import os
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -143,76 +144,31 @@ def main():
     client = Client()
     client.force_login(user)
     print(f"database: {connection.vendor}; rounds: {ROUNDS}; 50 indicator rows, 5 projects × 10 rows")
-    from assessments import access
-
-    def built_anew(fn):
-        """`fn` with the query loading the assessment built and compiled on every request, as before
-        perfeval.compiled: the baseline of the lines below, interleaved with them."""
-
-        def anew():
-            kept = access._loader
-            access._loader = lambda reads, superuser: _NOT_BOUND
-            try:
-                return fn()
-            finally:
-                access._loader = kept
-
-        return anew
-
-    for tab in ("basic", "finance", "basic-data", "self-eval", "narrative", "score"):
-        url = f"/assessments/{assessment.pk}/{tab}/"
-        bound, anew = timed_alternately(lambda url=url: client.get(url), built_anew(lambda url=url: client.get(url)))
-        report(f"GET {tab}", *bound)
-        report("  loading query built anew", *anew)
-
-    from assessments import selectors
-
-    def parts_built_anew(fn):
-        """`fn` with the parts every page reads (rows, projects, institutions, special funds) built and compiled on
-        every request, as before selectors._part_query: the baseline of the lines below, interleaved with them."""
-
-        def anew():
-            kept = selectors._part_query
-            selectors._part_query = lambda name, with_prior: _NOT_BOUND
-            try:
-                return fn()
-            finally:
-                selectors._part_query = kept
-
-        return anew
-
-    for tab in ("basic", "self-eval"):
-        url = f"/assessments/{assessment.pk}/{tab}/"
-        bound, anew = timed_alternately(
-            lambda url=url: client.get(url), parts_built_anew(lambda url=url: client.get(url))
-        )
-        report(f"GET {tab}, parts bound", *bound)
-        report("  parts built anew", *anew)
-
     from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
     import perfeval.templatetags.perfeval as tags
+    from assessments import access, selectors
 
-    def fields_by_crispy(fn):
-        """`fn` with the labelled fields written by crispy's templates, as before perfeval.widgets.labelled_field."""
+    def beside_baseline(tabs, shown: str, baseline: str, owner, name: str, before) -> None:
+        """Each tab's GET, alternately as it is and with `owner.name` as it was before a change (`before`)."""
+        for tab in tabs:
+            url = f"/assessments/{assessment.pk}/{tab}/"
+            get = partial(client.get, url)
+            bound, anew = timed_alternately(get, swapped(owner, name, before, get))
+            report(f"GET {tab}{shown}", *bound)
+            report(f"  {baseline}", *anew)
 
-        def crispy():
-            kept = tags.labelled_field
-            tags.labelled_field = as_crispy_field
-            try:
-                return fn()
-            finally:
-                tags.labelled_field = kept
-
-        return crispy
-
-    for tab in ("basic", "narrative"):
-        url = f"/assessments/{assessment.pk}/{tab}/"
-        bound, anew = timed_alternately(
-            lambda url=url: client.get(url), fields_by_crispy(lambda url=url: client.get(url))
-        )
-        report(f"GET {tab}, fields labelled", *bound)
-        report("  fields by crispy", *anew)
+    # The query loading the assessment built and compiled on every request, as before perfeval.compiled.
+    every_tab = ("basic", "finance", "basic-data", "self-eval", "narrative", "score")
+    loader_before = lambda reads, superuser: _NOT_BOUND  # noqa: E731
+    beside_baseline(every_tab, "", "loading query built anew", access, "_loader", loader_before)
+    # The parts every page reads built and compiled on every request, as before selectors._part_query.
+    parts_before = lambda name, with_prior: _NOT_BOUND  # noqa: E731
+    beside_baseline(("basic", "self-eval"), ", parts bound", "parts built anew", selectors, "_part_query", parts_before)
+    # The labelled fields written by crispy's templates, as before perfeval.widgets.labelled_field.
+    beside_baseline(
+        ("basic", "narrative"), ", fields labelled", "fields by crispy", tags, "labelled_field", as_crispy_field
+    )
 
     from django.template.loader import get_template
 
@@ -234,13 +190,7 @@ def main():
     # (assessments.rows.stored_rows), interleaved with views that reuse them.
     from assessments import rows
 
-    def laid_out_anew():
-        with_layouts = rows._laid_out
-        rows._laid_out = _Forgetful()
-        try:
-            return client.get(url)
-        finally:
-            rows._laid_out = with_layouts
+    laid_out_anew = swapped(rows, "_laid_out", _Forgetful(), lambda: client.get(url))
 
     kept_layouts, anew = timed_alternately(lambda: client.get(url), laid_out_anew)
     report("GET self-eval, layouts kept", *kept_layouts)
@@ -263,10 +213,27 @@ def main():
     preview = f"/assessments/{assessment.pk}/self-eval/preview/"
     bound, anew = timed_alternately(
         lambda: client.post(preview, urlencode(data), content_type=FORM_ENCODED),
-        built_anew(lambda: client.post(preview, urlencode(data), content_type=FORM_ENCODED)),
+        swapped(
+            access, "_loader", loader_before, lambda: client.post(preview, urlencode(data), content_type=FORM_ENCODED)
+        ),
     )
     report("POST self-eval preview", *bound)
     report("  loading query built anew", *anew)
+
+
+def swapped(owner, name: str, value, fn):
+    """`fn` run with `owner.name` replaced by `value`: the code before a change, as the baseline timed alternately
+    with the code after it."""
+
+    def run():
+        kept = getattr(owner, name)
+        setattr(owner, name, value)
+        try:
+            return fn()
+        finally:
+            setattr(owner, name, kept)
+
+    return run
 
 
 class _Forgetful(dict):
