@@ -8,8 +8,9 @@ bind = os.getenv("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 
 # Sync workers, one more than the cores the process may run on (cgroup/cpuset limits included): a sync worker waits
 # for the database and for the client to take its response, and the extra one uses the core meanwhile. On 2 cores,
-# the project's mix at 50 arrivals a second had p95 130 and 135 ms with 3 workers against 294 and 165 ms with 2, runs
-# alternated (bench/RESULTS.md, session 9). Threaded workers doubled the p95 latency of the same page (stack notes).
+# the project's mix at 50 arrivals a second had a lower p95 with 3 workers than with 2 in each of four alternated
+# pairs (127–289 against 157–631 ms), and saturated at 94 against 81 requests a second (bench/RESULTS.md, session
+# 9). Threaded workers doubled the p95 latency of the same page (stack notes).
 workers = int(os.getenv("WEB_CONCURRENCY", str(len(os.sched_getaffinity(0)) + 1)))
 worker_class = "sync"
 
