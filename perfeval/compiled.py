@@ -19,6 +19,7 @@ always built and compiled as usual (`usable` is False). tests/perfeval/test_comp
 """
 
 import copy
+import datetime
 from collections.abc import Callable, Mapping
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -30,15 +31,22 @@ from django.db.models.query import ModelIterable
 # compiles a lookup on any integer column with them (a value out of the column's range compiles to no rows at all).
 FIRST_STAND_INS = -2_000_000_001
 SECOND_STAND_INS = -2_000_001_001
+# Stand-ins for moments (aware datetimes): in years no stored moment has, a microsecond apart.
+FIRST_MOMENT = datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC)
+SECOND_MOMENT = datetime.datetime(1902, 1, 1, tzinfo=datetime.UTC)
 
 
 class CompiledQuery:
-    """`build(**values)` returns the QuerySet for the given values (each an integer: an id); it is called with
-    stand-ins only, twice, when the query is first used. `names`: the values' names."""
+    """`build(**values)` returns the QuerySet for the given values (each an integer: an id; those named in `moments`
+    an aware datetime); it is called with stand-ins only, twice, when the query is first used. `names`: the values'
+    names. A database whose driver is given moments as text (SQLite) cannot bind them: `usable` is then False."""
 
-    def __init__(self, build: Callable[..., QuerySet], names: tuple[str, ...]):
+    def __init__(self, build: Callable[..., QuerySet], names: tuple[str, ...], moments: tuple[str, ...] = ()):
         first = {name: FIRST_STAND_INS - index for index, name in enumerate(names)}
         second = {name: SECOND_STAND_INS - index for index, name in enumerate(names)}
+        for index, name in enumerate(moments):
+            first[name] = FIRST_MOMENT + datetime.timedelta(microseconds=index)
+            second[name] = SECOND_MOMENT + datetime.timedelta(microseconds=index)
         self.queryset = build(**first)
         self.compiler = self.queryset.query.get_compiler(using=self.queryset.db)
         other = build(**second)
@@ -57,7 +65,7 @@ class CompiledQuery:
         )
         self.sql, self.params = sql, tuple(params)
 
-    def load(self, **values: int) -> list:
+    def load(self, **values) -> list:
         """The model instances the query gives for these values, by the kept SQL. A list, not a QuerySet: a QuerySet
         filtered further would copy the bound compiler and run the kept SQL without the new condition."""
         if not self.usable:
@@ -83,7 +91,7 @@ def _slots(params, other_params, first: Mapping[str, int], second: Mapping[str, 
     names_of = {value: name for name, value in first.items()}
     slots: dict[str, list[int]] = {name: [] for name in first}
     for position, (one, other) in enumerate(zip(params, other_params, strict=True)):
-        name = names_of.get(one) if type(one) is int else None
+        name = names_of.get(one) if type(one) in (int, datetime.datetime) else None
         if name is not None:
             if other != second[name]:
                 return None

@@ -15,10 +15,15 @@ def search_text(request, param: str = "q") -> str:
 def paginate(request, object_list, *, per_page: int, param: str = "page", first_rows=None) -> Page:
     """The page asked for in `param` (the last one when past the end, the first when not a number). The page gets
     `links`: (number or "…", URL or None) for a window around it, and `previous_url`, `next_url`. `first_rows`: a
-    function giving `object_list[: per_page + 1]` another way (a query compiled once), used for a first page."""
-    page = _first_page_read_once(object_list, per_page, request.GET.get(param), first_rows)
+    function giving `object_list[: per_page + 1]` another way (a query compiled once), used for a first page; with
+    it, `object_list` may be a function building the list, called only when that first page does not hold it all
+    (building a filtered QuerySet costs more than running a compiled query: the inbox builds four)."""
+    asked = request.GET.get(param)
+    page = _first_page_read_once(object_list, per_page, asked, first_rows)
     if page is None:
-        page = Paginator(object_list, per_page).get_page(request.GET.get(param))
+        if callable(object_list) and not isinstance(object_list, QuerySet):
+            object_list = object_list()
+        page = Paginator(object_list, per_page).get_page(asked)
 
     def url(number: int) -> str:
         query = request.GET.copy()
@@ -41,12 +46,15 @@ def _first_page_read_once(object_list, per_page: int, asked, first_rows=None) ->
     lists show (a preparer's inbox: four short lists); of a longer list, the Paginator counts it when the links ask.
     None for a page asked for by another number (0 and below give the last page): the Paginator then counts and
     reads the page asked for, as it always does."""
-    if not isinstance(object_list, QuerySet) or not _first_page(asked):
+    built_later = callable(object_list) and not isinstance(object_list, QuerySet)
+    readable = isinstance(object_list, QuerySet) or (built_later and first_rows is not None)
+    if not readable or not _first_page(asked):
         return None
     rows = first_rows() if first_rows is not None else list(object_list[: per_page + 1])
-    paginator = Paginator(object_list, per_page)
     if len(rows) <= per_page:
-        paginator.count = len(rows)  # a cached_property: the Paginator counts no further
+        # The whole list: its rows are counted and paged without the QuerySet (nor building it).
+        return Page(rows, 1, Paginator(rows, per_page))
+    paginator = Paginator(object_list() if built_later else object_list, per_page)
     return Page(rows[:per_page], 1, paginator)
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
-from assessments.models import Assessment, AuditEvent, Notification, SignOff
+from assessments.models import Assessment, AuditEvent, Notification, Reminder, SignOff
 from assessments.workflow import services as workflow
 from perfeval.compiled import CompiledQuery
 from units.access import reached_from
@@ -22,6 +22,7 @@ from units.models import WRITE_ROLES
 HANDLED_ACTIONS = ("return", "sign", "rescore", "comment")
 LIST_NAMES = ("waiting", "returned", "handled", "unsubmitted")
 NOTIFICATIONS_SHOWN = 20
+REMINDERS_SHOWN = 20
 
 
 def reached_assessments(unit_ids) -> Q:
@@ -69,18 +70,25 @@ def visible_assessments(user, seen: list[int], query: str = "") -> QuerySet[Asse
 
 def inbox_lists(user, units: dict[str, list[int]], query: str = "") -> dict[str, QuerySet[Assessment]]:
     """The four lists, each a queryset of `visible_assessments`; `units`: `held_units`."""
+    return {name: inbox_list(name, user, units, query) for name in LIST_NAMES}
+
+
+def inbox_list(name: str, user, units: dict[str, list[int]], query: str = "") -> QuerySet[Assessment]:
+    """One of the four lists (LIST_NAMES): the inbox builds a list only when its first page does not hold it all."""
     visible = visible_assessments(user, units["seen"], query)
-    writable = Q() if user.is_superuser else reached_assessments(units["written"])  # units.access.can_write
-    handled = SignOff.objects.filter(signer=user).values("assessment_id")
-    acted = AuditEvent.objects.filter(user=user, action__in=HANDLED_ACTIONS).values("assessment_id")
-    waiting = _waiting_for(units)
-    return {
-        "waiting": visible.filter(waiting),
-        "returned": visible.filter(writable, status=Assessment.Status.DRAFT, returned=True),
+    if name == "waiting":
+        return visible.filter(_waiting_for(units))
+    if name == "returned":
+        writable = Q() if user.is_superuser else reached_assessments(units["written"])  # units.access.can_write
+        return visible.filter(writable, status=Assessment.Status.DRAFT, returned=True)
+    if name == "handled":
+        handled = SignOff.objects.filter(signer=user).values("assessment_id")
+        acted = AuditEvent.objects.filter(user=user, action__in=HANDLED_ACTIONS).values("assessment_id")
         # What waits for the user again (a resubmission they signed before) is listed once, under 待我处理.
-        "handled": visible.filter(Q(pk__in=handled) | Q(pk__in=acted)).exclude(waiting),
-        "unsubmitted": visible.filter(status=Assessment.Status.DRAFT, returned=False),
-    }
+        return visible.filter(Q(pk__in=handled) | Q(pk__in=acted)).exclude(_waiting_for(units))
+    if name == "unsubmitted":
+        return visible.filter(status=Assessment.Status.DRAFT, returned=False)
+    raise ValueError(f"no inbox list {name!r}")
 
 
 def first_page_readers(user, units: dict[str, list[int]], rows: int) -> dict[str, Callable[[], list]]:
@@ -108,7 +116,7 @@ def _first_page_query(name: str, shape: tuple, rows: int) -> CompiledQuery:
     def build(**values):
         user = User(pk=values["user"], is_superuser=superuser)
         units = {group: [values[f"{group}_{i}"] for i in range(count)] for group, count in counts}
-        return inbox_lists(user, units)[name][:rows]
+        return inbox_list(name, user, units)[:rows]
 
     return CompiledQuery(build, names)
 
@@ -126,3 +134,28 @@ def _unread(user: int):
 @lru_cache(maxsize=1)
 def _notifications_query() -> CompiledQuery:
     return CompiledQuery(_unread, ("user",))
+
+
+def recent_reminders(user, seen: list[int], since, query: str = "") -> list[Reminder]:
+    """The newest reminders sent since `since` (an aware datetime) about the assessments the user sees (a reviewer
+    learns which units are late too); without a search, by a query compiled once per number of units seen."""
+    if not query:
+        compiled = _reminders_query(user.is_superuser, len(seen))
+        if compiled.usable:
+            return compiled.load(user=user.pk, since=since, **{f"seen_{i}": unit for i, unit in enumerate(seen)})
+    return list(_reminders(user, seen, since, query))
+
+
+def _reminders(user, seen: list[int], since, query: str = ""):
+    about = visible_assessments(user, seen, query).order_by().values("pk")
+    return Reminder.objects.filter(assessment__in=about, created_at__gte=since).select_related("assessment__unit")[
+        :REMINDERS_SHOWN
+    ]
+
+
+@lru_cache(maxsize=64)  # one per number of units seen (and superuser or not): bounded whatever comes
+def _reminders_query(superuser: bool, seen: int) -> CompiledQuery:
+    def build(user, since, **units):
+        return _reminders(User(pk=user, is_superuser=superuser), [units[f"seen_{i}"] for i in range(seen)], since)
+
+    return CompiledQuery(build, ("user", *(f"seen_{i}" for i in range(seen))), moments=("since",))

@@ -3,6 +3,7 @@ Each action is one view calling one service; refusals come back as a Chinese mes
 
 import csv
 import datetime
+from functools import partial
 
 from django import forms
 from django.contrib import messages
@@ -14,18 +15,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.access import get_assessment_for_user
-from assessments.models import Assessment, AuditEvent, Notification, Reminder, ReviewComment
+from assessments.models import Assessment, AuditEvent, Notification, ReviewComment
 from assessments.selectors import assessment_data
 from assessments.tabs import tab_context
 from assessments.workflow import services as workflow
 from assessments.workflow.checklist import submit_checklist
 from assessments.workflow.inbox import (
+    LIST_NAMES,
     first_page_readers,
     held_units,
-    inbox_lists,
+    inbox_list,
     reached_assessments,
+    recent_reminders,
     unread_notifications,
-    visible_assessments,
 )
 from perfeval.paging import paginate, search_text
 from perfeval.spreadsheets import csv_row
@@ -242,12 +244,18 @@ def inbox(request):
         .values_list("unit_id", "role")
     )
     units = held_units(memberships, delegations)
-    lists = inbox_lists(user, units, query)
-    # Without a search, each list's first page comes by its query compiled once for users holding as many units.
+    # Without a search, each list's first page comes by its query compiled once for users holding as many units; the
+    # list itself is built only to count and page a longer one.
     readers = first_page_readers(user, units, INBOX_PAGE + 1) if not query else {}
     pages = {
-        name: paginate(request, assessments, per_page=INBOX_PAGE, param=name, first_rows=readers.get(name))
-        for name, assessments in lists.items()
+        name: paginate(
+            request,
+            partial(inbox_list, name, user, units, query) if name in readers else inbox_list(name, user, units, query),
+            per_page=INBOX_PAGE,
+            param=name,
+            first_rows=readers.get(name),
+        )
+        for name in LIST_NAMES
     }
     deadlines = all_deadlines()
     for page in pages.values():
@@ -257,13 +265,7 @@ def inbox(request):
             assessment.overdue = due is not None and today > due and assessment.status != Assessment.Status.FINAL
     notifications = unread_notifications(user)
     batchable = any(a.current_step in workflow.BATCH_STEPS for a in pages["waiting"].object_list)
-    # The reminders sent about the assessments the user sees: a reviewer learns which units are late too.
-    reminders = list(
-        Reminder.objects.filter(
-            assessment__in=visible_assessments(user, units["seen"], query).order_by().values("pk"),
-            created_at__gte=timezone.now() - REMINDERS_SHOWN,
-        ).select_related("assessment__unit")[:20]
-    )
+    reminders = recent_reminders(user, units["seen"], timezone.now() - REMINDERS_SHOWN, query)
     context = {
         **pages,
         "query": query,

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfeval.paging import paginate
+from perfeval.paging import _first_page, paginate
 from units.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,23 @@ def test_a_list_that_is_not_a_queryset_is_paged_as_before():
     request = RequestFactory().get("/", {"page": "2"})
     page = paginate(request, list(range(45)), per_page=20)
     assert (page.number, list(page.object_list)) == (2, list(range(20, 40)))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(size=st.integers(0, 45), asked=ASKED)
+def test_a_list_built_later_is_built_only_when_its_first_page_does_not_hold_it(regions, size, asked):
+    """The inbox passes each list as a function building its QuerySet, beside a compiled read of its first rows: the
+    page is the Paginator's either way, and the list is built only to count a longer one or to read another page."""
+    built = []
+
+    def listed():
+        return Region.objects.filter(code__lt=f"R{size:02d}").order_by("code")
+
+    def build():
+        built.append(True)
+        return listed()
+
+    request = RequestFactory().get("/inbox/", {} if asked is None else {"waiting": asked})
+    page = paginate(request, build, per_page=20, param="waiting", first_rows=lambda: list(listed()[:21]))
+    assert _shown(page) == _shown(Paginator(listed(), 20).get_page(asked))
+    assert built == ([] if size <= 20 and _first_page(asked) else [True])

@@ -117,3 +117,46 @@ def test_the_unread_notifications_are_the_users_own(spread):
     assert len(found) == inbox.NOTIFICATIONS_SHOWN and "第3条" not in {n.message for n in found}
     assert [n.message for n in inbox.unread_notifications(charlie)] == ["乙的"]
     assert [loaded(n) for n in found] == [loaded(n) for n in inbox._unread(alice.pk)]
+
+
+@pytest.fixture
+def reminded(spread):
+    """Reminders about 甲单位's assessments sent 0–23 days ago (more than the inbox shows), and about 乙单位's 10 and 31
+    days ago; the moment returned is 30 days ago."""
+    from assessments.models import Reminder
+
+    now = timezone.now()
+    ours = list(Assessment.objects.filter(unit__memberships__user=spread["alice"]).distinct())
+    theirs = Assessment.objects.filter(unit__memberships__user=spread["charlie"]).first()
+    sent = [(ours[days % len(ours)], f"第{days}次", days) for days in range(24)]
+    sent += [(theirs, "乙近", 10), (theirs, "乙远", 31)]
+    for assessment, occasion, days in sent:
+        reminder = Reminder.objects.create(assessment=assessment, kind="returned", occasion=occasion, message=occasion)
+        # auto_now_add sets now: moved back by hand.
+        Reminder.objects.filter(pk=reminder.pk).update(created_at=now - datetime.timedelta(days=days, minutes=1))
+    return now - datetime.timedelta(days=30)
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "dave", "charlie", "eve", "multi", "root"])
+def test_the_recent_reminders_are_those_the_query_built_anew_finds(spread, reminded, who, root):
+    from django.db import connection
+
+    user = root if who == "root" else spread[who]
+    seen = _held(user)["seen"]
+    found = inbox.recent_reminders(user, seen, reminded)
+    built = list(inbox._reminders(user, seen, reminded))
+    assert [r.pk for r in found] == [r.pk for r in built]
+    assert [loaded(r) for r in found] == [loaded(r) for r in built]
+    assert inbox._reminders_query(user.is_superuser, len(seen)).usable is (connection.vendor == "postgresql")
+    assert len(found) == (1 if who == "charlie" else inbox.REMINDERS_SHOWN)
+    searched = inbox.recent_reminders(user, seen, reminded, "乙单位")
+    assert [r.pk for r in searched] == [r.pk for r in inbox._reminders(user, seen, reminded, "乙单位")]
+
+
+def test_the_moment_is_bound_on_every_use(spread, reminded):
+    charlie = spread["charlie"]
+    seen = _held(charlie)["seen"]
+    assert [r.occasion for r in inbox.recent_reminders(charlie, seen, reminded)] == ["乙近"]
+    earlier = reminded - datetime.timedelta(days=2)
+    assert [r.occasion for r in inbox.recent_reminders(charlie, seen, earlier)] == ["乙近", "乙远"]
+    assert inbox.recent_reminders(charlie, seen, timezone.now()) == []
