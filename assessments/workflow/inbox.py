@@ -75,6 +75,9 @@ def inbox_lists(user, units: dict[str, list[int]], query: str = "") -> dict[str,
 
 def inbox_list(name: str, user, units: dict[str, list[int]], query: str = "") -> QuerySet[Assessment]:
     """One of the four lists (LIST_NAMES): the inbox builds a list only when its first page does not hold it all."""
+    if name == "waiting" and not any(units[f"acting{index}"] for index in range(len(workflow.STEPS))):
+        # Nothing waits for a user who acts at no step (a preparer): no list to build, no query to run.
+        return Assessment.objects.none()
     visible = visible_assessments(user, units["seen"], query)
     if name == "waiting":
         return visible.filter(_waiting_for(units))
