@@ -206,6 +206,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Django's database sessions, read by a statement written once (perfeval/sessions.py).
+SESSION_ENGINE = "perfeval.sessions"
 # Sessions end after SESSION_IDLE_MINUTES without a request (perfeval.middleware.SessionIdleTimeoutMiddleware).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "120") * 60
 # A Chinese page that keeps what was typed, instead of Django's English one (which also needs inline CSS).
