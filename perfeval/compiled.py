@@ -11,8 +11,9 @@ of the stand-ins among the parameters. Each use (`load`) copies the parameters w
 runs the kept SQL through Django's own compiler, which then turns the rows into model instances as for any query
 (select_related, annotations, converters).
 
-It leans on two internals of Django's ORM (6.1): that `SQLCompiler.execute_sql` takes its SQL from `as_sql()` and
-reads the select list `as_sql()` set up, and that `ModelIterable` asks the query for its compiler. So it proves
+It leans on three internals of Django's ORM (6.1): that `SQLCompiler.execute_sql` takes its SQL from `as_sql()` and
+reads the select list `as_sql()` set up, that `ModelIterable` asks the query for its compiler, and that
+`results_iter` asks the compiler for the select list's converters (`get_converters`), which are kept. So it proves
 itself when a shape is first compiled: the query is built and compiled twice, with two different sets of stand-ins,
 and kept only if both give the same SQL and differ exactly where the stand-ins are — otherwise that shape is
 always built and compiled as usual (`usable` is False). tests/perfeval/test_compiled.py compares what both ways load.
@@ -20,6 +21,7 @@ always built and compiled as usual (`usable` is False). tests/perfeval/test_comp
 
 import copy
 import datetime
+import weakref
 from collections.abc import Callable, Mapping
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -64,6 +66,10 @@ class CompiledQuery:
             and not self.queryset._prefetch_related_lookups
         )
         self.sql, self.params = sql, tuple(params)
+        # The converters of the selected columns (a JSON field's decoder, a backend's datetime reader), which Django
+        # works out again for every execution — about 350 look-ups a tab for its five compiled reads. They depend on
+        # the connection (a backend's converters are its methods) and the select list, which every load shares.
+        self._converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def load(self, **values) -> list:
         """The model instances the query gives for these values, by the kept SQL. A list, not a QuerySet: a QuerySet
@@ -75,12 +81,21 @@ class CompiledQuery:
             for position in positions:
                 params[position] = values[name]
         compiler = copy.copy(self.compiler)
-        compiler.connection = connections[self.queryset.db]  # this thread's connection
+        connection = compiler.connection = connections[self.queryset.db]  # this thread's connection
         bound = tuple(params)
         compiler.as_sql = lambda *args, **kwargs: (self.sql, bound)
+        compiler.get_converters = lambda expressions: self._kept_converters(compiler, connection, expressions)
         query = copy.copy(self.queryset.query)
         query.get_compiler = lambda *args, **kwargs: compiler
         return list(QuerySet(model=self.queryset.model, query=query, using=self.queryset.db))
+
+    def _kept_converters(self, compiler, connection, expressions) -> dict:
+        kept = self._converters.setdefault(connection, {})
+        key = tuple(map(id, expressions))
+        if key not in kept:
+            # The expressions are kept with their converters, so that their ids name them for as long as they do.
+            kept[key] = (type(compiler).get_converters(compiler, expressions), list(expressions))
+        return kept[key][0]
 
 
 def _slots(params, other_params, first: Mapping[str, int], second: Mapping[str, int]) -> dict[str, list[int]] | None:

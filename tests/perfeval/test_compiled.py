@@ -147,3 +147,27 @@ def test_an_id_in_the_columns_range_is_asked_of_the_database_and_one_outside_is_
         with django_assert_num_queries(0), pytest.raises(Http404):
             get_assessment_for_user(alice, outside)
     assert set(asked) == {Assessment._meta.pk.get_internal_type()}
+
+
+def test_the_converters_are_worked_out_once_and_convert_every_load(assessment, alice, monkeypatch):
+    """A compiled query keeps its columns' converters (the JSON fields' decoders among them): the second load asks
+    Django for none, and still decodes what each load reads."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from assessments.models import IndicatorRow
+
+    IndicatorRow.objects.create(assessment=assessment, code="甲", name="甲", answers={"a": "是"}, position=0)
+    asked = []
+    original = SQLCompiler.get_converters
+    monkeypatch.setattr(SQLCompiler, "get_converters", lambda self, e: (asked.append(1), original(self, e))[1])
+    query = CompiledQuery(
+        lambda assessment: IndicatorRow.objects.filter(assessment=assessment, code="甲"), ("assessment",)
+    )
+    first = query.load(assessment=assessment.pk)
+    after_first = len(asked)
+    IndicatorRow.objects.filter(assessment=assessment, code="甲").update(answers={"a": "否", "b": [1, 2]})
+    second = query.load(assessment=assessment.pk)
+    assert after_first >= 1 and len(asked) == after_first
+    assert [row.answers for row in first] == [{"a": "是"}]
+    assert [row.answers for row in second] == [{"a": "否", "b": [1, 2]}]
+    assert loaded(second[0]) == loaded(IndicatorRow.objects.get(pk=second[0].pk))
