@@ -150,3 +150,30 @@ def test_an_administrator_s_edit_of_the_facts_is_a_new_version(client, demo, use
     facts.spending_actual = facts.budget_full_year
     admin.site._registry[Facts].save_model(request, facts, form=None, change=True)
     assert Assessment.objects.get(pk=demo[ZHUZHOU].pk).lock_version == version + 1
+
+
+def test_a_superuser_sees_every_assessment_as_an_administrator_of_every_unit_does(client, demo, users):
+    """A superuser's scope is every assessment without testing it against every unit (a large province's 20,000): the
+    page is the one an administrator holding every top-level unit gets, for every year and with a search."""
+    from django.contrib.auth import get_user_model
+
+    from units.models import Membership, Role
+
+    everyone = get_user_model().objects.create_user(username="all-units-admin", password="x")
+    for unit in Unit.objects.filter(parent=None):
+        Membership.objects.create(user=everyone, unit=unit, role=Role.ADMIN)
+    root = get_user_model().objects.create_superuser(username="root-dashboard", password="x")
+    pages = {}
+    for user in (everyone, root):
+        client.force_login(user)
+        pages[user.username] = [
+            re.sub(
+                r'(csrfmiddlewaretoken" value|nonce)="[^"]*"',
+                "",
+                client.get(reverse("dashboard"), asked).content.decode(),
+            ).split("<main", 1)[1]
+            for asked in ({}, {"year": "all"}, {"year": "all", "counted": "all"}, {"year": "2022"}, {"q": "株洲"})
+        ]
+    assert pages["all-units-admin"] == pages["root-dashboard"]
+    assert set(lights(pages["root-dashboard"][1])) == {ZHUZHOU, FUTIAN, TAOJIANG}
+    assert set(lights(pages["root-dashboard"][4])) == {ZHUZHOU}
