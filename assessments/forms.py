@@ -2,6 +2,8 @@
 thousands separators, a trailing 万元); anything else gets a Chinese message next to the field."""
 
 import copy
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -12,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, Prohibi
 from django.db.models import AutoField, F
 from django.forms import modelformset_factory
 from django.forms.formsets import ORDERING_FIELD_NAME
+from django.forms.utils import ErrorDict
 
 from assessments import tables
 from assessments.indicator_inputs import HAND_SCORABLE, from_stored, inputs_for, to_stored
@@ -445,6 +448,53 @@ def stored_target_reading(row) -> str:
     return f"{COMPARATOR_SIGNS.get(comparator, '')}{' ' if comparator else ''}{shown}"
 
 
+class _KeptValidations:
+    """Rows validated clean, kept per process: a save or live preview of the 自评表 posts all fifty rows, and each
+    row's form validation (its fields, its rules, the model's checks) was a quarter of the request although the
+    user changed one. The outcome of validating a row depends only on what the key holds (`_validation_key`): the
+    form's class and shape (indicator, level-2 groups), its prefix, every stored field of the row (its initial
+    values) and every value posted for its fields. A hit gives back the cleaned data and the row's values after
+    validation as they were; a row with an error is never kept."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.kept: OrderedDict[tuple, tuple] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple):
+        with self.lock:
+            found = self.kept.get(key)
+            if found is not None:
+                self.kept.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, value: tuple) -> None:
+        with self.lock:
+            self.kept[key] = value
+            if len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+
+    def cache_clear(self) -> None:
+        """Tests start without any (tests/conftest.py clears what this module keeps), as a new process would."""
+        with self.lock:
+            self.kept.clear()
+
+
+ROWS_VALIDATED_KEPT = 2048  # a few KB each: about 40 自评表 of 50 rows
+_validated = _KeptValidations(ROWS_VALIDATED_KEPT)
+_THE_ROW = object()  # stands for the form's own row in kept cleaned data (the id field cleans to it)
+
+
+def _value_key(value) -> object:
+    """A value for a key, told apart from any that validates or cleans differently: texts as they are, anything else
+    by its type and repr (1.0 and 1.00 are equal Decimals written differently; True equals 1)."""
+    return value if type(value) is str else (type(value).__name__, repr(value))
+
+
+def _copied(value):
+    return copy.deepcopy(value) if isinstance(value, (list, dict, set)) else value
+
+
 class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
     """One indicator row. A framework indicator (`indicator` given) gets the inputs its rule asks for; a row the unit
     writes under a 10号 level-2 group (`groups` are the choices) gets name, weight, target and actual."""
@@ -488,6 +538,7 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
             self.base_fields = shaped  # what BaseForm copies into self.fields
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        self._groups = groups
         self.inputs = inputs_for(indicator) if indicator is not None else None
         if shaped is None:
             self._shape_fields(self.fields, self.inputs, groups)
@@ -568,6 +619,39 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
     def answer_fields(self):
         return [self[name] for name in self.fields if name.startswith("ans_")]
 
+    def full_clean(self):
+        """Validated as Django does, or, for a stored row posted exactly as an earlier request of this process
+        posted it over the same stored values, as that validation came out (`_KeptValidations`)."""
+        key = self._validation_key()
+        kept = _validated.get(key) if key is not None else None
+        if kept is not None:
+            cleaned, values, _ = kept
+            self._errors = ErrorDict(renderer=self.renderer)
+            self.cleaned_data = {name: self.instance if v is _THE_ROW else _copied(v) for name, v in cleaned.items()}
+            for name, value in values:
+                setattr(self.instance, name, _copied(value))
+            return
+        super().full_clean()
+        if key is not None and not self._errors and self.cleaned_data.get("id", self.instance) is self.instance:
+            cleaned = {
+                name: _THE_ROW if value is self.instance else _copied(value)
+                for name, value in self.cleaned_data.items()
+            }
+            values = tuple((name, _copied(getattr(self.instance, name))) for name in _row_fields())
+            _validated.put(key, (cleaned, values, self.indicator))
+
+    def _validation_key(self) -> tuple | None:
+        """Everything validating this form reads, or None when its outcome is not kept (unbound, a new row)."""
+        if not self.is_bound or self.instance.pk is None or self.files:
+            return None
+        posted = tuple(
+            (name, _value_key(field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))))
+            for name, field in self.fields.items()
+        )
+        stored = tuple(_value_key(getattr(self.instance, name)) for name in _row_fields())
+        # The indicator by identity (one object per framework version and process; kept alive with the outcome).
+        return (type(self), id(self.indicator), tuple(self._groups), self.prefix, stored, posted)
+
     def clean(self):
         data = super().clean()
         if self.is_unit_row and not data.get("DELETE"):
@@ -629,6 +713,10 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
             else:
                 answers[answer.key] = value if answer.is_count else to_stored(value)
         self.instance.answers = answers
+
+
+def _row_fields() -> tuple[str, ...]:
+    return tuple(field.attname for field in IndicatorRow._meta.concrete_fields)
 
 
 class RowIdField(forms.ModelChoiceField):

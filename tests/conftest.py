@@ -46,7 +46,13 @@ if os.environ.get("PERFEVAL_TEST_DB_TEMPLATE"):
         os.unlink(path)
 
 
-COMPILED_OR_KEPT = {"assessments.scores", "assessments.access", "assessments.selectors", "assessments.workflow.inbox"}
+COMPILED_OR_KEPT = {
+    "assessments.scores",
+    "assessments.access",
+    "assessments.selectors",
+    "assessments.workflow.inbox",
+    "assessments.forms",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -60,10 +66,11 @@ def _engine_caches_cleared():
     for name, module in list(sys.modules.items()):
         # assessments.scores keeps the score sheets it computed: a sheet of the clean run would hide a mutant too; and
         # assessments.access, assessments.selectors and assessments.workflow.inbox their compiled queries, built by
-        # the clean run from the code a mutant changes
+        # the clean run from the code a mutant changes; assessments.forms the rows it validated
         if (name.startswith("scoring.engine.") or name in COMPILED_OR_KEPT) and module:
             for value in vars(module).values():
-                if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
+                kept = callable(getattr(value, "cache_clear", None)) and not isinstance(value, type)
+                if kept and getattr(value, "__module__", None) == name:
                     value.cache_clear()
     checks = sys.modules.get("scoring.engine.checks")
     if checks is not None:
