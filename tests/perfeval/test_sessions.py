@@ -66,3 +66,17 @@ def test_a_signed_in_user_stays_signed_in_and_is_signed_out_when_the_session_exp
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     response = client.get(reverse("inbox"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_expired_sessions_are_cleared_by_the_nightly_command():
+    """deploy/systemd/perfeval-sessions.service runs `manage.py clearsessions`, which the engine must support."""
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    live = _stored({"a": 1}, datetime.timedelta(hours=1))
+    _stored({"b": 2}, -datetime.timedelta(minutes=1))
+    call_command("clearsessions")
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+    service = Path(__file__).resolve().parents[2] / "deploy" / "systemd" / "perfeval-sessions.service"
+    assert "manage.py clearsessions" in service.read_text()
