@@ -2,6 +2,7 @@
 thousands separators, a trailing 万元); anything else gets a Chinese message next to the field."""
 
 import copy
+import functools
 import threading
 from collections import OrderedDict
 from decimal import Decimal
@@ -638,7 +639,7 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
                 name: _THE_ROW if value is self.instance else _copied(value)
                 for name, value in self.cleaned_data.items()
             }
-            values = tuple((name, _copied(getattr(self.instance, name))) for name in _row_fields())
+            values = tuple((name, _copied(getattr(self.instance, name))) for name in row_fields())
             _validated.put(key, (cleaned, values, self.indicator))
 
     def _validation_key(self) -> tuple | None:
@@ -649,7 +650,7 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
             (name, _value_key(field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))))
             for name, field in self.fields.items()
         )
-        stored = tuple(_value_key(getattr(self.instance, name)) for name in _row_fields())
+        stored = tuple(_value_key(getattr(self.instance, name)) for name in row_fields())
         # The indicator by identity (one object per framework version and process; kept alive with the outcome).
         return (type(self), id(self.indicator), tuple(self._groups), self.prefix, stored, posted)
 
@@ -716,7 +717,9 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
         self.instance.answers = answers
 
 
-def _row_fields() -> tuple[str, ...]:
+@functools.cache
+def row_fields() -> tuple[str, ...]:
+    """Every stored field of an indicator row (attnames): what a kept validation or a kept layout is keyed by."""
     return tuple(field.attname for field in IndicatorRow._meta.concrete_fields)
 
 

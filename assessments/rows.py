@@ -20,6 +20,7 @@ from assessments.forms import (
     METADATA_FIELDS,
     IndicatorRowForm,
     answer_initials,
+    row_fields,
     stored_target_deadline,
     stored_target_reading,
 )
@@ -400,14 +401,10 @@ def forget_written_rows() -> None:
 # a view (its score line, last year's row and values, the 提示, the suggested targets) is set on a copy.
 _laid_out: OrderedDict[tuple, RowView] = OrderedDict()
 _laid_out_lock = threading.Lock()
-_ROW_FIELDS: tuple = ()
 
 
 def _stored_values(row) -> tuple:
-    global _ROW_FIELDS
-    if not _ROW_FIELDS:
-        _ROW_FIELDS = tuple(field.attname for field in IndicatorRow._meta.concrete_fields)
-    return tuple(_shown(getattr(row, name)) for name in _ROW_FIELDS)
+    return tuple(_shown(getattr(row, name)) for name in row_fields())
 
 
 def _copy_control(ctrl: Control) -> Control:
