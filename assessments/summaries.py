@@ -13,22 +13,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
-    CharField,
     F,
     FilteredRelation,
-    Func,
     Prefetch,
     Q,
     Value,
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Cast, Coalesce
 
 from assessments.facts import FactSheet
 from assessments.models import Assessment, AssessmentSummary, Facts, IndicatorRow, ReScore, Snapshot
 from assessments.rescores import rescore_entries, rescored
 from assessments.selectors import AssessmentData
+from perfeval.lookups import Same
 from units.models import Staffing
 
 RATE_PLACES = Decimal("0.0001")  # a fraction; shown as a percentage with 2 places
@@ -240,26 +238,38 @@ def code_version() -> str:
 STAFFING_FIELDS = ("staff_quota", "staff_actual", "staff_agency", "veteran_retirees", "retirees")
 
 
+def summary_key_parts() -> dict:
+    """Every input of an assessment's summary, as the database reads it on a queryset of assessments annotated by
+    with_summary_keys — the code, the assessment's status and version (every save and every transition bumps
+    lock_version and updated_at), its framework version, the unit's staffing of the year — by the AssessmentSummary
+    column that keeps it."""
+    parts = {
+        "key_code": Value(code_version()),
+        "key_status": F("status"),
+        "key_lock_version": F("lock_version"),
+        "key_updated_at": F("updated_at"),
+        "key_framework_version": F("framework_version_id"),
+    }
+    parts.update((f"key_{name}", F(f"year_staffing__{name}")) for name in STAFFING_FIELDS)
+    return parts
+
+
 def with_summary_keys(assessments):
-    """The assessments, each with `current_key`: every input of its summary, written by the database — the
-    assessment's version (every save and every transition bumps lock_version and updated_at), its framework version,
-    the unit's staffing of the year — and the code. The same expression writes a stored line's key and tests it, so
-    thousands of lines are tested without sending their keys to Python."""
+    """The assessments, each with its key (an annotation per AssessmentSummary key column, named as the column) and
+    `fresh`: whether its stored line was computed from exactly these inputs — compared column by column by the
+    database, so thousands of lines are tested without sending their keys to Python."""
+    parts = summary_key_parts()
     assessments = assessments.annotate(
         year_staffing=FilteredRelation("unit__staffing", condition=Q(unit__staffing__year=F("year")))
     )
-    parts = [Value(code_version()), F("status"), F("lock_version"), F("updated_at"), F("framework_version_id")]
-    parts += [F(f"year_staffing__{name}") for name in STAFFING_FIELDS]
-    return assessments.annotate(current_key=_Joined(*(Coalesce(Cast(part, CharField()), Value("")) for part in parts)))
+    same = Q(*(Same(F(f"summary__{column}"), part) for column, part in parts.items()))
+    return assessments.annotate(**parts, fresh=Case(When(same, then=Value(True)), default=Value(False)))
 
 
-class _Joined(Func):
-    """Texts joined with "|" by the database, in one flat expression (Concat nests a pair per part, deeper than
-    SQLite's parser allows for ten parts)."""
-
-    arg_joiner = " || '|' || "
-    template = "(%(expressions)s)"
-    output_field = CharField()
+def current_keys(assessments) -> dict[int, dict]:
+    """pk → key (column → value) of each assessment of a queryset annotated by with_summary_keys."""
+    columns = tuple(summary_key_parts())
+    return {pk: dict(zip(columns, key, strict=True)) for pk, *key in assessments.values_list("pk", *columns)}
 
 
 @dataclass(slots=True)
@@ -282,20 +292,16 @@ def refresh_summaries(assessments) -> list[SummaryLine]:
     fixed number of queries. The key is read before the data it is computed from, so a save that lands in between
     leaves an older key beside newer figures, which the next call computes again."""
     assessments = with_summary_keys(assessments)
-    rows = (
-        assessments.annotate(fresh=Case(When(summary__key=F("current_key"), then=Value(True)), default=Value(False)))
-        .order_by("-year", "unit__code", "pk")
-        .values_list(
-            "pk",
-            "unit_id",
-            "year",
-            "status",
-            "unit__region_id",
-            "unit__parent_id",
-            "summary__total",
-            "summary__grade",
-            "fresh",
-        )
+    rows = assessments.order_by("-year", "unit__code", "pk").values_list(
+        "pk",
+        "unit_id",
+        "year",
+        "status",
+        "unit__region_id",
+        "unit__parent_id",
+        "summary__total",
+        "summary__grade",
+        "fresh",
     )
     lines, stale = [], []
     for pk, unit_id, year, status, region_id, parent_id, total, grade, fresh in rows:
@@ -306,7 +312,7 @@ def refresh_summaries(assessments) -> list[SummaryLine]:
         keys = {}
         for start in range(0, len(stale), STORE_BATCH):
             batch = stale[start : start + STORE_BATCH]
-            keys.update(assessments.filter(pk__in=batch).order_by().values_list("pk", "current_key"))
+            keys.update(current_keys(assessments.filter(pk__in=batch).order_by()))
         fresh_lines = store_summaries(keys)
         for line in lines:
             if line.assessment_id in fresh_lines:
@@ -315,7 +321,7 @@ def refresh_summaries(assessments) -> list[SummaryLine]:
     return lines
 
 
-def store_summaries(keys: dict[int, str]) -> dict[int, AssessmentSummary]:
+def store_summaries(keys: dict[int, dict]) -> dict[int, AssessmentSummary]:
     """Summarise the assessments (by pk, with the key each was read with) and store the lines."""
     stored = {}
     pks = list(keys)
@@ -338,10 +344,10 @@ def store_summaries(keys: dict[int, str]) -> dict[int, AssessmentSummary]:
     return stored
 
 
-def _stored(assessment: Assessment, summary: dict, key: str) -> AssessmentSummary:
+def _stored(assessment: Assessment, summary: dict, key: dict) -> AssessmentSummary:
     return AssessmentSummary(
         assessment=assessment,
-        key=key,
+        **key,
         total=summary["total"] or "",
         grade=summary["grade"] or "",
         rescored_total=summary["rescored_total"] or "",

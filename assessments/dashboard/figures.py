@@ -9,10 +9,10 @@ stored ones, so changing it must not make every stored summary stale."""
 from collections import Counter, OrderedDict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, Min, Q, Value, When
+from django.db.models import Count, Min, Q
 
 from assessments.models import Assessment
-from assessments.summaries import store_summaries, with_summary_keys
+from assessments.summaries import current_keys, store_summaries, with_summary_keys
 from perfeval.aggregates import ExactSum
 from units.deadlines import deadline_for
 from units.models import Region, Unit
@@ -33,20 +33,12 @@ def light(status: str | None, due, today) -> tuple[str, str]:
     return "amber", "进行中"
 
 
-def _fresh(assessments):
-    """The assessments, each with `fresh`: whether its stored summary line was computed from its current inputs (the
-    key test of assessments.summaries.refresh_summaries, made by the database)."""
-    return with_summary_keys(assessments).annotate(
-        fresh=Case(When(summary__key=F("current_key"), then=Value(True)), default=Value(False))
-    )
-
-
 def refresh_stale(assessments) -> int:
     """Summarise again and store the assessments of the queryset whose stored line is missing or stale: only their
     ids and keys come back from the database. The key is read before store_summaries reads the data, so a save
     landing in between leaves an older key beside newer figures, which the next call computes again. Returns how many
     were stale."""
-    stale = dict(_fresh(assessments).filter(fresh=False).order_by().values_list("pk", "current_key"))
+    stale = current_keys(with_summary_keys(assessments).filter(fresh=False).order_by())
     if stale:
         store_summaries(stale)
     return len(stale)
@@ -67,7 +59,7 @@ def status_groups(assessments) -> Counter:
 def _status_groups(assessments) -> tuple[Counter, int]:
     groups, stale = Counter(), 0
     for region_id, year, status, grade, fresh, count in (
-        _fresh(assessments)
+        with_summary_keys(assessments)
         .order_by()
         .values_list("unit__region_id", "year", "status", "summary__grade", "fresh")
         .annotate(count=Count("pk"))

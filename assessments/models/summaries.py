@@ -6,14 +6,26 @@ from django.db import models
 
 class AssessmentSummary(models.Model):
     """Derived data, never typed: total, grade and budget execution rate as assessments.summaries computes them.
-    `key` names every input it was computed from (assessments.summaries.with_summary_keys: the assessment's version, its
-    staffing, the framework version and the scoring code); a line whose key no longer matches is computed again
-    before it is shown (assessments.summaries.refresh_summaries), so what is shown is never stale."""
+    The `key_*` columns hold every input it was computed from (assessments.summaries.summary_key_parts: the scoring
+    code, the assessment's status and version, the framework version and the unit's staffing of the year); a line
+    whose key no longer matches is computed again before it is shown (assessments.summaries.refresh_summaries), so
+    what is shown is never stale. One typed column per input, compared column by column, because writing each line's
+    key as one text to compare it cost the dashboard ≈ 170 ms at 60,000 assessments (bench/RESULTS.md, session 11)."""
 
     assessment = models.OneToOneField(
         "assessments.Assessment", primary_key=True, on_delete=models.CASCADE, related_name="summary"
     )
-    key = models.CharField("计算依据", max_length=255)
+    key_code = models.CharField("计算代码版本", max_length=16, blank=True)
+    key_status = models.CharField("计算时的状态", max_length=20, blank=True)
+    key_lock_version = models.PositiveIntegerField("计算时的版本号", null=True, blank=True)
+    key_updated_at = models.DateTimeField("计算时的修改时间", null=True, blank=True)
+    # An id, not a foreign key: the line must not hold a framework version back from deletion, nor go with it.
+    key_framework_version = models.PositiveIntegerField("计算时的指标体系版本", null=True, blank=True)
+    key_staff_quota = models.PositiveIntegerField("计算时的编制数", null=True, blank=True)
+    key_staff_actual = models.PositiveIntegerField("计算时的实际在职人数", null=True, blank=True)
+    key_staff_agency = models.PositiveIntegerField("计算时的编外人员数", null=True, blank=True)
+    key_veteran_retirees = models.PositiveIntegerField("计算时的离休人员", null=True, blank=True)
+    key_retirees = models.PositiveIntegerField("计算时的退休人员", null=True, blank=True)
     total = models.CharField("总分", max_length=20, blank=True)
     grade = models.CharField("等次", max_length=20, blank=True)
     rescored_total = models.CharField("复核后总分", max_length=20, blank=True)

@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 def summaries(totals, region):
     for number, total in enumerate(totals):
         unit = Unit.objects.create(code=f"X-{number}", name=f"单位{number}", region=region)
-        AssessmentSummary.objects.create(
-            assessment=Assessment.objects.create(unit=unit, year=2022), key="", total=total
-        )
+        AssessmentSummary.objects.create(assessment=Assessment.objects.create(unit=unit, year=2022), total=total)
 
 
 def test_the_sum_is_exact_and_blank_texts_are_left_out(region):

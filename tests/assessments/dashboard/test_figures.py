@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +26,7 @@ from assessments.dashboard.figures import (
 )
 from assessments.frozen import guards_lifted
 from assessments.models import Assessment, AssessmentSummary
-from assessments.summaries import refresh_summaries, with_summary_keys
+from assessments.summaries import current_keys, refresh_summaries, with_summary_keys
 from units.deadlines import all_deadlines, deadline_for
 from units.models import Deadline, Membership, Region, Role, Unit
 
@@ -110,9 +111,9 @@ def build(units, assessments) -> None:
                 continue
             seen.add((unit.pk, year))
             assessment = Assessment.objects.create(unit=unit, year=year, status=status)
-            AssessmentSummary.objects.create(assessment=assessment, key="", total=total, grade=grade)
-        for pk, key in with_summary_keys(Assessment.objects.all()).values_list("pk", "current_key"):
-            AssessmentSummary.objects.filter(pk=pk).update(key=key)
+            AssessmentSummary.objects.create(assessment=assessment, total=total, grade=grade)
+        for pk, key in current_keys(with_summary_keys(Assessment.objects.all())).items():
+            AssessmentSummary.objects.filter(pk=pk).update(**key)
 
 
 def compare(*, year, counted, query=""):
@@ -221,8 +222,9 @@ def test_a_stale_line_is_summarised_again_before_it_is_counted(frameworks):
     assert dict(grades) == ({line.grade: 1} if line.grade else {})
     average = Decimal(line.total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if line.total else None
     assert averages[0] == ("全部单位", average, 1 if line.total else 0)
-    AssessmentSummary.objects.filter(assessment=assessment).update(key="an older key")
+    AssessmentSummary.objects.filter(assessment=assessment).update(key_lock_version=F("key_lock_version") + 1)
     assert refresh_stale(scope) == 1
+    assert refresh_stale(scope) == 0
 
 
 def test_a_city_administrator_counts_only_that_city(client, django_user_model):
@@ -233,7 +235,7 @@ def test_a_city_administrator_counts_only_that_city(client, django_user_model):
     elsewhere = Unit.objects.create(code="E-U", name="外市单位", parent=department, region=other)
     with guards_lifted():
         outside = Assessment.objects.create(unit=elsewhere, year=2022, status="final")
-    AssessmentSummary.objects.create(assessment=outside, key="", total="10", grade="差")
+    AssessmentSummary.objects.create(assessment=outside, total="10", grade="差")
     admin = django_user_model.objects.create_user(username="city-admin", password="x")
     for unit in Unit.objects.filter(kind=Unit.Kind.DEPARTMENT, region=city):
         Membership.objects.create(user=admin, unit=unit, role=Role.ADMIN)
