@@ -121,6 +121,12 @@ DATABASES = {
 # DB_PREPARED_STATEMENTS=false where a pooler in transaction mode (pgbouncer) sits between the web and the database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_PREPARED_STATEMENTS", "true"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
+# The memory a sort or hash of one query may take before it spills to disk. PostgreSQL's default (4 MB) spilled the
+# dashboard's averages per 主管部门 at 20,000 units × 3 years (a sort of 32,335 lines; bench/RESULTS.md, session 11).
+# It is per sort node and per connection: 32 MB × a few nodes × (web workers + task workers) stays far below the RAM.
+DB_WORK_MEM = os.getenv("DB_WORK_MEM", "32MB")  # empty: the server's own setting
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_WORK_MEM:
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", f"-c work_mem={DB_WORK_MEM}")
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from assessments.models import Assessment
@@ -218,3 +219,12 @@ def test_the_export_form_labels_its_regions_without_a_query_each(
     with django_assert_num_queries(9):
         html = client.get(reverse("exports:index")).content.decode()
     assert "湖南省株洲市第7区" in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="work_mem: PostgreSQL's setting")
+def test_postgresql_connections_sort_the_dashboard_s_groups_in_memory(db, settings):
+    """DB_WORK_MEM (32 MB unless set) reaches every connection: the averages per 主管部门 at 20,000 units × 3 years
+    spilled to disk at the server's 4 MB (bench/RESULTS.md, session 11)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == settings.DB_WORK_MEM == "32MB"
