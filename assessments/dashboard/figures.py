@@ -3,7 +3,7 @@ by (主管部门, year) — a few dozen to a few hundred groups whatever the num
 used to be read into Python (60,000 at 20,000 units × 3 years). The stored summaries are brought up to date first
 (`refresh_stale`), so nothing stale is counted.
 
-This module is not one of assessments.summaries.SUMMARY_SOURCES on purpose: it computes no summary, only counts the
+This module is not one of assessments.stored_summaries.SUMMARY_SOURCES on purpose: it computes no summary, only counts the
 stored ones, so changing it must not make every stored summary stale."""
 
 from collections import Counter, OrderedDict
@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Min, Q
 
 from assessments.models import Assessment
-from assessments.summaries import current_keys, store_summaries, with_summary_keys
+from assessments.stored_summaries import current_keys, store_summaries, with_summary_keys
 from perfeval.aggregates import ExactSum
 from units.deadlines import deadline_for
 from units.models import Region, Unit

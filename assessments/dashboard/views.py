@@ -15,7 +15,8 @@ from assessments.dashboard import charts as dashboard_charts
 from assessments.dashboard.figures import grades_and_averages, light, light_counts, status_groups, unstarted_units
 from assessments.models import Assessment, Reminder
 from assessments.rectification.services import overdue_by_unit, overdue_counts
-from assessments.summaries import percent, store_summaries, stored_summary
+from assessments.stored_summaries import store_summaries, stored_summary
+from assessments.summaries import percent
 from perfeval.paging import paginate, search_text
 from units.access import visible_units
 from units.deadlines import all_deadlines, deadline_for

@@ -1,4 +1,4 @@
-"""The stored summaries' key in typed columns, one per input, in place of one text (assessments.summaries,
+"""The stored summaries' key in typed columns, one per input, in place of one text (assessments.stored_summaries,
 summary_key_parts). Each stored line whose text key still matches its assessment's inputs gets those inputs in the
 new columns, so that it stays fresh: a deploy of this migration makes no line stale that was not (at 20,000 units × 3
 years, 60,000 lines computed again would take the first dashboard request minutes). A line whose key no longer
@@ -9,7 +9,7 @@ from django.db.models import CharField, F, FilteredRelation, Func, Q, Value
 from django.db.models.functions import Cast, Coalesce, Left
 
 STAFFING_FIELDS = ("staff_quota", "staff_actual", "staff_agency", "veteran_retirees", "retirees")
-CODE_LENGTH = 16  # assessments.summaries.code_version: the first 16 hex digits of a SHA-256
+CODE_LENGTH = 16  # assessments.stored_summaries.code_version: the first 16 hex digits of a SHA-256
 BATCH = 2000
 
 

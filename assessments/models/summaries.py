@@ -6,11 +6,12 @@ from django.db import models
 
 class AssessmentSummary(models.Model):
     """Derived data, never typed: total, grade and budget execution rate as assessments.summaries computes them.
-    The `key_*` columns hold every input it was computed from (assessments.summaries.summary_key_parts: the scoring
+    The `key_*` columns hold every input it was computed from (assessments.stored_summaries.summary_key_parts: the scoring
     code, the assessment's status and version, the framework version and the unit's staffing of the year); a line
-    whose key no longer matches is computed again before it is shown (assessments.summaries.refresh_summaries), so
-    what is shown is never stale. One typed column per input, compared column by column, because writing each line's
-    key as one text to compare it cost the dashboard ≈ 170 ms at 60,000 assessments (bench/RESULTS.md, session 11)."""
+    whose key no longer matches is computed again before it is shown (assessments.stored_summaries.refresh_summaries), so
+    what is shown is never stale. One typed column per input, compared column by column: writing each line's key as
+    one text to compare it made the dashboard's grouping query 1.27 × as costly at 60,000 assessments (bench/RESULTS.md,
+    session 11)."""
 
     assessment = models.OneToOneField(
         "assessments.Assessment", primary_key=True, on_delete=models.CASCADE, related_name="summary"

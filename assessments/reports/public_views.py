@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments.models import Assessment, Snapshot
 from assessments.reports.disclosure import china_date, mask_phone, normalised_hash, publish, verify
 from assessments.reports.render import render_report_pdf, report_filename
-from assessments.summaries import refresh_summaries, stored_summary
+from assessments.stored_summaries import refresh_summaries, stored_summary
 from perfeval.paging import paginate
 
 PUBLIC_PAGE = 50
@@ -36,7 +36,7 @@ def published():
 @require_GET
 def public_list(request):
     """A page of the list at a time (thousands of units publish every year), grouped by year; each line from its
-    stored summary, brought up to date for the page (assessments.summaries.refresh_summaries)."""
+    stored summary, brought up to date for the page (assessments.stored_summaries.refresh_summaries)."""
     years = list(published().order_by("-year").values_list("year", flat=True).distinct())
     chosen = request.GET.get("year", "")
     assessments = published()

@@ -10,7 +10,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from assessments.dashboard.figures import refresh_stale
 from assessments.models import Assessment, AssessmentSummary
-from assessments.summaries import STAFFING_FIELDS, code_version, with_summary_keys
+from assessments.stored_summaries import STAFFING_FIELDS, code_version, with_summary_keys
 
 BEFORE = [("assessments", "0022_fact_labels_from_vocabulary")]
 AFTER = [("assessments", "0023_summary_key_columns")]

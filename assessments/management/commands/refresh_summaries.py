@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentSummary
-from assessments.summaries import refresh_summaries
+from assessments.stored_summaries import refresh_summaries
 
 
 class Command(BaseCommand):

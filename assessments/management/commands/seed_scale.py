@@ -49,7 +49,7 @@ from assessments.models import (
 from assessments.overview.selectors import current_assessment_year
 from assessments.selectors import AssessmentData
 from assessments.snapshots import assessment_document
-from assessments.summaries import refresh_summaries
+from assessments.stored_summaries import refresh_summaries
 from assessments.workflow.services import STEPS
 from scoring.models import Framework
 from units.models import Deadline, Delegation, Membership, Region, Role, Staffing, Unit

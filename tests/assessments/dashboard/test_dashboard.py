@@ -121,12 +121,13 @@ def test_a_save_is_on_the_dashboard_at_once(client, demo, users):
 
 
 def test_a_change_of_staffing_or_of_the_scoring_code_makes_the_summary_again(client, demo, users, monkeypatch):
-    from assessments import summaries
+    from assessments import stored_summaries
     from assessments.models import AssessmentSummary
     from units.models import Staffing
 
     client.force_login(users["admin"])
     client.get(reverse("dashboard"), {"year": "all"})
+
     def stored_lines():
         return {line.pk: (line.computed_at, line.key_staff_actual) for line in AssessmentSummary.objects.all()}
 
@@ -137,7 +138,7 @@ def test_a_change_of_staffing_or_of_the_scoring_code_makes_the_summary_again(cli
     assert {pk for pk in now if now[pk] != stored[pk]} == {demo[ZHUZHOU].pk}
     assert now[demo[ZHUZHOU].pk][1] == 26
 
-    monkeypatch.setattr(summaries, "code_version", lambda: "a-new-release")
+    monkeypatch.setattr(stored_summaries, "code_version", lambda: "a-new-release")
     client.get(reverse("dashboard"), {"year": "all"})
     assert set(AssessmentSummary.objects.values_list("key_code", flat=True)) == {"a-new-release"}
 

@@ -26,7 +26,7 @@ from assessments.dashboard.figures import (
 )
 from assessments.frozen import guards_lifted
 from assessments.models import Assessment, AssessmentSummary
-from assessments.summaries import current_keys, refresh_summaries, with_summary_keys
+from assessments.stored_summaries import current_keys, refresh_summaries, with_summary_keys
 from units.deadlines import all_deadlines, deadline_for
 from units.models import Deadline, Membership, Region, Role, Unit
 
