@@ -17,12 +17,18 @@ BAR = "#8b1c1c"
 TRACK = "#ece7df"
 
 
-def bar_chart(rows: list[tuple[str, Decimal, str]], *, maximum: Decimal, title: str, chart_id: str) -> SafeString:
-    """Horizontal bars: (label, value, value as written) per row, scaled to `maximum`."""
+def bar_chart(
+    rows: list[tuple[str, Decimal | None, str]], *, maximum: Decimal, title: str, chart_id: str
+) -> SafeString:
+    """Horizontal bars: (label, value, value as written) per row, scaled to `maximum`. A row without a value is a line
+    of text across the chart (a gap in a ranking, a note)."""
     area = WIDTH - LABEL - VALUE - 10
     body = []
     for index, (label, value, written) in enumerate(rows):
         y = TOP + index * ROW
+        if value is None:
+            body.append(f'<text x="{WIDTH // 2}" y="{y + 17}" text-anchor="middle" fill="#777">{escape(label)}</text>')
+            continue
         width = 0 if not maximum else int(area * min(Decimal(value), maximum) / maximum)
         shown = label if len(label) <= 13 else label[:12] + "…"
         body.append(
@@ -44,7 +50,28 @@ def grade_distribution(counts: dict[str, int]) -> SafeString:
     return bar_chart(rows, maximum=maximum, title="等次分布", chart_id="chart-grades")
 
 
+# A province has hundreds of 主管部门: a bar each made the chart thousands of pixels tall. Beyond this many, the chart
+# ranks them and shows the highest and the lowest (half each), the ones a finance bureau looks at first.
+MOST_DEPARTMENT_BARS = 20
+
+
 def average_scores(averages: list[tuple[str, Decimal | None, int]]) -> SafeString:
-    """(label, average total, units) per group, on a 0–100 scale."""
-    rows = [(label, value, f"{value:.2f}（{n}）") for label, value, n in averages if value is not None]
+    """(label, average total, units) of all units first, then per 主管部门 in the table's order, on a 0–100 scale."""
+
+    def bars(groups):
+        return [(label, value, f"{value:.2f}（{n}）") for label, value, n in groups if value is not None]
+
+    overall, departments = bars(averages[:1]), bars(averages[1:])
+    if len(departments) <= MOST_DEPARTMENT_BARS:
+        rows = overall + departments
+    else:
+        ranked = sorted(departments, key=lambda bar: (-bar[1], bar[0]))
+        half = MOST_DEPARTMENT_BARS // 2
+        rows = [
+            *overall,
+            *ranked[:half],
+            (f"⋯ 其余 {len(ranked) - 2 * half} 个主管部门 ⋯", None, ""),
+            *ranked[-half:],
+            (f"共 {len(ranked)} 个主管部门，图中为平均分最高和最低的各 {half} 个", None, ""),
+        ]
     return bar_chart(rows, maximum=Decimal(100), title="平均分", chart_id="chart-average")
