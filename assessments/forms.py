@@ -3,8 +3,6 @@ thousands separators, a trailing 万元); anything else gets a Chinese message n
 
 import copy
 import functools
-import threading
-from collections import OrderedDict
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -21,6 +19,7 @@ from assessments import tables
 from assessments.indicator_inputs import HAND_SCORABLE, from_stored, inputs_for, to_stored
 from assessments.models import Assessment, Facts, IndicatorRow, Institution, NarrativeSection, Project, SpecialFund
 from assessments.scores import TOP_ANSWER
+from perfeval.kept import Kept
 from scoring.engine import ScoringError, metadata, parse_number, parse_target, row_deadline
 from scoring.engine.numbers import MONEY_SUFFIX, read_amount
 from units.models import Staffing, Unit
@@ -449,41 +448,15 @@ def stored_target_reading(row) -> str:
     return f"{COMPARATOR_SIGNS.get(comparator, '')}{' ' if comparator else ''}{shown}"
 
 
-class _KeptValidations:
-    """Rows validated clean, kept per process: a save or live preview of the 自评表 posts all fifty rows, and each
-    row's form validation (its fields, its rules, the model's checks) was a quarter of the request although the
-    user changed one. The outcome of validating a row depends only on what the key holds (`_validation_key`): the
-    form's class and shape (indicator, level-2 groups), its prefix, every stored field of the row (its initial
-    values) and every value posted for its fields. A hit gives back the cleaned data and the row's values after
-    validation as they were; a row with an error is never kept."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.kept: OrderedDict[tuple, tuple] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple):
-        with self.lock:
-            found = self.kept.get(key)
-            if found is not None:
-                self.kept.move_to_end(key)
-            return found
-
-    def put(self, key: tuple, value: tuple) -> None:
-        with self.lock:
-            self.kept[key] = value
-            if len(self.kept) > self.size:
-                self.kept.popitem(last=False)
-
-    def cache_clear(self) -> None:
-        """Tests start without any (tests/conftest.py clears what this module keeps), as a new process would."""
-        with self.lock:
-            self.kept.clear()
-
-
-# ≈ 9 KB each (tracemalloc: key and outcome): ≈ 19 MB a process, about 40 自评表 of 50 rows.
+# Rows validated clean, kept per process: a save or live preview of the 自评表 posts all fifty rows, and each row's form
+# validation (its fields, its rules, the model's checks) was a quarter of the request although the user changed one.
+# The outcome of validating a row depends only on what the key holds (`IndicatorRowForm._validation_key`): the form's
+# class and shape (indicator, level-2 groups), its prefix, every stored field of the row (its initial values) and every
+# value posted for its fields. A hit gives back the cleaned data and the row's values after validation as they were;
+# a row with an error is never kept. ≈ 9 KB each (tracemalloc: key and outcome): ≈ 19 MB a process, about 40 自评表 of
+# 50 rows.
 ROWS_VALIDATED_KEPT = 2048
-_validated = _KeptValidations(ROWS_VALIDATED_KEPT)
+_validated = Kept(ROWS_VALIDATED_KEPT)
 _THE_ROW = object()  # stands for the form's own row in kept cleaned data (the id field cleans to it)
 
 
@@ -623,7 +596,7 @@ class IndicatorRowForm(QuickFieldCopies, forms.ModelForm):
 
     def full_clean(self):
         """Validated as Django does, or, for a stored row posted exactly as an earlier request of this process
-        posted it over the same stored values, as that validation came out (`_KeptValidations`)."""
+        posted it over the same stored values, as that validation came out (`_validated`)."""
         key = self._validation_key()
         kept = _validated.get(key) if key is not None else None
         if kept is not None:

@@ -5,8 +5,6 @@ The 自评表 shown without a save reads its rows from the stored rows: no form 
 previewed save shows the values as typed and their errors, read from the forms that validated it. Either way the
 row template receives the same `RowView`, so what a user sees does not depend on how the page was reached."""
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
@@ -27,6 +25,7 @@ from assessments.forms import (
 from assessments.indicator_inputs import inputs_for
 from assessments.last_year import shown_value
 from assessments.models import IndicatorRow
+from perfeval.kept import Kept
 
 CENT = Decimal("0.01")
 OPTIONS_TEMPLATE = "assessments/partials/indicator_row.html#options"
@@ -147,17 +146,11 @@ def _laid_out_row(row, prefix: str, order, indicator, made: RowFields, disabled:
     """The row laid out (`_stored`), or a copy of its layout kept from an earlier page (`_laid_out`): the same stored
     values under the same prefix (which gives the order), indicator, groups and disabled state."""
     key = (id(indicator), groups_key, prefix, disabled, _stored_values(row))
-    with _laid_out_lock:
-        laid_out = _laid_out.get(key)
-        if laid_out is not None:
-            _laid_out.move_to_end(key)
+    laid_out = _laid_out.get(key)
     if laid_out is not None:
         return _copy_view(laid_out)
     laid_out = _stored(row, prefix, order, indicator, made.of(indicator), disabled, made.written)
-    with _laid_out_lock:
-        _laid_out[key] = _copy_view(laid_out)  # kept apart: the page sets the views' scores, 上年 and 提示
-        if len(_laid_out) > ROWS_KEPT:
-            _laid_out.popitem(last=False)
+    _laid_out.put(key, _copy_view(laid_out))  # kept apart: the page sets the views' scores, 上年 and 提示
     return laid_out
 
 
@@ -364,33 +357,24 @@ ROW_TEMPLATE_READS = {
 # Control.choices is what last year's value is looked up in (with_last_year), not written by the template.
 CONTROL_NOT_WRITTEN = frozenset({"choices"})
 
-_written: OrderedDict[tuple, str] = OrderedDict()
-_written_lock = threading.Lock()
+_written = Kept(ROWS_KEPT)
 
 
 def row_html(view: RowView, writable: bool) -> str:
     """The row as indicator_row.html writes it (with `writable`, the one value of the page it reads), written once
     per process for each set of values it shows."""
     key = row_key(view, writable)
-    with _written_lock:
-        html = _written.get(key)
-        if html is not None:
-            _written.move_to_end(key)
-            return html
-    html = get_template(ROW_TEMPLATE).render({"row": view, "writable": writable})
-    with _written_lock:
-        _written[key] = html
-        if len(_written) > ROWS_KEPT:
-            _written.popitem(last=False)
+    html = _written.get(key)
+    if html is None:
+        html = get_template(ROW_TEMPLATE).render({"row": view, "writable": writable})
+        _written.put(key, html)
     return html
 
 
 def forget_written_rows() -> None:
     """Drop the rows kept, written and laid out (tests start without them, as a new process would)."""
-    with _written_lock:
-        _written.clear()
-    with _laid_out_lock:
-        _laid_out.clear()
+    _written.cache_clear()
+    _laid_out.cache_clear()
 
 
 # Stored rows laid out once and reused. Laying out a stored row's inputs (`_stored`: a thousand inputs on a 自评表 of
@@ -399,8 +383,7 @@ def forget_written_rows() -> None:
 # names it), the level-2 groups a unit-written row may take, and whether the inputs are disabled. The key holds all
 # of them, every stored field of the row included, so a layout is reused only for equal values. What a page adds to
 # a view (its score line, last year's row and values, the 提示, the suggested targets) is set on a copy.
-_laid_out: OrderedDict[tuple, RowView] = OrderedDict()
-_laid_out_lock = threading.Lock()
+_laid_out = Kept(ROWS_KEPT)
 
 
 def _stored_values(row) -> tuple:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
+from perfeval.kept import Kept
 from units.models import Membership, Region, Role, Staffing, Unit
 
 # Hypothesis keeps the examples that failed in the working tree (.hypothesis/, ignored by git) and replays them first
@@ -70,7 +71,7 @@ def _engine_caches_cleared():
         if (name.startswith("scoring.engine.") or name in COMPILED_OR_KEPT) and module:
             for value in vars(module).values():
                 kept = callable(getattr(value, "cache_clear", None)) and not isinstance(value, type)
-                if kept and getattr(value, "__module__", None) == name:
+                if kept and (getattr(value, "__module__", None) == name or isinstance(value, Kept)):
                     value.cache_clear()
     checks = sys.modules.get("scoring.engine.checks")
     if checks is not None:

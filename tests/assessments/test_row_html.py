@@ -209,7 +209,7 @@ def test_the_key_takes_every_attribute_the_row_templates_read_of_the_objects_a_r
 def test_rows_kept_are_bounded_and_the_oldest_goes_first(client, alice, rich, monkeypatch):
     views = _views(_page_views(client, alice, rich))
     rows.forget_written_rows()
-    monkeypatch.setattr(rows, "ROWS_KEPT", 3)
+    monkeypatch.setattr(rows._written, "size", 3)
     written = [row_html(view, True) for view in views[:3]]
     row_html(views[0], True)  # used again: now the newest
     row_html(views[3], True)

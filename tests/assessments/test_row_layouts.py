@@ -143,9 +143,9 @@ def test_a_changed_row_a_moved_row_and_a_read_only_page_are_laid_out_anew(writte
 
 def test_layouts_kept_are_bounded_and_the_oldest_goes_first(written, monkeypatch):
     rows.forget_written_rows()
-    monkeypatch.setattr(rows, "ROWS_KEPT", 3)
+    monkeypatch.setattr(rows._laid_out, "size", 3)
     views = _laid_out(written)
     assert len(views) > 3
     assert len(rows._laid_out) == 3
-    kept = list(rows._laid_out.values())
+    kept = list(rows._laid_out.kept.values())
     assert [view.prefix for view in kept] == [view.prefix for view in views[-3:]]

@@ -1,5 +1,5 @@
 """A 自评表 row validated once and posted again the same way over the same stored row comes out of validation as it
-did (assessments.forms._KeptValidations): the same cleaned data, errors, changes and row values as a validation from
+did (assessments.forms._validated, a perfeval.kept.Kept): the same cleaned data, errors, changes and row values as a validation from
 scratch, for any edit, valid or refused; a row with an error is never kept, and a stored change is a new key."""
 
 from urllib.parse import urlencode
